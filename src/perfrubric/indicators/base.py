@@ -1,0 +1,376 @@
+"""The rule-kind API: what every scoring rule implements.
+
+A rule kind turns one measured value into earned points plus a structured
+explanation.  It is a frozen attrs class built once, at rubric load, from
+the rule table of one indicator (``rule = { kind = "...", ... }``) and the
+indicator's points.  It knows nothing of the engine, the data model or text.
+
+Writing your own kind::
+
+    import attrs
+    from decimal import Decimal
+    from perfrubric.indicators import RuleKind, Outcome, ParamReader, register_kind
+
+    @register_kind
+    @attrs.frozen
+    class Pass(RuleKind):
+        kind = "pass_mark"          # the name used in TOML
+        direction = "higher"        # a higher value never scores less
+        points: Decimal
+        mark: Decimal
+
+        @classmethod
+        def from_params(cls, params, points):
+            r = ParamReader(params)
+            mark = r.decimal("mark")
+            r.done()                # raises ParamError with every problem
+            return cls(points=points, mark=mark)
+
+        def params(self):
+            return {"mark": self.mark}
+
+        def score(self, value):
+            x = as_number(value)
+            return Outcome(self.points if x >= self.mark else Decimal(0))
+
+A registered kind is checked at load exactly like a built-in one.
+"""
+
+from __future__ import annotations
+
+import abc
+import difflib
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
+from typing import Any, ClassVar, Literal, TypeVar
+
+import attrs
+
+from ..decimals import to_decimal
+from ..errors import ParamError, Problem, RuleInputError
+
+__all__ = [
+    "Direction",
+    "Outcome",
+    "ParamReader",
+    "RuleKind",
+    "as_bool",
+    "as_items",
+    "as_number",
+    "as_text",
+    "get_kind",
+    "kind_names",
+    "register_kind",
+]
+
+#: Which way a kind is ordered: ``"higher"`` (a higher value never scores
+#: less), ``"lower"`` (a lower value never scores less) or ``None`` (no order,
+#: as for checklists and levels).  Property tests use it for monotonicity.
+Direction = Literal["higher", "lower"] | None
+
+_ZERO = Decimal(0)
+
+
+def _detail_default() -> Mapping[str, Any]:
+    return {}
+
+
+@attrs.frozen
+class Outcome:
+    """What a rule made of one measured value.
+
+    ``score`` is the earned points before rounding; the engine clamps it to
+    ``[0, points]`` (扣完为止 / 满分为止) and rounds it as the rubric declares.
+    ``deducted`` is the deduction the rule applied, where the rule deducts.
+    ``matched`` is a short label of the band, step or level that applied
+    (``"(0%, 10%]"``, ``"好"``), for tables and narrative.  ``detail`` holds
+    kind-specific values (JSON-friendly: Decimal, int, str, bool, lists of
+    those) that narrative templates may use, e.g. ``{"steps": 2}``.
+    """
+
+    score: Decimal
+    deducted: Decimal | None = None
+    matched: str | None = None
+    detail: Mapping[str, Any] = attrs.field(factory=_detail_default)
+
+
+class RuleKind(abc.ABC):
+    """Base class of rule kinds.  Subclasses are frozen attrs classes.
+
+    Class attributes:
+
+    ``kind``
+        The name used in TOML (``rule = { kind = "bands", ... }``).
+    ``direction``
+        See :data:`Direction`.  May also be an instance attribute when it
+        depends on the parameters.
+    """
+
+    kind: ClassVar[str]
+    direction: Direction = None
+
+    @classmethod
+    @abc.abstractmethod
+    def from_params(cls, params: Mapping[str, Any], points: Decimal) -> RuleKind:
+        """Build the rule from its TOML table (without ``kind``) and points.
+
+        Raise :class:`~perfrubric.errors.ParamError` listing every problem,
+        each with the key path inside the rule table.  :class:`ParamReader`
+        does the collecting.
+        """
+
+    @abc.abstractmethod
+    def params(self) -> Mapping[str, Any]:
+        """Return the parameters in canonical form (for hashing and display).
+
+        Feeding them back to :meth:`from_params` must give an equal rule.
+        """
+
+    @abc.abstractmethod
+    def score(self, value: object) -> Outcome:
+        """Score one measured value.
+
+        Raise :class:`~perfrubric.errors.RuleInputError` when *value* is of
+        a type the kind cannot score.
+        """
+
+
+_REGISTRY: dict[str, type[RuleKind]] = {}
+
+K = TypeVar("K", bound=type[RuleKind])
+
+
+def register_kind(cls: K, *, replace: bool = False) -> K:
+    """Register a rule kind under ``cls.kind``; usable as a class decorator.
+
+    Registering a second class under a taken name raises :class:`ValueError`
+    unless *replace* is true.
+    """
+    name = getattr(cls, "kind", None)
+    if not isinstance(name, str) or not name.isidentifier():
+        raise ValueError(f"{cls.__name__}.kind must be an identifier string, got {name!r}")
+    if not (isinstance(cls, type) and issubclass(cls, RuleKind)):
+        raise TypeError(f"{cls!r} is not a RuleKind subclass")
+    if name in _REGISTRY and _REGISTRY[name] is not cls and not replace:
+        raise ValueError(f"a rule kind named {name!r} is already registered")
+    _REGISTRY[name] = cls
+    return cls
+
+
+def get_kind(name: str) -> type[RuleKind]:
+    """Return the registered kind *name*; :class:`KeyError` if unknown."""
+    return _REGISTRY[name]
+
+
+def kind_names() -> tuple[str, ...]:
+    """Names of every registered kind, sorted."""
+    return tuple(sorted(_REGISTRY))
+
+
+# -- helpers for kinds --------------------------------------------------------
+
+
+def as_number(value: object) -> Decimal:
+    """Return *value* as a Decimal, or raise :class:`RuleInputError`."""
+    if isinstance(value, Decimal) and value.is_finite():
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return Decimal(value)
+    raise RuleInputError(f"expected a number, got {_describe(value)}")
+
+
+def as_bool(value: object) -> bool:
+    """Return *value* as a bool (``true``/``false``, ``1``/``0``, 是/否, 有/无)."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, Decimal)) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str):
+        text = value.strip().lower()
+        if text in {"yes", "true", "是", "有", "y"}:
+            return True
+        if text in {"no", "false", "否", "无", "n"}:
+            return False
+    raise RuleInputError(f"expected yes or no, got {_describe(value)}")
+
+
+def as_text(value: object) -> str:
+    """Return *value* as a string, or raise :class:`RuleInputError`."""
+    if isinstance(value, str):
+        return value
+    raise RuleInputError(f"expected a text value, got {_describe(value)}")
+
+
+def as_items(value: object) -> tuple[str, ...]:
+    """Return *value* as a tuple of item names (a list of strings)."""
+    if isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
+        return tuple(value)
+    raise RuleInputError(f"expected a list of item names, got {_describe(value)}")
+
+
+def _describe(value: object) -> str:
+    if isinstance(value, bool):
+        return f"the yes/no value {str(value).lower()}"
+    if isinstance(value, str):
+        return f"the text {value!r}"
+    if isinstance(value, Decimal):
+        return f"the number {value}"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    return f"a value of type {type(value).__name__}"
+
+
+class ParamReader:
+    """Read a rule's parameter table, collecting every problem.
+
+    Each accessor returns a usable placeholder after recording a problem,
+    so one pass finds every mistake; :meth:`done` raises them together and
+    also reports keys that were never read (with a did-you-mean).
+    """
+
+    def __init__(self, params: Mapping[str, Any], prefix: str = "") -> None:
+        self._params = params
+        self._prefix = prefix
+        self._seen: set[str] = set()
+        self.problems: list[Problem] = []
+
+    # -- recording
+
+    def _path(self, key: str) -> str:
+        return f"{self._prefix}{key}"
+
+    def problem(self, key: str, message: str, *, expected: str | None = None,
+                got: object = None) -> None:
+        """Record a problem at *key* (relative to this table)."""
+        self.problems.append(Problem(
+            message, path=self._path(key), expected=expected,
+            got=None if got is None else repr(got),
+        ))
+
+    def has(self, key: str) -> bool:
+        """Whether *key* is present (marks it as read)."""
+        self._seen.add(key)
+        return key in self._params
+
+    def raw(self, key: str, default: Any = None) -> Any:
+        """Return the raw value of *key*, or *default*."""
+        self._seen.add(key)
+        return self._params.get(key, default)
+
+    # -- typed accessors
+
+    def decimal(self, key: str, default: Decimal | None = None, *,
+                positive: bool = False, non_negative: bool = False) -> Decimal:
+        """Read a number (``0.5``, ``5``, ``"10%"``)."""
+        self._seen.add(key)
+        if key not in self._params:
+            if default is not None:
+                return default
+            self.problem(key, f"missing; expected a number for '{key}'", expected="number")
+            return Decimal(1)
+        raw = self._params[key]
+        try:
+            value = to_decimal(raw)
+        except ValueError:
+            self.problem(key, f"expected a number such as 0.5 or \"10%\", got {raw!r}",
+                         expected="number", got=raw)
+            return Decimal(1)
+        if positive and value <= 0:
+            self.problem(key, f"must be greater than 0, got {raw!r}",
+                         expected="number > 0", got=raw)
+            return Decimal(1)
+        if non_negative and value < 0:
+            self.problem(key, f"must not be negative, got {raw!r}",
+                         expected="number >= 0", got=raw)
+            return _ZERO
+        return value
+
+    def choice(self, key: str, choices: Sequence[str], default: str | None = None) -> str:
+        """Read one of *choices*; required when *default* is ``None``."""
+        self._seen.add(key)
+        options = " | ".join(f'"{c}"' for c in choices)
+        if key not in self._params:
+            if default is not None:
+                return default
+            self.problem(key, f"missing; say {key} = {options}", expected=options)
+            return choices[0]
+        raw = self._params[key]
+        if raw not in choices:
+            hint = _did_you_mean(str(raw), choices)
+            self.problem(key, f"expected {options}, got {raw!r}{hint}", expected=options, got=raw)
+            return choices[0]
+        return str(raw)
+
+    def boolean(self, key: str, default: bool | None = None) -> bool:
+        """Read ``true`` or ``false``."""
+        self._seen.add(key)
+        if key not in self._params:
+            if default is not None:
+                return default
+            self.problem(key, "missing; expected true or false", expected="true | false")
+            return False
+        raw = self._params[key]
+        if not isinstance(raw, bool):
+            self.problem(key, f"expected true or false, got {raw!r}",
+                         expected="true | false", got=raw)
+            return False
+        return raw
+
+    def text(self, key: str, default: str | None = None) -> str:
+        """Read a string."""
+        self._seen.add(key)
+        if key not in self._params:
+            if default is not None:
+                return default
+            self.problem(key, "missing; expected a text value", expected="string")
+            return ""
+        raw = self._params[key]
+        if not isinstance(raw, str) or not raw.strip():
+            self.problem(key, f"expected a non-empty text value, got {raw!r}",
+                         expected="string", got=raw)
+            return ""
+        return raw
+
+    def table_list(self, key: str, *, required: bool = True) -> list[ParamReader]:
+        """Read an array of tables; one sub-reader per item (``key[i].``)."""
+        self._seen.add(key)
+        if key not in self._params:
+            if required:
+                self.problem(key, "missing; expected a list of tables", expected="array of tables")
+            return []
+        raw = self._params[key]
+        if not isinstance(raw, list) or not raw:
+            self.problem(key, "expected a non-empty list of tables", expected="array of tables",
+                         got=raw)
+            return []
+        readers = []
+        for i, item in enumerate(raw):
+            if not isinstance(item, Mapping):
+                self.problem(f"{key}[{i}]", f"expected a table {{ ... }}, got {item!r}",
+                             expected="table", got=item)
+                continue
+            readers.append(ParamReader(item, prefix=f"{self._path(key)}[{i}]."))
+        return readers
+
+    def adopt(self, readers: Iterable[ParamReader]) -> None:
+        """Take over the problems (and unknown keys) of sub-readers."""
+        for reader in readers:
+            reader._check_unknown()
+            self.problems.extend(reader.problems)
+
+    def _check_unknown(self) -> None:
+        for key in self._params:
+            if key not in self._seen:
+                hint = _did_you_mean(key, sorted(self._seen))
+                self.problem(key, f"unknown key '{key}'{hint}")
+
+    def done(self) -> None:
+        """Raise :class:`ParamError` with every problem recorded, if any."""
+        self._check_unknown()
+        if self.problems:
+            raise ParamError(self.problems)
+
+
+def _did_you_mean(word: str, options: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
