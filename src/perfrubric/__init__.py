@@ -1,0 +1,85 @@
+"""perfrubric: performance-evaluation rubrics for public spending.
+
+Load a declarative TOML rubric (指标评分表), give it a department's basic
+data (基础数据表), and get the total, the grade and a per-indicator trace::
+
+    import perfrubric as pr
+
+    rubric = pr.load_rubric("examples/kaifu-commerce-2021/rubric.toml")
+    ev = pr.evaluate(rubric, pr.load_data("examples/kaifu-commerce-2021/data.toml"))
+    ev.total, ev.grade
+
+Everything listed in ``__all__`` is public API; other modules and names
+may change between releases.
+"""
+
+from __future__ import annotations
+
+from .data import load_data
+from .decimals import Rounding, to_decimal
+from .errors import (
+    DataError,
+    EvaluationError,
+    ExpressionError,
+    MissingDependencyError,
+    ParamError,
+    PerfrubricError,
+    Problem,
+    RubricError,
+    RuleInputError,
+)
+from .evaluation import Evaluation, IndicatorResult, Override, VetoResult, evaluate
+from .expr import Expression, parse_expression
+from .indicators import Outcome, ParamReader, RuleKind, kind_names, register_kind
+from .loading import load_rubric, loads_rubric, rubric_from_dict
+from .model import Assessment, Department, Target
+from .rubric import EitherOr, Grade, GradeScale, Indicator, Rubric, Veto
+from .rubrics import builtin, builtin_ids
+from .units import Money, Unit, UnitError
+
+__version__ = "0.1.0.dev0"
+
+__all__ = [
+    "Assessment",
+    "DataError",
+    "Department",
+    "EitherOr",
+    "Evaluation",
+    "EvaluationError",
+    "Expression",
+    "ExpressionError",
+    "Grade",
+    "GradeScale",
+    "Indicator",
+    "IndicatorResult",
+    "MissingDependencyError",
+    "Money",
+    "Outcome",
+    "Override",
+    "ParamError",
+    "ParamReader",
+    "PerfrubricError",
+    "Problem",
+    "Rounding",
+    "Rubric",
+    "RubricError",
+    "RuleInputError",
+    "RuleKind",
+    "Target",
+    "Unit",
+    "UnitError",
+    "Veto",
+    "VetoResult",
+    "__version__",
+    "builtin",
+    "builtin_ids",
+    "evaluate",
+    "kind_names",
+    "load_data",
+    "load_rubric",
+    "loads_rubric",
+    "parse_expression",
+    "register_kind",
+    "rubric_from_dict",
+    "to_decimal",
+]

@@ -1,0 +1,191 @@
+"""The ``perfrubric`` command.
+
+Commands::
+
+    perfrubric list
+    perfrubric validate RUBRIC...
+    perfrubric show RUBRIC
+    perfrubric score RUBRIC DATA [--format text|json]
+
+``RUBRIC`` is a TOML file or the id of a built-in rubric.  Exit codes:
+0 success, 1 invalid rubric or data (messages on standard error, never a
+traceback), 2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from typing import TextIO
+
+from . import __version__
+from .errors import PerfrubricError
+from .evaluation import Evaluation, evaluate
+from .loading import load_rubric
+from .rubric import Indicator, Rubric
+from .rubrics import builtin, builtin_ids
+
+__all__ = ["main"]
+
+EXIT_OK = 0
+EXIT_INVALID = 1
+EXIT_USAGE = 2
+
+
+def _rubric(ref: str) -> Rubric:
+    if os.path.exists(ref) or ref.endswith(".toml") or os.sep in ref:
+        return load_rubric(ref)
+    return builtin(ref)
+
+
+def _num(value: object) -> str:
+    from decimal import Decimal
+
+    from ._serialize import decimal_text
+
+    return decimal_text(value) if isinstance(value, Decimal) else str(value)
+
+
+def cmd_list(args: argparse.Namespace, out: TextIO) -> int:
+    """Print the built-in rubrics: id, version, title."""
+    for rid in builtin_ids():
+        rubric = builtin(rid)
+        out.write(f"{rid}\t{rubric.version}\t{rubric.title_in(args.locale)}\n")
+    return EXIT_OK
+
+
+def cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
+    """Validate each rubric; print every problem; exit 1 if any."""
+    status = EXIT_OK
+    for ref in args.rubric:
+        try:
+            rubric = _rubric(ref)
+        except PerfrubricError as exc:
+            problems = getattr(exc, "problems", None)
+            for problem in problems or [exc]:
+                sys.stderr.write(f"{problem}\n")
+            status = EXIT_INVALID
+        else:
+            leaves = sum(1 for _ in rubric.leaves())
+            out.write(f"{ref}: ok ({rubric.id} {rubric.version}, {leaves} indicators, "
+                      f"{_num(rubric.full_marks)} points)\n")
+    return status
+
+
+def _show_row(ind: Indicator, out: TextIO) -> None:
+    indent = "  " * (ind.depth - 1)
+    kind = f"  [{ind.rule.kind}]" if ind.rule is not None else ""
+    out.write(f"{indent}{ind.name}  {_num(ind.points)}分{kind}\n")
+    for label, text in (("指标解释", ind.definition), ("评分标准", ind.criterion),
+                        ("measure", ind.measure.source if ind.measure else None)):
+        if text:
+            out.write(f"{indent}    {label}: {text}\n")
+    for child in ind.children:
+        _show_row(child, out)
+
+
+def cmd_show(args: argparse.Namespace, out: TextIO) -> int:
+    """Print the scoring table (评分表) as indented text."""
+    rubric = _rubric(args.rubric)
+    out.write(f"{rubric.title_in(args.locale)}\n{rubric.id} {rubric.version}  "
+              f"满分 {_num(rubric.full_marks)}  sha256 {rubric.sha256[:12]}\n\n")
+    for top in rubric.indicators:
+        _show_row(top, out)
+    grades = ", ".join(f"{g.name} ≥ {_num(g.min)}" for g in rubric.grades.grades)
+    out.write(f"\n等级 grades: {grades}\n")
+    for group in rubric.either_or:
+        out.write(f"二者择其一 either-or: {' | '.join(a.path for a in group.alternatives)}\n")
+    for veto in rubric.vetoes:
+        out.write(f"一票否决 veto: {veto.when.source} → {veto.reason}\n")
+    return EXIT_OK
+
+
+def render_text(ev: Evaluation) -> str:
+    """The plain-text score table printed by ``perfrubric score``."""
+    lines = [f"{ev.rubric.title_in(ev.rubric.locale)} ({ev.rubric.id} {ev.rubric.version})"]
+    if ev.department:
+        lines.append(f"{ev.department}" + (f" {ev.year}" if ev.year else ""))
+    lines.append("")
+    for result in ev.results.values():
+        indent = "  " * (result.depth - 1)
+        shown = ""
+        if result.shown is not None:
+            shown = f"  value {_num(result.shown)}{result.unit or ''}"
+        status = "" if result.status == "scored" else f"  ({result.status})"
+        lines.append(f"{indent}{result.name}: {_num(result.score)}/{_num(result.points)}"
+                     f"{shown}{status}")
+    lines.append("")
+    lines.append(f"total {_num(ev.total)} / {_num(ev.full_marks)}"
+                 + ("  (rescaled)" if ev.rescaled else ""))
+    lines.append(f"grade {ev.grade if ev.grade is not None else '— (cannot rate)'}")
+    for reason in ev.cannot_rate:
+        lines.append(f"  cannot rate: {reason}")
+    for veto in ev.vetoes:
+        lines.append(f"  veto: {veto.reason}")
+    return "\n".join(lines) + "\n"
+
+
+def cmd_score(args: argparse.Namespace, out: TextIO) -> int:
+    """Score DATA against RUBRIC and print the result."""
+    rubric = _rubric(args.rubric)
+    ev = evaluate(rubric, args.data)
+    if args.format == "json":
+        json.dump(ev.to_dict(), out, ensure_ascii=False, indent=2)
+        out.write("\n")
+    else:
+        out.write(render_text(ev))
+    return EXIT_OK
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="perfrubric",
+        description="Score performance-evaluation rubrics (绩效评价指标评分表).",
+    )
+    parser.add_argument("--version", action="version", version=f"perfrubric {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+
+    p = sub.add_parser("list", help="list the built-in rubrics")
+    p.add_argument("--locale", default="zh_CN")
+    p.set_defaults(func=cmd_list)
+
+    p = sub.add_parser("validate", help="check rubric files; print every problem")
+    p.add_argument("rubric", nargs="+", help="rubric TOML file or built-in id")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("show", help="print the scoring table")
+    p.add_argument("rubric", help="rubric TOML file or built-in id")
+    p.add_argument("--locale", default="zh_CN")
+    p.set_defaults(func=cmd_show)
+
+    p = sub.add_parser("score", help="score a department's data against a rubric")
+    p.add_argument("rubric", help="rubric TOML file or built-in id")
+    p.add_argument("data", help="department data, TOML or JSON")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(func=cmd_score)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
+    """Run the command line; return the exit code."""
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help
+        return int(exc.code or 0)
+    func: Callable[[argparse.Namespace, TextIO], int] = args.func
+    try:
+        return func(args, out or sys.stdout)
+    except PerfrubricError as exc:
+        problems = getattr(exc, "problems", None)
+        for problem in problems or [exc]:
+            sys.stderr.write(f"error: {problem}\n")
+        return EXIT_INVALID
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,466 @@
+"""The engine: score a department against a rubric, with a full trace.
+
+:func:`evaluate` is a pure function of (rubric, data).  It returns an
+:class:`Evaluation`: the total, the grade, and one :class:`IndicatorResult`
+per indicator saying what was measured, which rule applied, what it gave
+and why.  Nothing here formats text; presentation reads the result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from decimal import Decimal
+from typing import Any, Literal
+
+import attrs
+
+from .errors import EvaluationError, MeasureUnavailable, PerfrubricError, RuleInputError
+from .expr import Expression, Value
+from .facts import Facts
+from .indicators.base import Outcome
+from .model import Assessment, Department, Target
+from .rubric import Indicator, Rubric, Veto
+from .units import UNITS, Money
+
+__all__ = [
+    "STATUSES",
+    "Evaluation",
+    "IndicatorResult",
+    "Override",
+    "Status",
+    "VetoResult",
+    "evaluate",
+]
+
+#: What happened to an indicator.
+#:
+#: ``scored``          the rule scored the measured value;
+#: ``missing``         the measure could not be computed and the ``zero`` or
+#:                     ``full`` policy gave the score;
+#: ``excluded``        dropped by the ``exclude`` policy (total rescaled);
+#: ``not_applicable``  its ``applicable`` condition was false;
+#: ``not_chosen``      an either-or alternative that was not chosen;
+#: ``overridden``      an evaluator's score replaced the rule's;
+#: ``vetoed``          a triggered veto set it to 0;
+#: ``cannot_rate``     missing under the ``cannot_rate`` policy: no grade.
+Status = Literal["scored", "missing", "excluded", "not_applicable", "not_chosen",
+                 "overridden", "vetoed", "cannot_rate"]
+STATUSES: tuple[str, ...] = ("scored", "missing", "excluded", "not_applicable", "not_chosen",
+                             "overridden", "vetoed", "cannot_rate")
+
+_ZERO = Decimal(0)
+_HUNDRED = Decimal(100)
+
+
+@attrs.frozen
+class Override:
+    """An evaluator's manual score that replaced the rule's result."""
+
+    score: Decimal
+    reason: str | None = None
+    assessor: str | None = None
+
+
+@attrs.frozen
+class IndicatorResult:
+    """The trace of one indicator.
+
+    ``points`` is the declared 分值; ``counted_points`` what it counts towards
+    the total (0 when excluded or not chosen).  ``score`` is rounded as the
+    rubric declares; ``lost`` is ``counted_points - score``.  For leaves,
+    ``measured`` is the value the rule scored (Decimal, text, list of items,
+    yes/no or money), ``shown`` the same rounded for display in ``unit``
+    (``Decimal('117.14')`` with unit ``%``), and ``matched``, ``deducted``
+    and ``detail`` come from the rule's :class:`~perfrubric.indicators.Outcome`.
+    """
+
+    path: str
+    points: Decimal
+    counted_points: Decimal
+    score: Decimal
+    status: Status
+    kind: str | None = None
+    measured: Value | None = None
+    shown: Decimal | None = None
+    unit: str | None = None
+    matched: str | None = None
+    deducted: Decimal | None = None
+    detail: Mapping[str, Any] = attrs.field(factory=dict)
+    rule_score: Decimal | None = None
+    override: Override | None = None
+    note: str | None = None
+    children: tuple[str, ...] = ()
+
+    @property
+    def name(self) -> str:
+        """The indicator's own name (last path segment)."""
+        return self.path.rsplit("/", 1)[-1]
+
+    @property
+    def depth(self) -> int:
+        """Return 1 for 一级, 2 for 二级, and so on."""
+        return self.path.count("/") + 1
+
+    @property
+    def lost(self) -> Decimal:
+        """Points lost: ``counted_points - score`` (0 for excluded indicators)."""
+        return self.counted_points - self.score
+
+    @property
+    def is_leaf(self) -> bool:
+        """Whether the indicator has no children."""
+        return not self.children
+
+
+@attrs.frozen
+class VetoResult:
+    """A veto that was triggered, and what it did."""
+
+    name: str
+    reason: str
+    grade_at_most: str | None
+    total_at_most: Decimal | None
+    indicator: str | None
+
+
+@attrs.frozen
+class Evaluation:
+    """The result of scoring one department against one rubric.
+
+    ``total`` is rounded with the rubric's total rounding, rescaled to the
+    full marks when indicators were excluded (``rescaled``), and capped by
+    triggered vetoes.  ``grade`` is ``None`` when an indicator could not be
+    rated (``cannot_rate`` gives the reasons).  ``results`` maps every
+    indicator path to its :class:`IndicatorResult`, in table order.
+    """
+
+    rubric: Rubric = attrs.field(repr=False)
+    department: str | None
+    year: int | None
+    total: Decimal
+    raw_total: Decimal
+    counted_points: Decimal
+    grade: str | None
+    results: Mapping[str, IndicatorResult]
+    vetoes: tuple[VetoResult, ...] = ()
+    cannot_rate: tuple[str, ...] = ()
+    targets: tuple[Target, ...] = ()
+
+    @property
+    def full_marks(self) -> Decimal:
+        """The rubric's full marks (usually 100)."""
+        return self.rubric.full_marks
+
+    @property
+    def rescaled(self) -> bool:
+        """Whether excluded indicators made the total a rescaled one."""
+        return self.counted_points != self.rubric.full_marks
+
+    @property
+    def rated(self) -> bool:
+        """Whether the evaluation has a grade."""
+        return self.grade is not None
+
+    def grade_label(self, locale: str) -> str | None:
+        """The grade's display name in *locale* (优 ↔ Excellent)."""
+        if self.grade is None:
+            return None
+        return self.rubric.grades.get(self.grade).label(locale)
+
+    def top(self) -> Iterator[IndicatorResult]:
+        """Results of the top-tier (一级) indicators."""
+        return (self.results[i.path] for i in self.rubric.indicators)
+
+    def leaves(self) -> Iterator[IndicatorResult]:
+        """Results of the leaf indicators, in table order."""
+        return (r for r in self.results.values() if r.is_leaf)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The documented JSON shape (see ``docs/json.md``); Decimals as strings."""
+        from ._serialize import evaluation_to_dict
+
+        return evaluation_to_dict(self)
+
+
+# -- the engine ---------------------------------------------------------------
+
+
+def evaluate(rubric: Rubric, data: Department | Mapping[str, Any] | str | Any) -> Evaluation:
+    """Score *data* against *rubric*.
+
+    *data* is a :class:`~perfrubric.model.Department`, a mapping, or a path
+    to a TOML/JSON file (anything :func:`perfrubric.load_data` accepts).
+    Raises :class:`~perfrubric.errors.EvaluationError` naming the indicator
+    when a measure is missing under the ``error`` policy, a rule cannot
+    score its value, or an assessment names no indicator of the rubric.
+    """
+    if not isinstance(data, Department):
+        from .data import load_data
+
+        data = load_data(data)
+    return _Run(rubric, data).run()
+
+
+class _Run:
+    """State of one evaluation (private; the result is immutable)."""
+
+    def __init__(self, rubric: Rubric, dept: Department) -> None:
+        self.rubric = rubric
+        self.dept = dept
+        self.facts = Facts.from_department(dept)
+        self.assessments: dict[str, Assessment] = {}
+        for assessment in dept.assessments:
+            if assessment.indicator not in rubric:
+                from .loading import did_you_mean
+
+                paths = [i.path for i in rubric.walk()]
+                raise EvaluationError(
+                    assessment.indicator,
+                    "the data gives an assessment for an indicator this rubric does not have"
+                    + did_you_mean(assessment.indicator, paths),
+                )
+            self.assessments[assessment.indicator] = assessment
+        self.results: dict[str, IndicatorResult] = {}
+        self.cannot_rate: list[str] = []
+
+    def run(self) -> Evaluation:
+        rubric = self.rubric
+        self.not_chosen = self._choose()
+        vetoes = [self._veto_result(v) for v in rubric.vetoes if self._triggered(v)]
+        self.vetoed = {v.indicator for v in vetoes if v.indicator is not None}
+        for top in rubric.indicators:
+            self._indicator(top)
+        # _indicator fills self.results children first; reorder to table order.
+        results = {ind.path: self.results[ind.path] for ind in rubric.walk()}
+        tops = [results[i.path] for i in rubric.indicators]
+        raw = sum((r.score for r in tops), _ZERO)
+        counted = sum((r.counted_points for r in tops), _ZERO)
+        if counted == 0:
+            total = _ZERO
+            self.cannot_rate.append("no indicator could be scored")
+        elif counted != rubric.full_marks:
+            total = raw * rubric.full_marks / counted
+        else:
+            total = raw
+        total = rubric.total_rounding.apply(total)
+        for veto in vetoes:
+            if veto.total_at_most is not None and total > veto.total_at_most:
+                total = veto.total_at_most
+        grade: str | None = None
+        if not self.cannot_rate:
+            scale = rubric.grades
+            rank = scale.rank(scale.grade_for(total).name)
+            for veto in vetoes:
+                if veto.grade_at_most is not None:
+                    rank = max(rank, scale.rank(veto.grade_at_most))
+            grade = scale.grades[rank].name
+        return Evaluation(
+            rubric=rubric, department=self.dept.name, year=self.dept.year,
+            total=total, raw_total=raw, counted_points=counted, grade=grade,
+            results=results, vetoes=tuple(vetoes), cannot_rate=tuple(self.cannot_rate),
+            targets=tuple(self.dept.targets),
+        )
+
+    # -- either-or and vetoes
+
+    def _holds(self, expr: Expression, where: str) -> bool:
+        try:
+            value = expr.evaluate(self.facts.resolve)
+        except RuleInputError as exc:
+            raise EvaluationError(where, f"cannot compute {expr.source!r}: {exc}") from None
+        if not isinstance(value, bool):
+            raise EvaluationError(where, f"the condition {expr.source!r} gave {value!r}, "
+                                         "not true or false")
+        return value
+
+    def _choose(self) -> set[str]:
+        not_chosen: set[str] = set()
+        for group in self.rubric.either_or:
+            chosen = None
+            for alt in group.alternatives:
+                if alt.when is None:
+                    chosen = alt.path
+                    break
+                try:
+                    if self._holds(alt.when, alt.path):
+                        chosen = alt.path
+                        break
+                except MeasureUnavailable:
+                    continue  # a condition on absent data does not hold
+            if chosen is None:
+                raise EvaluationError(group.name, "no alternative of this either-or group "
+                                      "applies: none of their 'when' conditions holds")
+            not_chosen.update(a.path for a in group.alternatives if a.path != chosen)
+        return not_chosen
+
+    def _triggered(self, veto: Veto) -> bool:
+        try:
+            return self._holds(veto.when, veto.name)
+        except MeasureUnavailable as exc:
+            if veto.missing == "pass":
+                return False
+            if veto.missing == "trigger":
+                return True
+            raise EvaluationError(veto.name, f"the veto condition {veto.when.source!r} cannot "
+                                  f"be computed: {exc.detail}; set missing = \"pass\" or "
+                                  "\"trigger\" on the veto to decide") from None
+
+    @staticmethod
+    def _veto_result(veto: Veto) -> VetoResult:
+        return VetoResult(veto.name, veto.reason, veto.grade_at_most, veto.total_at_most,
+                          veto.indicator)
+
+    # -- the tree
+
+    def _indicator(self, ind: Indicator) -> IndicatorResult:
+        if ind.path in self.not_chosen:
+            result = self._empty(ind, "not_chosen", "another alternative of its either-or group "
+                                 "was scored")
+            for child in ind.children:
+                self._indicator(child)
+        elif ind.children:
+            kids = [self._indicator(c) for c in ind.children]
+            result = IndicatorResult(
+                path=ind.path, points=ind.points,
+                counted_points=sum((k.counted_points for k in kids), _ZERO),
+                score=sum((k.score for k in kids), _ZERO),
+                status="excluded" if all(k.status in ("excluded", "not_chosen") for k in kids)
+                else "scored",
+                children=tuple(k.path for k in kids),
+            )
+        else:
+            result = self._leaf(ind)
+        self.results[ind.path] = result
+        return result
+
+    def _empty(self, ind: Indicator, status: Status, note: str) -> IndicatorResult:
+        return IndicatorResult(path=ind.path, points=ind.points, counted_points=_ZERO,
+                               score=_ZERO, status=status, note=note,
+                               kind=ind.rule.kind if ind.rule else None,
+                               children=tuple(c.path for c in ind.children))
+
+    def _leaf(self, ind: Indicator) -> IndicatorResult:
+        kind = ind.rule.kind if ind.rule else None
+        if ind.path in self.vetoed:
+            return IndicatorResult(path=ind.path, points=ind.points, counted_points=ind.points,
+                                   score=_ZERO, status="vetoed", kind=kind,
+                                   note="set to 0 by a veto")
+        assessment = self.assessments.get(ind.path)
+        override = None
+        if assessment is not None and assessment.score is not None and ind.measure is not None:
+            override = Override(self._check_score(ind, assessment.score), assessment.reason,
+                                assessment.assessor)
+        if ind.applicable is not None:
+            try:
+                applies = self._holds(ind.applicable, ind.path)
+            except MeasureUnavailable as exc:
+                return self._missing(ind, exc.detail, override)
+            if not applies:
+                if ind.not_applicable == "exclude":
+                    return self._empty(ind, "excluded", "not applicable; excluded")
+                return IndicatorResult(path=ind.path, points=ind.points,
+                                       counted_points=ind.points, score=ind.points,
+                                       status="not_applicable", kind=kind,
+                                       note="not applicable; full points")
+        try:
+            value = self._value(ind, assessment)
+        except MeasureUnavailable as exc:
+            return self._missing(ind, exc.detail, override)
+        outcome = self._score(ind, value)
+        score = self._round(ind, _clamp(outcome.score, ind.points))
+        status: Status = "scored"
+        rule_score: Decimal | None = None
+        if override is not None:
+            status, rule_score, score = "overridden", score, override.score
+        return IndicatorResult(
+            path=ind.path, points=ind.points, counted_points=ind.points, score=score,
+            status=status, kind=kind, measured=value, shown=self._shown(ind, value),
+            unit=ind.unit, matched=outcome.matched, deducted=outcome.deducted,
+            detail=outcome.detail, rule_score=rule_score, override=override,
+            note=None if assessment is None else assessment.reason,
+        )
+
+    def _round(self, ind: Indicator, score: Decimal) -> Decimal:
+        return (ind.rounding or self.rubric.rounding).apply(score)
+
+    def _check_score(self, ind: Indicator, score: Decimal) -> Decimal:
+        if not _ZERO <= score <= ind.points:
+            raise EvaluationError(ind.path, f"the assessed score {score} lies outside "
+                                  f"0–{ind.points} points")
+        return score
+
+    def _value(self, ind: Indicator, assessment: Assessment | None) -> Value:
+        if ind.measure is not None:
+            try:
+                value = ind.measure.evaluate(self.facts.resolve)
+            except RuleInputError as exc:
+                raise EvaluationError(ind.path, f"cannot compute the measure "
+                                      f"{ind.measure.source!r}: {exc}") from None
+            if isinstance(value, Money):
+                value = self._money(ind, value)
+            return value
+        if assessment is None:
+            raise MeasureUnavailable("missing", "no measure and no assessment in the data")
+        if assessment.level is not None:
+            if assessment.score is not None:
+                return {"level": assessment.level, "score": assessment.score}  # type: ignore[return-value]
+            return assessment.level
+        if assessment.value is not None:
+            return assessment.value
+        if assessment.score is not None:
+            return assessment.score
+        raise MeasureUnavailable("missing", "the assessment gives no score, level or value")
+
+    def _money(self, ind: Indicator, value: Money) -> Decimal:
+        unit = UNITS.get(ind.unit or "")
+        if unit is None:
+            raise EvaluationError(ind.path, f"the measure gives an amount of money ({value}); "
+                                  "declare the unit to score it in, e.g. unit = \"万元\"")
+        try:
+            return value.to(unit).amount
+        except PerfrubricError as exc:
+            raise EvaluationError(ind.path, str(exc)) from None
+
+    def _score(self, ind: Indicator, value: Value) -> Outcome:
+        if ind.rule is None:  # pragma: no cover - the loader requires a rule on leaves
+            raise EvaluationError(ind.path, "has no rule")
+        try:
+            return ind.rule.score(value)
+        except RuleInputError as exc:
+            raise EvaluationError(ind.path, f"rule '{ind.rule.kind}' cannot score the measured "
+                                  f"value: {exc}") from None
+
+    def _shown(self, ind: Indicator, value: Value) -> Decimal | None:
+        if not isinstance(value, Decimal):
+            return None
+        shown = value * _HUNDRED if ind.unit in ("%", "％") else value
+        rounding = ind.value_rounding or self.rubric.rounding
+        return rounding.apply(shown)
+
+    def _missing(self, ind: Indicator, detail: str,
+                 override: Override | None) -> IndicatorResult:
+        kind = ind.rule.kind if ind.rule else None
+        if override is not None:
+            return IndicatorResult(path=ind.path, points=ind.points, counted_points=ind.points,
+                                   score=override.score, status="overridden", kind=kind,
+                                   override=override, note=f"rule not computable: {detail}")
+        policy = ind.missing
+        if policy == "error":
+            raise EvaluationError(ind.path, f"{detail}; give the value in the data, or declare "
+                                  "missing = \"zero\" | \"full\" | \"exclude\" | \"cannot_rate\" "
+                                  "on the indicator")
+        if policy == "exclude":
+            return self._empty(ind, "excluded", f"excluded: {detail}")
+        if policy == "cannot_rate":
+            self.cannot_rate.append(f"{ind.path}: {detail}")
+            return IndicatorResult(path=ind.path, points=ind.points, counted_points=ind.points,
+                                   score=_ZERO, status="cannot_rate", kind=kind,
+                                   note=f"cannot rate: {detail}")
+        score = ind.points if policy == "full" else _ZERO
+        return IndicatorResult(path=ind.path, points=ind.points, counted_points=ind.points,
+                               score=score, status="missing", kind=kind,
+                               note=f"missing ({policy} policy): {detail}")
+
+
+def _clamp(score: Decimal, points: Decimal) -> Decimal:
+    return min(max(score, _ZERO), points)

@@ -1,0 +1,1000 @@
+"""Load rubrics from TOML: parse, validate every rule at once, compile.
+
+The loader reads a rubric document, checks it completely and builds an
+immutable :class:`~perfrubric.rubric.Rubric`.  Problems are collected, not
+raised one at a time: a rubric author sees every mistake in one run, each
+with the file, the TOML path (``indicator[3].rule.step``) and the line.
+"""
+
+from __future__ import annotations
+
+import difflib
+import itertools
+import os
+import re
+import sys
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, cast
+
+from . import _tomlpos
+from .decimals import ROUNDING_MODES, Rounding, to_decimal
+from .errors import ExpressionError, ParamError, Problem, RubricError
+from .expr import Expression, parse_expression
+from .facts import check_name
+from .indicators import get_kind, kind_names
+from .rubric import (
+    MISSING_POLICIES,
+    NOT_APPLICABLE_POLICIES,
+    Alternative,
+    EitherOr,
+    Grade,
+    GradeScale,
+    Indicator,
+    MissingPolicy,
+    Rubric,
+    Veto,
+)
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+__all__ = ["load_rubric", "loads_rubric", "rubric_from_dict"]
+
+PathTuple = tuple[str | int, ...]
+
+_TOP_KEYS = ("rubric", "indicator", "either_or", "veto")
+_RUBRIC_KEYS = ("id", "version", "title", "locale", "source", "description", "full_marks",
+                "rounding", "total_rounding", "grades", "extends")
+_INDICATOR_KEYS = ("path", "points", "weight", "name_en", "definition", "criterion", "measure",
+                   "unit", "value_rounding", "rule", "missing", "rounding", "applicable",
+                   "not_applicable", "templates", "note")
+#: Keys only a row of an extending rubric may use.
+_EXTEND_KEYS = ("remove", "rename")
+_GRADE_KEYS = ("name", "min", "max", "en", "labels")
+_EITHER_KEYS = ("name", "alternatives")
+_ALTERNATIVE_KEYS = ("path", "when")
+_VETO_KEYS = ("name", "when", "reason", "grade_at_most", "total_at_most", "indicator", "missing")
+_VETO_MISSING = ("error", "pass", "trigger")
+
+
+def load_rubric(path: str | os.PathLike[str]) -> Rubric:
+    """Load and validate the rubric in the TOML file at *path*.
+
+    Raises :class:`~perfrubric.errors.RubricError` listing every problem
+    found, each located by file, TOML path and line.
+
+    >>> rubric = load_rubric("examples/kaifu-commerce-2021/rubric.toml")  # doctest: +SKIP
+    """
+    file = os.fspath(path)
+    try:
+        text = Path(file).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise RubricError(Problem("no such file", file=file)) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RubricError(Problem(f"cannot read the file: {exc}", file=file)) from None
+    return loads_rubric(text, file=file)
+
+
+def loads_rubric(text: str, *, file: str | None = None) -> Rubric:
+    """Load and validate a rubric from TOML *text*; *file* names it in errors.
+
+    A rubric whose ``[rubric]`` table says ``extends = "<built-in id or
+    file>"`` is merged onto its parent first (see ``docs/rubric-format.md``)
+    and the result is validated as a whole.
+    """
+    source = _Source(file, _tomlpos.key_positions(text))
+    doc = _parse_toml(text, file)
+    return _build(doc, source)
+
+
+def rubric_from_dict(document: Mapping[str, Any], *, file: str | None = None) -> Rubric:
+    """Validate and build a rubric from an already parsed document (a dict).
+
+    Errors carry TOML paths but no lines.
+    """
+    return _build(document, _Source(file, {}))
+
+
+def resolved_document(text: str, *, file: str | None = None) -> dict[str, Any]:
+    """Return the rubric document after merging ``extends`` parents (a dict).
+
+    This is what ``perfrubric show --resolved`` prints; it is not validated.
+    """
+    source = _Source(file, _tomlpos.key_positions(text))
+    merged, _origins, problems = _merge_chain(_parse_toml(text, file), source, [])
+    if problems:
+        raise RubricError(problems)
+    return merged
+
+
+def _build(doc: Mapping[str, Any], source: _Source) -> Rubric:
+    merged, origins, problems = _merge_chain(doc, source, [])
+    if problems:
+        raise RubricError(problems)
+    return _Builder(source, origins).build(merged)
+
+
+_TOML_POS = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
+def _parse_toml(text: str, file: str | None) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line = getattr(exc, "lineno", None)
+        column = getattr(exc, "colno", None)
+        message = str(getattr(exc, "msg", "") or exc)
+        match = _TOML_POS.search(str(exc))
+        if match and line is None:
+            line, column = int(match[1]), int(match[2])
+        message = _TOML_POS.sub("", message).strip()
+        raise RubricError(Problem(f"TOML syntax error: {message}", file=file,
+                                  line=line, column=column)) from None
+
+
+def did_you_mean(word: str, options: Iterable[str]) -> str:
+    """Return `` (did you mean 'x'?)`` for the closest option, or ``""``."""
+    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+class _Builder:
+    """One load: collects problems while building the rubric."""
+
+    def __init__(self, source: _Source, origins: _Origins) -> None:
+        self.file = source.file
+        self.source = source
+        self.origins = origins
+        self.problems: list[Problem] = []
+
+    # -- problems -------------------------------------------------------------
+
+    def where(self, path: PathTuple) -> tuple[str | None, int | None, int | None]:
+        """File, line and column of *path* in the document it came from."""
+        source, original = _origin(self.origins, self.source, path)
+        pos = _tomlpos.locate(source.positions, original) if source.positions else None
+        return source.file, (pos[0] if pos else None), (pos[1] if pos else None)
+
+    def problem(self, path: PathTuple, message: str, *, expected: str | None = None,
+                got: object = None) -> None:
+        file, line, column = self.where(path)
+        self.problems.append(Problem(
+            message,
+            path=_tomlpos.format_path(path),
+            file=file,
+            line=line,
+            column=column,
+            expected=expected,
+            got=None if got is None else repr(got),
+        ))
+
+    def unknown_keys(self, table: Mapping[str, Any], allowed: Sequence[str],
+                     path: PathTuple) -> None:
+        for key in table:
+            if key not in allowed:
+                self.problem(path + (key,),
+                             f"unknown key '{key}'{did_you_mean(key, allowed)}",
+                             expected=", ".join(allowed), got=key)
+
+    def table(self, value: Any, path: PathTuple, what: str) -> Mapping[str, Any] | None:
+        if isinstance(value, Mapping):
+            return value
+        self.problem(path, f"expected {what} (a table), got {_kind_of(value)}",
+                     expected="table", got=value)
+        return None
+
+    def string(self, table: Mapping[str, Any], key: str, path: PathTuple, *,
+               required: bool = False) -> str | None:
+        if key not in table:
+            if required:
+                self.problem(path + (key,), f"missing; '{key}' is required", expected="string")
+            return None
+        value = table[key]
+        if not isinstance(value, str) or not value.strip():
+            self.problem(path + (key,), f"expected a non-empty string, got {_kind_of(value)}",
+                         expected="string", got=value)
+            return None
+        return value
+
+    def number(self, table: Mapping[str, Any], key: str, path: PathTuple, *,
+               positive: bool = False) -> Decimal | None:
+        if key not in table:
+            return None
+        value = table[key]
+        try:
+            number = to_decimal(value)
+        except ValueError:
+            self.problem(path + (key,), f"expected a number, got {_kind_of(value)}",
+                         expected="number", got=value)
+            return None
+        if number < 0 or (positive and number == 0):
+            bound = "greater than 0" if positive else "0 or more"
+            self.problem(path + (key,), f"must be {bound}, got {value!r}",
+                         expected=f"number {bound}", got=value)
+            return None
+        return number
+
+    def choice(self, table: Mapping[str, Any], key: str, path: PathTuple,
+               choices: Sequence[str], default: str) -> str:
+        value = table.get(key, default)
+        if value not in choices:
+            options = " | ".join(f'"{c}"' for c in choices)
+            self.problem(path + (key,),
+                         f"expected {options}, got {value!r}{did_you_mean(str(value), choices)}",
+                         expected=options, got=value)
+            return default
+        return str(value)
+
+    def rounding(self, table: Mapping[str, Any], key: str, path: PathTuple) -> Rounding | None:
+        if key not in table:
+            return None
+        value = self.table(table[key], path + (key,),
+                           "a rounding { places = 2, mode = \"half_up\" }")
+        if value is None:
+            return None
+        self.unknown_keys(value, ("places", "mode"), path + (key,))
+        places = value.get("places", 2)
+        mode = value.get("mode", "half_up")
+        ok = True
+        if isinstance(places, bool) or not isinstance(places, int) or not 0 <= places <= 12:
+            self.problem(path + (key, "places"),
+                         f"expected a whole number from 0 to 12, got {places!r}",
+                         expected="0..12", got=places)
+            ok = False
+        if mode not in ROUNDING_MODES:
+            options = ", ".join(ROUNDING_MODES)
+            self.problem(path + (key, "mode"),
+                         f"unknown rounding mode {mode!r}{did_you_mean(str(mode), ROUNDING_MODES)};"
+                         f" expected one of {options}", expected=options, got=mode)
+            ok = False
+        return Rounding(places, mode) if ok else None
+
+    def expression(self, table: Mapping[str, Any], key: str, path: PathTuple) -> Expression | None:
+        source = self.string(table, key, path)
+        if source is None:
+            return None
+        try:
+            expr = parse_expression(source)
+        except ExpressionError as exc:
+            self.problem(path + (key,),
+                         f"{exc.message} (at column {exc.column} of the expression {source!r})",
+                         expected="an expression", got=source)
+            return None
+        for name in sorted(expr.names):
+            message = check_name(name)
+            if message is not None:
+                self.problem(path + (key,), f"{message} in the expression {source!r}", got=name)
+        return expr
+
+    # -- the document ---------------------------------------------------------
+
+    def build(self, doc: Mapping[str, Any]) -> Rubric:
+        self.unknown_keys(doc, _TOP_KEYS, ())
+        meta = self.table(doc.get("rubric", {}), ("rubric",), "the [rubric] table") or {}
+        if "rubric" not in doc:
+            self.problem(("rubric",), "missing the [rubric] table with id, version and title")
+        self.unknown_keys(meta, _RUBRIC_KEYS, ("rubric",))
+        rid = self.string(meta, "id", ("rubric",), required="rubric" in doc) or "?"
+        version = self.string(meta, "version", ("rubric",), required="rubric" in doc) or "?"
+        title = self._title(meta)
+        locale = self.string(meta, "locale", ("rubric",)) or "zh_CN"
+        full_marks = self.number(meta, "full_marks", ("rubric",), positive=True) or Decimal(100)
+        rounding = self.rounding(meta, "rounding", ("rubric",)) or Rounding(2, "half_up")
+        total_rounding = self.rounding(meta, "total_rounding", ("rubric",)) or rounding
+        grades = self._grades(meta.get("grades"), full_marks)
+
+        rows = self._rows(doc.get("indicator"))
+        groups_raw = self._either_or(doc.get("either_or"), rows)
+        top = self._tree(rows, groups_raw, full_marks)
+        vetoes = self._vetoes(doc.get("veto"), rows, grades, full_marks)
+
+        if self.problems:
+            raise RubricError(self.problems)
+        return Rubric(
+            id=rid, version=version, title=title, indicators=top, full_marks=full_marks,
+            locale=locale, source=self.string(meta, "source", ("rubric",)),
+            description=self.string(meta, "description", ("rubric",)),
+            rounding=rounding, total_rounding=total_rounding, grades=grades,
+            either_or=tuple(groups_raw), vetoes=tuple(vetoes), file=self.file,
+        )
+
+    def _title(self, meta: Mapping[str, Any]) -> dict[str, str]:
+        value = meta.get("title")
+        if value is None:
+            return {}
+        if isinstance(value, str):
+            return {str(meta.get("locale", "zh_CN")): value}
+        if isinstance(value, Mapping) and value and all(
+            isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+        ):
+            return dict(value)
+        self.problem(("rubric", "title"),
+                     "expected a string or a table of locale = string "
+                     "(title = { zh_CN = \"…\", en = \"…\" })", got=value)
+        return {}
+
+    # -- grades ---------------------------------------------------------------
+
+    def _grades(self, raw: Any, full_marks: Decimal) -> GradeScale:
+        if raw is None:
+            return GradeScale.default()
+        path: PathTuple = ("rubric", "grades")
+        before = len(self.problems)
+        if not isinstance(raw, list) or not raw:
+            self.problem(path, "expected a list of grades such as "
+                               "[{ name = \"优\", min = 90 }, …]", got=raw)
+            return GradeScale.default()
+        bands: list[tuple[int, Grade, Decimal | None]] = []
+        for i, item in enumerate(raw):
+            gpath = path + (i,)
+            table = self.table(item, gpath, "a grade { name = …, min = … }")
+            if table is None:
+                continue
+            self.unknown_keys(table, _GRADE_KEYS, gpath)
+            name = self.string(table, "name", gpath, required=True)
+            if "min" not in table:
+                self.problem(gpath + ("min",), "missing; each grade needs 'min' "
+                             "(its lowest total, inclusive)", expected="number")
+            low = self.number(table, "min", gpath)
+            high = self.number(table, "max", gpath)
+            labels: dict[str, str] = {}
+            if isinstance(table.get("en"), str):
+                labels["en"] = table["en"]
+            if isinstance(table.get("labels"), Mapping):
+                labels.update({str(k): str(v) for k, v in table["labels"].items()})
+            elif name in _DEFAULT_EN and "en" not in labels:
+                labels["en"] = _DEFAULT_EN[name]
+            if name is not None and low is not None:
+                bands.append((i, Grade(name, low, labels), high))
+        seen: dict[str, int] = {}
+        for i, grade, _ in bands:
+            if grade.name in seen:
+                self.problem(path + (i, "name"),
+                             f"grade '{grade.name}' is already defined at "
+                             f"grades[{seen[grade.name]}]")
+            seen.setdefault(grade.name, i)
+        ordered = sorted(bands, key=lambda b: b[1].min, reverse=True)
+        for (_, upper, _), (j, lower, lower_max) in itertools.pairwise(ordered):
+            if upper.min == lower.min:
+                self.problem(path + (j, "min"),
+                             f"grades '{upper.name}' and '{lower.name}' overlap: both start at "
+                             f"{upper.min}", expected="distinct lower bounds")
+            elif lower_max is not None and lower_max != upper.min:
+                relation = "gap" if lower_max < upper.min else "overlap"
+                self.problem(path + (j, "max"),
+                             f"{relation} between grades '{lower.name}' (up to {lower_max}) and "
+                             f"'{upper.name}' (from {upper.min}); 'max' should equal {upper.min}",
+                             expected=str(upper.min), got=str(lower_max))
+        if ordered:
+            top_i, top, top_max = ordered[0]
+            if top_max is not None and top_max < full_marks:
+                self.problem(path + (top_i, "max"),
+                             f"the best grade '{top.name}' ends at {top_max}, below the full marks "
+                             f"{full_marks}: totals above it would have no grade")
+            if top.min > full_marks:
+                self.problem(path + (top_i, "min"),
+                             f"grade '{top.name}' starts at {top.min}, above the full marks "
+                             f"{full_marks}: no total can reach it")
+            low_i, low, _ = ordered[-1]
+            if low.min > 0:
+                self.problem(path + (low_i, "min"),
+                             f"gap below grade '{low.name}': totals from 0 to under {low.min} "
+                             "have no grade; the lowest grade must start at 0",
+                             expected="0", got=str(low.min))
+        if len(self.problems) > before or len(ordered) != len(raw):
+            return GradeScale.default()
+        return GradeScale(tuple(g for _, g, _ in ordered))
+
+    # -- indicator rows -------------------------------------------------------
+
+    def _rows(self, raw: Any) -> dict[str, _Row]:
+        rows: dict[str, _Row] = {}
+        if raw is None:
+            self.problem(("indicator",), "the rubric has no [[indicator]] rows")
+            return rows
+        if not isinstance(raw, list):
+            self.problem(("indicator",), "expected [[indicator]] rows (an array of tables)",
+                         got=raw)
+            return rows
+        for i, item in enumerate(raw):
+            ipath: PathTuple = ("indicator", i)
+            table = self.table(item, ipath, "an [[indicator]] row")
+            if table is None:
+                continue
+            self.unknown_keys(table, _INDICATOR_KEYS, ipath)
+            path = self.string(table, "path", ipath, required=True)
+            if path is None:
+                continue
+            segments = path.split("/")
+            if any(not s.strip() or s != s.strip() for s in segments):
+                self.problem(ipath + ("path",),
+                             f"'{path}' is not a valid path: names separated by '/', "
+                             "no empty names, no spaces around '/'", got=path)
+                continue
+            if path in rows:
+                self.problem(ipath + ("path",),
+                             f"duplicate indicator '{path}' (first defined at "
+                             f"indicator[{rows[path].index}])", got=path)
+                continue
+            rows[path] = _Row(i, path, table)
+        for row in rows.values():
+            parent = row.parent
+            if parent is not None and parent not in rows:
+                self.problem(("indicator", row.index, "path"),
+                             f"indicator '{row.path}' has no parent row '{parent}'; add "
+                             f"[[indicator]] path = \"{parent}\" with its points")
+        return rows
+
+    def _tree(self, rows: dict[str, _Row], groups: list[EitherOr],
+              full_marks: Decimal) -> tuple[Indicator, ...]:
+        children: dict[str | None, list[_Row]] = {}
+        for row in rows.values():
+            if row.parent is None or row.parent in rows:
+                children.setdefault(row.parent, []).append(row)
+        self._points(children, full_marks)
+        alt_of = {a.path: g for g in groups for a in g.alternatives}
+        built: dict[str, Indicator] = {}
+
+        def make(row: _Row) -> Indicator | None:
+            kids = [make(c) for c in children.get(row.path, [])]
+            return self._indicator(row, tuple(k for k in kids if k is not None))
+
+        top = [make(r) for r in children.get(None, [])]
+        for ind in top:
+            if ind is not None:
+                for node in ind.walk():
+                    built[node.path] = node
+        # Sums: children add up to the parent, an either-or group counting once.
+        for parent_path, kids in children.items():
+            if parent_path is None:
+                continue
+            parent = rows[parent_path]
+            if parent.points is None or any(k.points is None for k in kids):
+                continue
+            total = _sum_once(kids, alt_of)
+            if total != parent.points:
+                self.problem(("indicator", parent.index, "points"),
+                             f"the children of '{parent_path}' add up to {_fmt(total)} points, "
+                             f"but it has {_fmt(parent.points)}",
+                             expected=_fmt(total), got=_fmt(parent.points))
+        tops = children.get(None, [])
+        if tops and all(r.points is not None for r in tops):
+            total = _sum_once(tops, alt_of)
+            if total != full_marks:
+                self.problem(("rubric", "full_marks"),
+                             f"the top-tier indicators add up to {_fmt(total)} points, but the "
+                             f"full marks are {_fmt(full_marks)}",
+                             expected=_fmt(total), got=_fmt(full_marks))
+        return tuple(ind for ind in top if ind is not None)
+
+    def _points(self, children: Mapping[str | None, list[_Row]], full_marks: Decimal) -> None:
+        """Read points, or turn sibling weights into points (largest remainder)."""
+        for row in (r for kids in children.values() for r in kids):
+            ipath: PathTuple = ("indicator", row.index)
+            has_points, has_weight = "points" in row.table, "weight" in row.table
+            if has_points and has_weight:
+                self.problem(ipath + ("weight",), "give either 'points' or 'weight', not both")
+            elif not has_points and not has_weight:
+                self.problem(ipath, f"indicator '{row.path}' has no 'points' (分值) "
+                                    "or 'weight'", expected="points")
+            elif has_points:
+                row.points = self.number(row.table, "points", ipath)
+            else:
+                row.weight = self.number(row.table, "weight", ipath, positive=True)
+
+        def resolve(parent: str | None, budget: Decimal | None) -> None:
+            kids = children.get(parent, [])
+            weighted = [k for k in kids if "weight" in k.table and "points" not in k.table]
+            if weighted and budget is not None:
+                if len(weighted) != len(kids):
+                    first = weighted[0]
+                    self.problem(("indicator", first.index, "weight"),
+                                 f"siblings under '{parent or 'the top tier'}' mix 'points' and "
+                                 "'weight'; use one or the other")
+                elif all(k.weight is not None for k in kids):
+                    shares = _apportion(budget, [cast(Decimal, k.weight) for k in kids])
+                    for k, share in zip(kids, shares, strict=True):
+                        k.points = share
+            for k in kids:
+                resolve(k.path, k.points)
+
+        resolve(None, full_marks)
+
+    def _indicator(self, row: _Row, kids: tuple[Indicator, ...]) -> Indicator | None:
+        table, ipath = row.table, ("indicator", row.index)
+        measure = self.expression(table, "measure", ipath)
+        applicable = self.expression(table, "applicable", ipath)
+        missing = self.choice(table, "missing", ipath, MISSING_POLICIES, "error")
+        not_applicable = self.choice(table, "not_applicable", ipath, NOT_APPLICABLE_POLICIES,
+                                     "full")
+        rounding = self.rounding(table, "rounding", ipath)
+        value_rounding = self.rounding(table, "value_rounding", ipath)
+        unit = self.string(table, "unit", ipath)
+        templates = self._templates(table, ipath)
+        rule = None
+        if kids:
+            for key in ("rule", "measure"):
+                if key in table:
+                    self.problem(ipath + (key,), f"'{row.path}' has children; only leaf "
+                                 f"indicators take a '{key}'")
+        elif "rule" not in table:
+            self.problem(ipath, f"leaf indicator '{row.path}' has no 'rule'; say how it is "
+                         f"scored, e.g. rule = {{ kind = \"judged\" }}",
+                         expected=f"rule = {{ kind = {' | '.join(kind_names())} }}")
+        elif row.points is not None:
+            rule = self._rule(table["rule"], ipath + ("rule",), row.points)
+        if row.points is None:
+            return None
+        line = self.where(ipath)[1]
+        return Indicator(
+            path=row.path, points=row.points, children=kids,
+            name_en=self.string(table, "name_en", ipath),
+            definition=self.string(table, "definition", ipath),
+            criterion=self.string(table, "criterion", ipath),
+            measure=measure, unit=unit, value_rounding=value_rounding, rule=rule,
+            missing=cast(MissingPolicy, missing), rounding=rounding, applicable=applicable,
+            not_applicable=not_applicable, templates=templates, line=line,
+        )
+
+    def _templates(self, table: Mapping[str, Any], ipath: PathTuple) -> dict[str, str]:
+        raw = table.get("templates")
+        if raw is None:
+            return {}
+        value = self.table(raw, ipath + ("templates",), "templates { zh_CN = \"…\" }")
+        if value is None:
+            return {}
+        out: dict[str, str] = {}
+        for locale, text in value.items():
+            if not isinstance(text, str):
+                self.problem(ipath + ("templates", locale), "expected a template string",
+                             got=text)
+            else:
+                out[locale] = text
+        return out
+
+    def _rule(self, raw: Any, rpath: PathTuple, points: Decimal) -> Any:
+        table = self.table(raw, rpath, "a rule { kind = … }")
+        if table is None:
+            return None
+        kind_name = table.get("kind")
+        if not isinstance(kind_name, str):
+            self.problem(rpath + ("kind",), "missing; say which rule kind scores this "
+                         f"indicator: {', '.join(kind_names())}", expected="rule kind")
+            return None
+        try:
+            kind = get_kind(kind_name)
+        except KeyError:
+            self.problem(rpath + ("kind",),
+                         f"unknown rule kind '{kind_name}'{did_you_mean(kind_name, kind_names())};"
+                         f" known kinds: {', '.join(kind_names())}",
+                         expected=", ".join(kind_names()), got=kind_name)
+            return None
+        params = {k: v for k, v in table.items() if k != "kind"}
+        try:
+            return kind.from_params(params, points)
+        except ParamError as exc:
+            for p in exc.problems:
+                sub = _tomlpos.parse_path(p.path) if p.path else ()
+                self.problems.append(_relocate(self, p, rpath + sub))
+        except Exception as exc:  # a user-registered kind misbehaving
+            self.problem(rpath, f"rule kind '{kind_name}' rejected its parameters: {exc}")
+        return None
+
+    # -- either-or and vetoes -------------------------------------------------
+
+    def _either_or(self, raw: Any, rows: Mapping[str, _Row]) -> list[EitherOr]:
+        groups: list[EitherOr] = []
+        if raw is None:
+            return groups
+        if not isinstance(raw, list):
+            self.problem(("either_or",), "expected [[either_or]] groups", got=raw)
+            return groups
+        used: dict[str, int] = {}
+        for i, item in enumerate(raw):
+            gpath: PathTuple = ("either_or", i)
+            table = self.table(item, gpath, "an [[either_or]] group")
+            if table is None:
+                continue
+            self.unknown_keys(table, _EITHER_KEYS, gpath)
+            alts_raw = table.get("alternatives")
+            if not isinstance(alts_raw, list) or len(alts_raw) < 2:
+                self.problem(gpath + ("alternatives",),
+                             "an either-or group needs at least two alternatives "
+                             "(a list of indicator paths)", got=alts_raw)
+                continue
+            alts: list[Alternative] = []
+            for j, alt in enumerate(alts_raw):
+                apath = gpath + ("alternatives", j)
+                if isinstance(alt, str):
+                    alt = {"path": alt}
+                if not isinstance(alt, Mapping):
+                    self.problem(apath, "expected an indicator path or { path = …, when = … }",
+                                 got=alt)
+                    continue
+                self.unknown_keys(alt, _ALTERNATIVE_KEYS, apath)
+                path = self.string(alt, "path", apath, required=True)
+                when = self.expression(alt, "when", apath)
+                if path is None:
+                    continue
+                if path not in rows:
+                    self.problem(apath, f"no indicator '{path}'"
+                                 f"{did_you_mean(path, rows)}", got=path)
+                    continue
+                if path in used:
+                    self.problem(apath, f"'{path}' is already an alternative in "
+                                 f"either_or[{used[path]}]")
+                    continue
+                used[path] = i
+                alts.append(Alternative(path, when))
+            if len(alts) != len(alts_raw):
+                continue
+            parents = {rows[a.path].parent for a in alts}
+            if len(parents) != 1:
+                self.problem(gpath + ("alternatives",),
+                             "the alternatives of an either-or group must share one parent")
+                continue
+            points = {to_decimal(rows[a.path].table.get("points", "0"))
+                      if _is_number(rows[a.path].table.get("points")) else None for a in alts}
+            if len(points) != 1:
+                self.problem(gpath + ("alternatives",),
+                             "the alternatives of an either-or group must have equal points, "
+                             f"got {', '.join(sorted(_fmt(p) for p in points if p is not None))}")
+                continue
+            name = self.string(table, "name", gpath) or " | ".join(a.path for a in alts)
+            groups.append(EitherOr(name, tuple(alts)))
+        return groups
+
+    def _vetoes(self, raw: Any, rows: Mapping[str, _Row], grades: GradeScale,
+                full_marks: Decimal) -> list[Veto]:
+        vetoes: list[Veto] = []
+        if raw is None:
+            return vetoes
+        if not isinstance(raw, list):
+            self.problem(("veto",), "expected [[veto]] entries", got=raw)
+            return vetoes
+        names = [g.name for g in grades.grades]
+        for i, item in enumerate(raw):
+            vpath: PathTuple = ("veto", i)
+            table = self.table(item, vpath, "a [[veto]] entry")
+            if table is None:
+                continue
+            self.unknown_keys(table, _VETO_KEYS, vpath)
+            if "when" not in table:
+                self.problem(vpath + ("when",), "missing; a veto needs a condition 'when'")
+            when = self.expression(table, "when", vpath)
+            reason = self.string(table, "reason", vpath, required=True)
+            grade = self.string(table, "grade_at_most", vpath)
+            if grade is not None and grade not in names:
+                self.problem(vpath + ("grade_at_most",),
+                             f"no grade '{grade}'{did_you_mean(grade, names)}; grades: "
+                             f"{', '.join(names)}", got=grade)
+            cap = self.number(table, "total_at_most", vpath)
+            if cap is not None and cap > full_marks:
+                self.problem(vpath + ("total_at_most",),
+                             f"a cap of {cap} is above the full marks {full_marks}")
+            target = self.string(table, "indicator", vpath)
+            if target is not None and target not in rows:
+                self.problem(vpath + ("indicator",),
+                             f"no indicator '{target}'{did_you_mean(target, rows)}")
+            if grade is None and cap is None and target is None:
+                self.problem(vpath, "a veto must say what it does: grade_at_most, "
+                                    "total_at_most or indicator")
+            missing = self.choice(table, "missing", vpath, _VETO_MISSING, "error")
+            if when is not None and reason is not None:
+                vetoes.append(Veto(
+                    name=self.string(table, "name", vpath) or f"veto[{i}]", when=when,
+                    reason=reason, grade_at_most=grade, total_at_most=cap,
+                    indicator=target, missing=missing,
+                ))
+        return vetoes
+
+
+_DEFAULT_EN = {"优": "Excellent", "良": "Good", "中": "Fair", "差": "Poor"}
+
+
+class _Row:
+    """One [[indicator]] row while loading (mutable scratch)."""
+
+    __slots__ = ("index", "path", "points", "table", "weight")
+
+    def __init__(self, index: int, path: str, table: Mapping[str, Any]) -> None:
+        self.index = index
+        self.path = path
+        self.table = table
+        self.points: Decimal | None = None
+        self.weight: Decimal | None = None
+
+    @property
+    def parent(self) -> str | None:
+        return self.path.rsplit("/", 1)[0] if "/" in self.path else None
+
+
+def _relocate(builder: _Builder, problem: Problem, path: PathTuple) -> Problem:
+    file, line, column = builder.where(path)
+    return Problem(
+        problem.message, path=_tomlpos.format_path(path), file=file,
+        line=line, column=column, expected=problem.expected, got=problem.got,
+    )
+
+
+def _sum_once(kids: Sequence[_Row], alt_of: Mapping[str, EitherOr]) -> Decimal:
+    total = Decimal(0)
+    counted: set[str] = set()
+    for kid in kids:
+        group = alt_of.get(kid.path)
+        if group is not None:
+            if group.name in counted:
+                continue
+            counted.add(group.name)
+        total += cast(Decimal, kid.points)
+    return total
+
+
+def _apportion(total: Decimal, weights: Sequence[Decimal], places: int = 2) -> list[Decimal]:
+    """Split *total* in proportion to *weights*, rounded so the parts add up exactly.
+
+    Largest-remainder (Hamilton) method at *places* decimals.
+    """
+    quantum = Decimal(1).scaleb(-places)
+    whole = sum(weights, Decimal(0))
+    exact = [total * w / whole for w in weights]
+    parts = [e.quantize(quantum, rounding="ROUND_FLOOR") for e in exact]
+    left = int((total - sum(parts, Decimal(0))) / quantum)
+    order = sorted(range(len(exact)), key=lambda i: (parts[i] - exact[i], i))
+    for i in order[:left]:
+        parts[i] += quantum
+    return parts
+
+
+def _is_number(value: object) -> bool:
+    try:
+        to_decimal(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _fmt(value: Decimal | None) -> str:
+    if value is None:
+        return "?"
+    text = format(value.normalize(), "f")
+    return text
+
+
+def _kind_of(value: object) -> str:
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    if isinstance(value, str):
+        return f"the string {value!r}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, Mapping):
+        return "a table"
+    return type(value).__name__
+
+
+# -- extends: merging a rubric onto its parent --------------------------------
+
+
+class _Source:
+    """One TOML document: its file name and key positions."""
+
+    __slots__ = ("file", "positions")
+
+    def __init__(self, file: str | None,
+                 positions: Mapping[tuple[str | int, ...], tuple[int, int]]) -> None:
+        self.file = file
+        self.positions = positions
+
+
+#: Where parts of a merged document came from: a path prefix in the merged
+#: document mapped to (source, the same prefix in that source).
+_Place = tuple[_Source, PathTuple]
+_Origins = dict[PathTuple, _Place]
+
+
+def _origin(origins: _Origins, default: _Source, path: PathTuple) -> tuple[_Source, PathTuple]:
+    for cut in range(len(path), 0, -1):
+        found = origins.get(path[:cut])
+        if found is not None:
+            source, prefix = found
+            return source, prefix + path[cut:]
+    return default, path
+
+
+def _merge_chain(doc: Mapping[str, Any], source: _Source, seen: list[str]
+                 ) -> tuple[dict[str, Any], _Origins, list[Problem]]:
+    """Resolve ``extends`` recursively; return the merged doc, origins and problems."""
+    meta = doc.get("rubric")
+    parent_ref = meta.get("extends") if isinstance(meta, Mapping) else None
+    if parent_ref is None:
+        problems = [
+            _problem_at(source, ("indicator", i, key),
+                        f"'{key}' is only for a rubric that extends another "
+                        "([rubric] extends = \"…\")")
+            for i, row in enumerate(_list(doc.get("indicator")))
+            if isinstance(row, Mapping) for key in _EXTEND_KEYS if key in row
+        ]
+        return dict(doc), {}, problems
+    where: PathTuple = ("rubric", "extends")
+    if not isinstance(parent_ref, str) or not parent_ref.strip():
+        return dict(doc), {}, [_problem_at(source, where, "expected the id of a built-in "
+                                           "rubric or a path to a rubric file")]
+    try:
+        parent_text, parent_file, key = _read_parent(parent_ref, source.file)
+    except RubricError as exc:
+        return dict(doc), {}, [_problem_at(source, where, exc.problems[0].message)]
+    if key in seen or key == _source_key(source.file):
+        chain = " → ".join([*seen, key])
+        return dict(doc), {}, [_problem_at(source, where, f"extends forms a cycle: {chain}")]
+    parent_source = _Source(parent_file, _tomlpos.key_positions(parent_text))
+    try:
+        parent_doc = _parse_toml(parent_text, parent_file)
+    except RubricError as exc:
+        return dict(doc), {}, list(exc.problems)
+    base, base_origins, problems = _merge_chain(parent_doc, parent_source,
+                                                [*seen, _source_key(source.file), key])
+    if problems:
+        return base, base_origins, problems
+    # The parent's own parts come from the parent (unless it had a parent itself).
+    origins: _Origins = {}
+    for top in ("rubric", "either_or", "veto"):
+        origins.setdefault((top,), base_origins.get((top,), (parent_source, (top,))))
+    merged = _overlay(base, doc, source, parent_source, base_origins, origins)
+    return merged, origins, merged.pop("__problems__")
+
+
+def _overlay(base: Mapping[str, Any], child: Mapping[str, Any], source: _Source,
+             parent_source: _Source, base_origins: _Origins,
+             origins: _Origins) -> dict[str, Any]:
+    problems: list[Problem] = []
+    merged: dict[str, Any] = {k: v for k, v in base.items() if k not in ("rubric", "indicator")}
+    # [rubric]: the child's keys win; extends is consumed.
+    meta = dict(base.get("rubric", {}))
+    meta.pop("extends", None)
+    for key, value in dict(child.get("rubric", {})).items():
+        if key != "extends":
+            meta[key] = value
+            origins[("rubric", key)] = (source, ("rubric", key))
+    for key in meta:
+        if ("rubric", key) not in origins:
+            origins[("rubric", key)] = _origin(base_origins, parent_source, ("rubric", key))
+    merged["rubric"] = meta
+    # Indicator rows: (row dict, origin of the row, origins of keys set by the child).
+    rows: list[tuple[dict[str, Any], _Place, dict[str, _Place]]]
+    rows = [(dict(r), _origin(base_origins, parent_source, ("indicator", i)), {})
+            for i, r in enumerate(_list(base.get("indicator"))) if isinstance(r, Mapping)]
+    renamed: dict[str, str] = {}
+    for j, raw in enumerate(_list(child.get("indicator"))):
+        here: PathTuple = ("indicator", j)
+        if not isinstance(raw, Mapping) or not isinstance(raw.get("path"), str):
+            rows.append((dict(raw) if isinstance(raw, Mapping) else {"path": raw},
+                         (source, here), {}))
+            continue
+        change = dict(raw)
+        path = renamed.get(change["path"], change["path"])
+        at = next((k for k, (r, _, _) in enumerate(rows) if r.get("path") == path), None)
+        if change.pop("remove", False) is True:
+            if at is None:
+                problems.append(_problem_at(source, here + ("path",),
+                                            f"cannot remove '{path}': the parent rubric has no "
+                                            f"such indicator{did_you_mean(path, _paths(rows))}"))
+            else:
+                rows = [row for row in rows if not _within(row[0].get("path"), path)]
+            continue
+        new_name = change.pop("rename", None)
+        if at is None:
+            if new_name is not None:
+                problems.append(_problem_at(source, here + ("rename",),
+                                            f"cannot rename '{path}': the parent rubric has no "
+                                            f"such indicator{did_you_mean(path, _paths(rows))}"))
+                continue
+            parent = path.rsplit("/", 1)[0] if "/" in path else None
+            insert = len(rows)
+            if parent is not None:
+                last = [k for k, (r, _, _) in enumerate(rows) if _within(r.get("path"), parent)]
+                insert = last[-1] + 1 if last else len(rows)
+            rows.insert(insert, (change, (source, here), {k: (source, here + (k,))
+                                                          for k in change}))
+            continue
+        row, row_origin, keys = rows[at]
+        if new_name is not None:
+            if not isinstance(new_name, str) or not new_name.strip() or "/" in new_name:
+                problems.append(_problem_at(source, here + ("rename",),
+                                            "expected a new name (no '/')", ))
+                continue
+            new_path = (path.rsplit("/", 1)[0] + "/" + new_name) if "/" in path else new_name
+            renamed[path] = new_path
+            for other, _, _ in rows:
+                if _within(other.get("path"), path):
+                    other["path"] = new_path + other["path"][len(path):]
+            keys["path"] = (source, here + ("rename",))
+        change.pop("path")
+        if "points" in change:
+            row.pop("weight", None)
+        if "weight" in change:
+            row.pop("points", None)
+        for key, value in change.items():
+            row[key] = value
+            keys[key] = (source, here + (key,))
+    # Paths named elsewhere follow renames.
+    for group in _list(merged.get("either_or")):
+        if isinstance(group, Mapping) and isinstance(group.get("alternatives"), list):
+            group["alternatives"] = [_rename_alt(a, renamed) for a in group["alternatives"]]
+    for veto in _list(merged.get("veto")):
+        if isinstance(veto, dict) and veto.get("indicator") in renamed:
+            veto["indicator"] = renamed[veto["indicator"]]
+    # Child either-or groups and vetoes are added after the parent's.
+    for table in ("either_or", "veto"):
+        parent_items = _list(merged.get(table))
+        for j in range(len(_list(child.get(table)))):
+            origins[(table, len(parent_items) + j)] = (source, (table, j))
+        if table in child:
+            merged[table] = [*parent_items, *_list(child.get(table))]
+    merged["indicator"] = [row for row, _, _ in rows]
+    for i, (_, row_origin, keys) in enumerate(rows):
+        origins[("indicator", i)] = row_origin
+        for key, origin in keys.items():
+            origins[("indicator", i, key)] = origin
+    merged["__problems__"] = problems
+    return merged
+
+
+def _rename_alt(alt: Any, renamed: Mapping[str, str]) -> Any:
+    if isinstance(alt, str):
+        return renamed.get(alt, alt)
+    if isinstance(alt, Mapping) and alt.get("path") in renamed:
+        return {**alt, "path": renamed[alt["path"]]}
+    return alt
+
+
+def _within(path: object, ancestor: str) -> bool:
+    return isinstance(path, str) and (path == ancestor or path.startswith(ancestor + "/"))
+
+
+def _paths(rows: Sequence[tuple[dict[str, Any], Any, Any]]) -> list[str]:
+    return [r["path"] for r, _, _ in rows if isinstance(r.get("path"), str)]
+
+
+def _list(value: Any) -> list[Any]:
+    return list(value) if isinstance(value, list) else []
+
+
+def _problem_at(source: _Source, path: PathTuple, message: str) -> Problem:
+    pos = _tomlpos.locate(source.positions, path) if source.positions else None
+    return Problem(message, path=_tomlpos.format_path(path), file=source.file,
+                   line=pos[0] if pos else None, column=pos[1] if pos else None)
+
+
+def _source_key(file: str | None) -> str:
+    if file is None:
+        return "<string>"
+    if file.startswith("<builtin>/"):
+        return file
+    return os.path.abspath(file)
+
+
+def _read_parent(ref: str, child_file: str | None) -> tuple[str, str, str]:
+    """Find the parent rubric: a file relative to the child, or a built-in id."""
+    base = Path(child_file).parent if child_file and not child_file.startswith("<") else Path()
+    candidate = base / ref
+    if ref.endswith(".toml") or candidate.is_file():
+        try:
+            text = candidate.read_text(encoding="utf-8")
+            return text, str(candidate), _source_key(str(candidate))
+        except OSError:
+            raise RubricError(f"cannot read the parent rubric file '{candidate}'") from None
+    from .rubrics import builtin_ids, builtin_text
+
+    if ref in builtin_ids():
+        text, name = builtin_text(ref)
+        return text, f"<builtin>/{name}", f"<builtin>/{name}"
+    known = ", ".join(builtin_ids()) or "none"
+    raise RubricError(f"no parent rubric '{ref}': not a file next to this one and not a "
+                      f"built-in id{did_you_mean(ref, builtin_ids())} (built-ins: {known})")
