@@ -1,0 +1,55 @@
+"""Rule kinds: how one indicator turns a measured value into points.
+
+One module per kind; each registers itself.  The API for writing your own
+kind lives in :mod:`perfrubric.indicators.base`.
+"""
+
+from __future__ import annotations
+
+from .bands import Band, Bands
+from .base import (
+    Direction,
+    Outcome,
+    ParamReader,
+    RuleKind,
+    as_bool,
+    as_items,
+    as_number,
+    as_text,
+    get_kind,
+    kind_names,
+    register_kind,
+)
+from .checklist import Checklist
+from .judged import Judged
+from .levels import Level, Levels
+from .per_event import PerEvent
+from .ratio import Ratio
+from .step_deduction import StepDeduction
+from .threshold import Threshold
+from .yes_no import YesNo
+
+__all__ = [
+    "Band",
+    "Bands",
+    "Checklist",
+    "Direction",
+    "Judged",
+    "Level",
+    "Levels",
+    "Outcome",
+    "ParamReader",
+    "PerEvent",
+    "Ratio",
+    "RuleKind",
+    "StepDeduction",
+    "Threshold",
+    "YesNo",
+    "as_bool",
+    "as_items",
+    "as_number",
+    "as_text",
+    "get_kind",
+    "kind_names",
+    "register_kind",
+]

@@ -1,0 +1,39 @@
+"""``judged``: the evaluator's score, with no formula (专家评分)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any, ClassVar
+
+import attrs
+
+from ..errors import RuleInputError
+from .base import Direction, Outcome, ParamReader, RuleKind, as_number, register_kind
+
+
+@register_kind
+@attrs.frozen
+class Judged(RuleKind):
+    """The measured value is the score itself, which must lie in [0, points]."""
+
+    kind: ClassVar[str] = "judged"
+    direction: ClassVar[Direction] = "higher"
+    points: Decimal
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, Any], points: Decimal) -> Judged:
+        """Takes no parameters."""
+        ParamReader(params).done()
+        return cls(points)
+
+    def params(self) -> Mapping[str, Any]:
+        """Return ``{}``."""
+        return {}
+
+    def score(self, value: object) -> Outcome:
+        """Take *value* as the score."""
+        x = as_number(value)
+        if not Decimal(0) <= x <= self.points:
+            raise RuleInputError(f"the score {x} lies outside 0–{self.points}")
+        return Outcome(x, deducted=self.points - x)

@@ -1,0 +1,44 @@
+"""``per_event``: deduct per event (每发现一起违规扣1分，扣完为止)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any, ClassVar
+
+import attrs
+
+from ..errors import RuleInputError
+from .base import Direction, Outcome, ParamReader, RuleKind, as_number, register_kind
+
+
+@register_kind
+@attrs.frozen
+class PerEvent(RuleKind):
+    """Each event (a whole count) deducts ``deduct`` points, never below 0."""
+
+    kind: ClassVar[str] = "per_event"
+    direction: ClassVar[Direction] = "lower"
+    points: Decimal
+    deduct: Decimal
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, Any], points: Decimal) -> PerEvent:
+        """Read ``deduct`` (> 0)."""
+        r = ParamReader(params)
+        deduct = r.decimal("deduct", positive=True)
+        r.done()
+        return cls(points, deduct)
+
+    def params(self) -> Mapping[str, Any]:
+        """Return ``{"deduct": …}``."""
+        return {"deduct": self.deduct}
+
+    def score(self, value: object) -> Outcome:
+        """Score a count of events."""
+        n = as_number(value)
+        if n < 0 or n != n.to_integral_value():
+            raise RuleInputError(f"expected a whole number of events, got {n}")
+        deducted = min(n * self.deduct, self.points)
+        return Outcome(self.points - deducted, deducted=deducted,
+                       matched=f"{n} events", detail={"events": int(n)})

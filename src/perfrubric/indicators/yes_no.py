@@ -1,0 +1,43 @@
+"""``yes_no``: full points for yes, none (or ``no_points``) for no (按时公开计满分，否则不得分)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any, ClassVar
+
+import attrs
+
+from .base import Direction, Outcome, ParamReader, RuleKind, as_bool, register_kind
+
+
+@register_kind
+@attrs.frozen
+class YesNo(RuleKind):
+    """Yes earns the points, no earns ``no_points`` (default 0).  Yes ranks above no."""
+
+    kind: ClassVar[str] = "yes_no"
+    direction: ClassVar[Direction] = "higher"
+    points: Decimal
+    no_points: Decimal = Decimal(0)
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, Any], points: Decimal) -> YesNo:
+        """Read the optional ``no_points``."""
+        r = ParamReader(params)
+        no_points = r.decimal("no_points", Decimal(0), non_negative=True)
+        if no_points > points:
+            r.problem("no_points", f"{no_points} exceeds the indicator's {points} points")
+        r.done()
+        return cls(points, no_points)
+
+    def params(self) -> Mapping[str, Any]:
+        """Return ``{"no_points": …}``."""
+        return {"no_points": self.no_points}
+
+    def score(self, value: object) -> Outcome:
+        """Score a yes/no value."""
+        yes = as_bool(value)
+        score = self.points if yes else self.no_points
+        return Outcome(score, deducted=self.points - score, matched="yes" if yes else "no",
+                       detail={"yes": yes})
