@@ -8,6 +8,7 @@ raises: on anything it does not understand it returns what it found.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping
 from typing import Union
 
@@ -103,10 +104,8 @@ class _Scanner:
         self.advance()
         text = "".join(chars)
         if quote == '"' and "\\" in text:
-            try:
+            with contextlib.suppress(UnicodeDecodeError):
                 text = text.encode("latin-1", "backslashreplace").decode("unicode_escape")
-            except UnicodeDecodeError:  # pragma: no cover - defensive
-                pass
         return text
 
     # -- values
@@ -171,17 +170,8 @@ class _Scanner:
             return
         self.advance()
         self.skip_ws(False)
-        start = len(self.out)
-        value_pos = (self.line, self.col)
-        self.read_value(("\0",))
-        # The value was recorded under a placeholder; move its positions under the key.
-        placeholder = {k: v for k, v in list(self.out.items())[start:] if k[:1] == ("\0",)}
-        for k in placeholder:
-            del self.out[k]
-        for k, v in placeholder.items():
-            if len(k) > 1:
-                self.record(key_path + k[1:], v)
-        del value_pos
+        # The key itself keeps the key's position (record never overwrites).
+        self.read_value(key_path)
 
     # -- document
 

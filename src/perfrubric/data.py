@@ -160,8 +160,7 @@ def _format(exc: BaseException, type_: Any) -> str:
     if isinstance(exc, KeyError):
         return "required field missing"
     if isinstance(exc, cattrs.ForbiddenExtraKeysError):
-        cls = exc.cl
-        names = _FIELD_NAMES.get(cls, [])
+        names = _FIELD_NAMES.get(exc.cl, [])  # type: ignore[arg-type]
         keys = ", ".join(f"'{k}'{_hint(k, names)}" for k in sorted(exc.extra_fields))
         return f"unknown key {keys}"
     if isinstance(exc, (ValueError, TypeError)) and str(exc):

@@ -406,7 +406,8 @@ class _Run:
                 return {"level": assessment.level, "score": assessment.score}  # type: ignore[return-value]
             return assessment.level
         if assessment.value is not None:
-            return assessment.value
+            given: Value = assessment.value
+            return given
         if assessment.score is not None:
             return assessment.score
         raise MeasureUnavailable("missing", "the assessment gives no score, level or value")

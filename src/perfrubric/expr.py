@@ -279,14 +279,14 @@ class _Parser:
 # -- compiled node builders ------------------------------------------------------
 
 
-def _number(value: Value | int | float) -> Value:
-    if isinstance(value, bool) or isinstance(value, (Decimal, str, tuple, Money)):
+def _number(value: object) -> Value:
+    if isinstance(value, (bool, Decimal, str, tuple, Money)):
         return value
     if isinstance(value, int):
         return Decimal(value)
     if isinstance(value, float):
         return Decimal(str(value))
-    return value
+    raise RuleInputError(f"a data value of type {type(value).__name__} cannot be used here")
 
 
 def _describe(value: Value) -> str:
@@ -347,7 +347,7 @@ def _arith(left: _Compiled, right: _Compiled, op: str, source: str) -> _Compiled
         except TypeError:
             raise RuleInputError(f"'{op}' cannot combine {_describe(a)} and "
                                  f"{_describe(b)}") from None
-        return result  # type: ignore[no-any-return]
+        return _number(result)
     return run
 
 
@@ -403,7 +403,7 @@ def _call(func: _Token, args: list[_Compiled], tokens: list[_Token],
             if not all(_is_numeric(v) for v in values):
                 raise RuleInputError(f"{name}() needs numbers")
             try:
-                return pick(values)  # type: ignore[type-var,no-any-return]
+                return pick(values)
             except UnitError as exc:
                 raise RuleInputError(str(exc)) from None
         return extreme
@@ -416,9 +416,9 @@ def _call(func: _Token, args: list[_Compiled], tokens: list[_Token],
             value = arg(r)
             if isinstance(value, Money):
                 return Money(abs(value.amount), value.unit)
-            if not _is_numeric(value):
+            if not isinstance(value, Decimal) or isinstance(value, bool):
                 raise RuleInputError(f"abs() needs a number, got {_describe(value)}")
-            return abs(value)  # type: ignore[arg-type]
+            return abs(value)
         return absolute
     # round(x) or round(x, places)
     if len(args) not in (1, 2):
@@ -454,7 +454,8 @@ class Expression:
     >>> e = parse_expression("staffing.on_post / staffing.authorized")
     >>> sorted(e.names)
     ['staffing.authorized', 'staffing.on_post']
-    >>> e.evaluate({"staffing.on_post": Decimal(21), "staffing.authorized": Decimal(11)}.__getitem__)
+    >>> data = {"staffing.on_post": Decimal(21), "staffing.authorized": Decimal(11)}
+    >>> e.evaluate(data.__getitem__)
     Decimal('1.909090909090909090909090909090909')
     """
 

@@ -123,7 +123,7 @@ _TOML_POS = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 def _parse_toml(text: str, file: str | None) -> dict[str, Any]:
     try:
-        return tomllib.loads(text)
+        doc: dict[str, Any] = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         line = getattr(exc, "lineno", None)
         column = getattr(exc, "colno", None)
@@ -134,6 +134,7 @@ def _parse_toml(text: str, file: str | None) -> dict[str, Any]:
         message = _TOML_POS.sub("", message).strip()
         raise RubricError(Problem(f"TOML syntax error: {message}", file=file,
                                   line=line, column=column)) from None
+    return doc
 
 
 def did_you_mean(word: str, options: Iterable[str]) -> str:
@@ -379,12 +380,12 @@ class _Builder:
                 self.problem(path + (top_i, "min"),
                              f"grade '{top.name}' starts at {top.min}, above the full marks "
                              f"{full_marks}: no total can reach it")
-            low_i, low, _ = ordered[-1]
-            if low.min > 0:
+            low_i, bottom, _ = ordered[-1]
+            if bottom.min > 0:
                 self.problem(path + (low_i, "min"),
-                             f"gap below grade '{low.name}': totals from 0 to under {low.min} "
-                             "have no grade; the lowest grade must start at 0",
-                             expected="0", got=str(low.min))
+                             f"gap below grade '{bottom.name}': totals from 0 to under "
+                             f"{bottom.min} have no grade; the lowest grade must start at 0",
+                             expected="0", got=str(bottom.min))
         if len(self.problems) > before or len(ordered) != len(raw):
             return GradeScale.default()
         return GradeScale(tuple(g for _, g, _ in ordered))
@@ -925,7 +926,7 @@ def _overlay(base: Mapping[str, Any], child: Mapping[str, Any], source: _Source,
             keys[key] = (source, here + (key,))
     # Paths named elsewhere follow renames.
     for group in _list(merged.get("either_or")):
-        if isinstance(group, Mapping) and isinstance(group.get("alternatives"), list):
+        if isinstance(group, dict) and isinstance(group.get("alternatives"), list):
             group["alternatives"] = [_rename_alt(a, renamed) for a in group["alternatives"]]
     for veto in _list(merged.get("veto")):
         if isinstance(veto, dict) and veto.get("indicator") in renamed:

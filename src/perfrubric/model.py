@@ -23,10 +23,10 @@ __all__ = [
     "Budget",
     "BudgetLine",
     "Department",
+    "OrgUnit",
     "Sangong",
     "Staffing",
     "Target",
-    "OrgUnit",
 ]
 
 
@@ -158,7 +158,7 @@ class Target:
 
     @property
     def ratio(self) -> Decimal | None:
-        """actual / target, or ``None`` when either is missing or the target is 0."""
+        """Return actual / target, or ``None`` when either is missing or the target is 0."""
         if self.actual is None or self.target is None or self.target == 0:
             return None
         return self.actual / self.target

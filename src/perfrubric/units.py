@@ -86,8 +86,8 @@ def _shift(amount: Decimal, exponent: int) -> Decimal:
     # Multiply or divide by a power of ten; unlike scaleb this keeps plain
     # notation (6015300.00, not 6.0153E+6).
     if exponent >= 0:
-        return amount * (10**exponent)
-    return amount / (10**-exponent)
+        return amount * Decimal(10**exponent)
+    return amount / Decimal(10**-exponent)
 
 
 def _convert_amount(value: object) -> Decimal:
@@ -109,7 +109,7 @@ class Money:
     """
 
     amount: Decimal = attrs.field(converter=_convert_amount)
-    unit: Unit = attrs.field(default="元", converter=parse_unit)
+    unit: Unit = attrs.field(default=UNITS["元"], converter=parse_unit)
 
     @property
     def currency(self) -> str:

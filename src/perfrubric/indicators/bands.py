@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any, ClassVar
@@ -79,7 +80,7 @@ class Bands(RuleKind):
     better: str
 
     @property
-    def direction(self) -> Direction:  # type: ignore[override]
+    def direction(self) -> Direction:
         """The declared ``better`` direction (``None`` for "none")."""
         return None if self.better == "none" else self.better  # type: ignore[return-value]
 
@@ -163,7 +164,7 @@ def _read_band(b: ParamReader, points: Decimal) -> Band | None:
 
 def _check_bands(r: ParamReader, bands: list[tuple[int, Band]], better: str) -> None:
     ordered = sorted(bands, key=lambda ib: _low_key(ib[1]))
-    for (_, a), (j, b) in zip(ordered, ordered[1:], strict=False):
+    for (_, a), (j, b) in itertools.pairwise(ordered):
         if a.high is None or b.low is None:
             r.problem(f"bands[{j}]", f"bands {a.label()} and {b.label()} overlap")
             continue
@@ -173,7 +174,7 @@ def _check_bands(r: ParamReader, bands: list[tuple[int, Band]], better: str) -> 
         elif a.high > b.low or (a.high == b.low and a.high_inclusive and b.low_inclusive):
             r.problem(f"bands[{j}]", f"bands {a.label()} and {b.label()} overlap")
     if better != "none":
-        for (_, a), (j, b) in zip(ordered, ordered[1:], strict=False):
+        for (_, a), (j, b) in itertools.pairwise(ordered):
             worse = b.points < a.points if better == "higher" else b.points > a.points
             if worse:
                 r.problem(f"bands[{j}].points",

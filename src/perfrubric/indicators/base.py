@@ -107,7 +107,11 @@ class RuleKind(abc.ABC):
     """
 
     kind: ClassVar[str]
-    direction: Direction = None
+
+    @property
+    def direction(self) -> Direction:
+        """Which way the kind is ordered (see :data:`Direction`); ``None`` by default."""
+        return None
 
     @classmethod
     @abc.abstractmethod

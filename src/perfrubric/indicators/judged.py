@@ -18,8 +18,12 @@ class Judged(RuleKind):
     """The measured value is the score itself, which must lie in [0, points]."""
 
     kind: ClassVar[str] = "judged"
-    direction: ClassVar[Direction] = "higher"
     points: Decimal
+
+    @property
+    def direction(self) -> Direction:
+        """A higher value never scores less."""
+        return "higher"
 
     @classmethod
     def from_params(cls, params: Mapping[str, Any], points: Decimal) -> Judged:

@@ -18,9 +18,13 @@ class PerEvent(RuleKind):
     """Each event (a whole count) deducts ``deduct`` points, never below 0."""
 
     kind: ClassVar[str] = "per_event"
-    direction: ClassVar[Direction] = "lower"
     points: Decimal
     deduct: Decimal
+
+    @property
+    def direction(self) -> Direction:
+        """A lower value never scores less."""
+        return "lower"
 
     @classmethod
     def from_params(cls, params: Mapping[str, Any], points: Decimal) -> PerEvent:

@@ -26,9 +26,13 @@ class Ratio(RuleKind):
     """
 
     kind: ClassVar[str] = "ratio"
-    direction: ClassVar[Direction] = "higher"
     points: Decimal
     full_at: Decimal
+
+    @property
+    def direction(self) -> Direction:
+        """A higher value never scores less."""
+        return "higher"
 
     @classmethod
     def from_params(cls, params: Mapping[str, Any], points: Decimal) -> Ratio:

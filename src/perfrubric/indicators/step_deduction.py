@@ -36,7 +36,7 @@ class StepDeduction(RuleKind):
     floor: Decimal = _ZERO
 
     @property
-    def direction(self) -> Direction:  # type: ignore[override]
+    def direction(self) -> Direction:
         """A lower value is better when deducting above the limit, and vice versa."""
         return "lower" if self.over == "above" else "higher"
 

@@ -29,7 +29,7 @@ class Threshold(RuleKind):
     full_when: str
 
     @property
-    def direction(self) -> Direction:  # type: ignore[override]
+    def direction(self) -> Direction:
         """``higher`` for at_least, ``lower`` for at_most."""
         return "higher" if self.full_when == "at_least" else "lower"
 

@@ -17,9 +17,13 @@ class YesNo(RuleKind):
     """Yes earns the points, no earns ``no_points`` (default 0).  Yes ranks above no."""
 
     kind: ClassVar[str] = "yes_no"
-    direction: ClassVar[Direction] = "higher"
     points: Decimal
     no_points: Decimal = Decimal(0)
+
+    @property
+    def direction(self) -> Direction:
+        """A higher value never scores less."""
+        return "higher"
 
     @classmethod
     def from_params(cls, params: Mapping[str, Any], points: Decimal) -> YesNo:
