@@ -86,5 +86,8 @@ def evaluation_to_dict(ev: Evaluation) -> dict[str, Any]:
         "rated": ev.rated,
         "cannot_rate": list(ev.cannot_rate),
         "vetoes": [conv.unstructure(v) for v in ev.vetoes],
+        "figures": [{"id": f.id, "name": f.name, "value": _plain(f.value),
+                     "shown": None if f.shown is None else decimal_text(f.shown),
+                     "unit": f.unit, "note": f.note} for f in ev.figures.values()],
         "indicators": indicators,
     }

@@ -180,6 +180,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     func: Callable[[argparse.Namespace, TextIO], int] = args.func
     try:
         return func(args, out or sys.stdout)
+    except BrokenPipeError:  # e.g. piped into `head`: not an error of ours
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except PerfrubricError as exc:
         problems = getattr(exc, "problems", None)
         for problem in problems or [exc]:

@@ -19,12 +19,14 @@ from .expr import Expression, Value
 from .facts import Facts
 from .indicators.base import Outcome
 from .model import Assessment, Department, Target
+from .decimals import Rounding
 from .rubric import Indicator, Rubric, Veto
 from .units import UNITS, Money
 
 __all__ = [
     "STATUSES",
     "Evaluation",
+    "FigureResult",
     "IndicatorResult",
     "Override",
     "Status",
@@ -113,6 +115,21 @@ class IndicatorResult:
 
 
 @attrs.frozen
+class FigureResult:
+    """A report figure's value: ``value`` exact, ``shown`` rounded as declared, in ``unit``.
+
+    Both are ``None`` (with ``note`` saying why) when the data does not give it.
+    """
+
+    id: str
+    name: str
+    value: Value | None
+    shown: Decimal | None
+    unit: str | None
+    note: str | None = None
+
+
+@attrs.frozen
 class VetoResult:
     """A veto that was triggered, and what it did."""
 
@@ -145,6 +162,7 @@ class Evaluation:
     vetoes: tuple[VetoResult, ...] = ()
     cannot_rate: tuple[str, ...] = ()
     targets: tuple[Target, ...] = ()
+    figures: Mapping[str, FigureResult] = attrs.field(factory=dict)
 
     @property
     def full_marks(self) -> Decimal:
@@ -258,8 +276,24 @@ class _Run:
             rubric=rubric, department=self.dept.name, year=self.dept.year,
             total=total, raw_total=raw, counted_points=counted, grade=grade,
             results=results, vetoes=tuple(vetoes), cannot_rate=tuple(self.cannot_rate),
-            targets=tuple(self.dept.targets),
+            targets=tuple(self.dept.targets), figures=self._figures(),
         )
+
+    def _figures(self) -> dict[str, FigureResult]:
+        out: dict[str, FigureResult] = {}
+        for fig in self.rubric.figures:
+            try:
+                value = fig.measure.evaluate(self.facts.resolve)
+            except MeasureUnavailable as exc:
+                out[fig.id] = FigureResult(fig.id, fig.name, None, None, fig.unit, exc.detail)
+                continue
+            except RuleInputError as exc:
+                raise EvaluationError(f"figure {fig.id}", str(exc)) from None
+            shown = None
+            if isinstance(value, Decimal):
+                shown = _display(value, fig.unit, fig.value_rounding or self.rubric.rounding)
+            out[fig.id] = FigureResult(fig.id, fig.name, value, shown, fig.unit)
+        return out
 
     # -- either-or and vetoes
 
@@ -434,9 +468,7 @@ class _Run:
     def _shown(self, ind: Indicator, value: Value) -> Decimal | None:
         if not isinstance(value, Decimal):
             return None
-        shown = value * _HUNDRED if ind.unit in ("%", "％") else value
-        rounding = ind.value_rounding or self.rubric.rounding
-        return rounding.apply(shown)
+        return _display(value, ind.unit, ind.value_rounding or self.rubric.rounding)
 
     def _missing(self, ind: Indicator, detail: str,
                  override: Override | None) -> IndicatorResult:
@@ -461,6 +493,11 @@ class _Run:
         return IndicatorResult(path=ind.path, points=ind.points, counted_points=ind.points,
                                score=score, status="missing", kind=kind,
                                note=f"missing ({policy} policy): {detail}")
+
+
+def _display(value: Decimal, unit: str | None, rounding: Rounding) -> Decimal:
+    """*value* in its display unit (a percentage for ``%``), rounded as declared."""
+    return rounding.apply(value * _HUNDRED if unit in ("%", "％") else value)
 
 
 def _clamp(score: Decimal, points: Decimal) -> Decimal:

@@ -359,7 +359,10 @@ def _compare(left: _Compiled, right: _Compiled, op: str) -> _Compiled:
             if not same:
                 raise RuleInputError(f"'{op}' compares {_describe(a)} with {_describe(b)}")
             try:
-                equal = a == b
+                if isinstance(a, Money) and isinstance(b, Money):
+                    equal = a.to(b.unit).amount == b.amount  # 1亿元 == 10000万元
+                else:
+                    equal = a == b
             except UnitError as exc:
                 raise RuleInputError(str(exc)) from None
             return equal if op == "==" else not equal

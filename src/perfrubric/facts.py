@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import re
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from typing import Any
@@ -98,6 +99,16 @@ def _plain(value: Any) -> Value | None:
     return None
 
 
+_NUMBER_TEXT = re.compile(r"^\s*[-+]?(\d+(\.\d*)?|\.\d+)\s*[%‰]?\s*$")
+
+
+def _fact(value: Any) -> Value | None:
+    """A free fact: text that reads as a number (``"584"``, ``"14.2%"``) is a number."""
+    if isinstance(value, str) and _NUMBER_TEXT.match(value):
+        return to_decimal(value)
+    return _plain(value)
+
+
 def _target_value(target: Target, field: str) -> Value | None:
     value = getattr(target, field)
     if value is None:
@@ -157,7 +168,7 @@ class Facts:
             for field in TARGET_FIELDS:
                 values[f"targets.{target.id}.{field}"] = _target_value(target, field)
         for key, value in dept.facts.items():
-            values[f"facts.{key}"] = _plain(value)
+            values[f"facts.{key}"] = _fact(value)
         return cls({k: v for k, v in values.items() if v is not None})
 
     def resolve(self, name: str) -> Value:

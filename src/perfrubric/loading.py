@@ -29,6 +29,7 @@ from .rubric import (
     NOT_APPLICABLE_POLICIES,
     Alternative,
     EitherOr,
+    Figure,
     Grade,
     GradeScale,
     Indicator,
@@ -46,7 +47,8 @@ __all__ = ["load_rubric", "loads_rubric", "rubric_from_dict"]
 
 PathTuple = tuple[str | int, ...]
 
-_TOP_KEYS = ("rubric", "indicator", "either_or", "veto")
+_TOP_KEYS = ("rubric", "indicator", "either_or", "veto", "figure")
+_FIGURE_KEYS = ("id", "name", "measure", "unit", "value_rounding")
 _RUBRIC_KEYS = ("id", "version", "title", "locale", "source", "description", "full_marks",
                 "rounding", "total_rounding", "grades", "extends")
 _INDICATOR_KEYS = ("path", "points", "weight", "name_en", "definition", "criterion", "measure",
@@ -292,6 +294,7 @@ class _Builder:
         groups_raw = self._either_or(doc.get("either_or"), rows)
         top = self._tree(rows, groups_raw, full_marks)
         vetoes = self._vetoes(doc.get("veto"), rows, grades, full_marks)
+        figures = self._figures(doc.get("figure"))
 
         if self.problems:
             raise RubricError(self.problems)
@@ -300,7 +303,8 @@ class _Builder:
             locale=locale, source=self.string(meta, "source", ("rubric",)),
             description=self.string(meta, "description", ("rubric",)),
             rounding=rounding, total_rounding=total_rounding, grades=grades,
-            either_or=tuple(groups_raw), vetoes=tuple(vetoes), file=self.file,
+            either_or=tuple(groups_raw), vetoes=tuple(vetoes), figures=tuple(figures),
+            file=self.file,
         )
 
     def _title(self, meta: Mapping[str, Any]) -> dict[str, str]:
@@ -649,6 +653,34 @@ class _Builder:
             groups.append(EitherOr(name, tuple(alts)))
         return groups
 
+    def _figures(self, raw: Any) -> list[Figure]:
+        figures: list[Figure] = []
+        if raw is None:
+            return figures
+        if not isinstance(raw, list):
+            self.problem(("figure",), "expected [[figure]] entries", got=raw)
+            return figures
+        seen: set[str] = set()
+        for i, item in enumerate(raw):
+            fpath: PathTuple = ("figure", i)
+            table = self.table(item, fpath, "a [[figure]] entry")
+            if table is None:
+                continue
+            self.unknown_keys(table, _FIGURE_KEYS, fpath)
+            fid = self.string(table, "id", fpath, required=True)
+            if fid is not None and (not fid.isidentifier() or fid in seen):
+                self.problem((*fpath, "id"), f"figure id '{fid}' must be a unique identifier")
+            if "measure" not in table:
+                self.problem((*fpath, "measure"), "missing; a figure needs a 'measure'")
+            measure = self.expression(table, "measure", fpath)
+            name = self.string(table, "name", fpath) or fid
+            unit = self.string(table, "unit", fpath)
+            value_rounding = self.rounding(table, "value_rounding", fpath)
+            if fid is not None and measure is not None and name is not None:
+                seen.add(fid)
+                figures.append(Figure(fid, name, measure, unit, value_rounding))
+        return figures
+
     def _vetoes(self, raw: Any, rows: Mapping[str, _Row], grades: GradeScale,
                 full_marks: Decimal) -> list[Veto]:
         vetoes: list[Veto] = []
@@ -845,7 +877,7 @@ def _merge_chain(doc: Mapping[str, Any], source: _Source, seen: list[str]
         return base, base_origins, problems
     # The parent's own parts come from the parent (unless it had a parent itself).
     origins: _Origins = {}
-    for top in ("rubric", "either_or", "veto"):
+    for top in ("rubric", "either_or", "veto", "figure"):
         origins.setdefault((top,), base_origins.get((top,), (parent_source, (top,))))
     merged = _overlay(base, doc, source, parent_source, base_origins, origins)
     return merged, origins, merged.pop("__problems__")
@@ -932,7 +964,7 @@ def _overlay(base: Mapping[str, Any], child: Mapping[str, Any], source: _Source,
         if isinstance(veto, dict) and veto.get("indicator") in renamed:
             veto["indicator"] = renamed[veto["indicator"]]
     # Child either-or groups and vetoes are added after the parent's.
-    for table in ("either_or", "veto"):
+    for table in ("either_or", "veto", "figure"):
         parent_items = _list(merged.get(table))
         for j in range(len(_list(child.get(table)))):
             origins[(table, len(parent_items) + j)] = (source, (table, j))

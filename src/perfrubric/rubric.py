@@ -26,6 +26,7 @@ __all__ = [
     "NOT_APPLICABLE_POLICIES",
     "Alternative",
     "EitherOr",
+    "Figure",
     "Grade",
     "GradeScale",
     "Indicator",
@@ -204,6 +205,21 @@ class Veto:
     missing: str = "error"
 
 
+@attrs.frozen
+class Figure:
+    """A figure the report quotes but the table does not score (报告数据).
+
+    For example the seed's 接种率 94.3% (1281 / 1358): computed from the data
+    with a declared rounding, carried in the evaluation, never scored.
+    """
+
+    id: str
+    name: str
+    measure: Expression
+    unit: str | None = None
+    value_rounding: Rounding | None = None
+
+
 def _by_path(top: tuple[Indicator, ...]) -> dict[str, Indicator]:
     return {ind.path: ind for root in top for ind in root.walk()}
 
@@ -230,6 +246,7 @@ class Rubric:
     grades: GradeScale = attrs.field(factory=GradeScale.default)
     either_or: tuple[EitherOr, ...] = ()
     vetoes: tuple[Veto, ...] = ()
+    figures: tuple[Figure, ...] = ()
     file: str | None = attrs.field(default=None, eq=False)
     _index: dict[str, Indicator] = attrs.field(init=False, eq=False, repr=False)
     _sha256: str = attrs.field(init=False, eq=False, repr=False)
@@ -283,6 +300,10 @@ class Rubric:
             "vetoes": [[v.name, v.when.source, v.reason, v.grade_at_most,
                         None if v.total_at_most is None else _num(v.total_at_most),
                         v.indicator, v.missing] for v in self.vetoes],
+            "figures": [[f.id, f.measure.source, f.unit,
+                         None if f.value_rounding is None
+                         else [f.value_rounding.places, f.value_rounding.mode]]
+                        for f in self.figures],
         }
 
 
