@@ -150,10 +150,22 @@ def structure_department(document: Mapping[str, Any], *, file: str | None = None
     except cattrs.BaseValidationError as exc:
         for message in cattrs.transform_error(exc, path="$", format_exception=_format):
             text, _, raw_path = message.rpartition(" @ ")
-            problems.append(_problem(text, _path_of(raw_path), file, positions))
+            path = _path_of(raw_path)
+            # One problem per unknown key, located at the key itself.
+            for part in text.split(_SEP):
+                key, _, rest = part.partition(_KEY_MARK)
+                if rest:
+                    problems.append(_problem(rest, f"{path}.{key}" if path else key,
+                                             file, positions))
+                else:
+                    problems.append(_problem(part, path, file, positions))
     except (PerfrubricError, ValueError, TypeError) as exc:  # pragma: no cover - defensive
         problems.append(_problem(str(exc), "", file, positions))
     raise DataError(problems)
+
+
+_SEP = "\x1e"
+_KEY_MARK = "\x1f"
 
 
 def _format(exc: BaseException, type_: Any) -> str:
@@ -161,8 +173,8 @@ def _format(exc: BaseException, type_: Any) -> str:
         return "required field missing"
     if isinstance(exc, cattrs.ForbiddenExtraKeysError):
         names = _FIELD_NAMES.get(exc.cl, [])  # type: ignore[arg-type]
-        keys = ", ".join(f"'{k}'{_hint(k, names)}" for k in sorted(exc.extra_fields))
-        return f"unknown key {keys}"
+        return _SEP.join(f"{k}{_KEY_MARK}unknown key '{k}'{_hint(k, names)}"
+                         for k in sorted(exc.extra_fields))
     if isinstance(exc, (ValueError, TypeError)) and str(exc):
         return str(exc)
     return cattrs.v.format_exception(exc, type_)
