@@ -28,10 +28,12 @@ from .units import Money
 __all__ = ["TARGET_FIELDS", "Facts", "check_name", "static_names"]
 
 #: Fields of each target usable as ``targets.<id>.<field>``.
-TARGET_FIELDS: tuple[str, ...] = ("target", "actual", "ratio", "reached", "previous", "growth")
+TARGET_FIELDS: tuple[str, ...] = ("target", "actual", "ratio", "reached", "previous", "growth",
+                                  "completion")
 
 #: Aggregates over all targets: ``targets.count`` and so on.
-_TARGET_AGGREGATES: tuple[str, ...] = ("count", "reached_count", "reached_share")
+_TARGET_AGGREGATES: tuple[str, ...] = ("count", "reached_count", "reached_share",
+                                       "completion")
 
 #: Names derived from the model that are not plain fields.
 _DERIVED: tuple[str, ...] = ("staffing.authorized_total", "budget.project_lines_total")
@@ -73,6 +75,8 @@ def check_name(name: str) -> str | None:
     if parts[:2] == ["staffing", "authorized_by_kind"] and len(parts) == 3:
         return None
     if parts[:2] == ["budget", "lines"] and len(parts) == 3:
+        return None
+    if parts[:2] == ["targets", "category"] and len(parts) == 4 and parts[3] == "completion":
         return None
     if parts[0] == "targets" and len(parts) == 3:
         if parts[2] in TARGET_FIELDS:
@@ -124,6 +128,11 @@ def _lines(lines: tuple[Any, ...]) -> Iterator[Any]:
         yield from _lines(line.lines)
 
 
+def _mean(values: Iterator[Decimal | None]) -> Decimal | None:
+    known = [v for v in values if v is not None]
+    return sum(known, Decimal(0)) / len(known) if known else None
+
+
 @attrs.frozen
 class Facts:
     """The values of one department under their dotted names."""
@@ -164,6 +173,11 @@ class Facts:
         values["targets.reached_count"] = Decimal(sum(reached))
         values["targets.reached_share"] = (
             Decimal(sum(reached)) / Decimal(len(reached)) if reached else None)
+        values["targets.completion"] = _mean(t.completion for t in dept.targets)
+        categories = sorted({t.category for t in dept.targets if t.category})
+        for category in categories:
+            values[f"targets.category.{category}.completion"] = _mean(
+                t.completion for t in dept.targets if t.category == category)
         for target in dept.targets:
             for field in TARGET_FIELDS:
                 values[f"targets.{target.id}.{field}"] = _target_value(target, field)

@@ -133,7 +133,8 @@ class Target:
     ``id`` is the identifier measures use (``targets.<id>.actual``); ``unit``
     is a money unit (亿元, 亿美元) or free text (个, 座, 人, %).  ``direction``
     says whether more is better.  ``subject`` is who achieved it, as the
-    report words it (全区).
+    report words it (全区).  ``category`` groups output targets as a
+    project form does (数量, 质量, 时效, 成本, 效益).
     """
 
     id: str = attrs.field()
@@ -145,6 +146,7 @@ class Target:
     previous: Decimal | None = attrs.field(default=None, converter=_opt_decimal)
     subject: str | None = None
     source: str | None = None
+    category: str | None = None
 
     @id.validator
     def _check_id(self, _attribute: object, value: str) -> None:
@@ -171,6 +173,23 @@ class Target:
         if self.direction == "lower":
             return self.actual <= self.target
         return self.actual >= self.target
+
+    @property
+    def completion(self) -> Decimal | None:
+        """Share of the target reached, capped at 1 (达到目标的计满分，否则按比例).
+
+        actual / target for ``higher``, target / actual for ``lower``;
+        ``None`` when a figure is missing or a divisor is 0.
+        """
+        if self.actual is None or self.target is None:
+            return None
+        if self.direction == "lower":
+            if self.actual <= self.target:
+                return Decimal(1)
+            return None if self.actual == 0 else max(self.target, Decimal(0)) / self.actual
+        if self.target == 0:
+            return None
+        return min(max(self.actual / self.target, Decimal(0)), Decimal(1))
 
     @property
     def growth(self) -> Decimal | None:
