@@ -242,3 +242,13 @@ def test_seed_against_the_national_framework() -> None:
     assert ev.results["投入/预算配置/在职人员控制率"].shown == Decimal("190.91")
     assert ev.counted_points == 25 and ev.raw_total == 20
     assert ev.total == 80 and ev.grade == "良"
+
+
+def test_resolved_document_scores_like_the_extending_rubric(tmp_path: Path) -> None:
+    from perfrubric._tomlwrite import dump_toml
+
+    path = EXAMPLE / "national.toml"
+    flat = tmp_path / "flat.toml"
+    flat.write_text(dump_toml(resolved_document(path.read_text(encoding="utf-8"),
+                                                file=str(path))), encoding="utf-8")
+    assert pr.load_rubric(flat).sha256 == pr.load_rubric(path).sha256

@@ -109,7 +109,7 @@ def test_missing_is_not_zero() -> None:
     dept = pr.load_data({"department": {"name": "x"}, "staffing": {"on_post": 0}})
     facts = Facts.from_department(dept)
     assert facts.resolve("staffing.on_post") == 0
-    with pytest.raises(pr.PerfrubricError, match="staffing.authorized"):
+    with pytest.raises(pr.PerfrubricError, match=r"staffing\.authorized"):
         facts.resolve("staffing.authorized")
 
 

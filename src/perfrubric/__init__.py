@@ -28,12 +28,19 @@ from .errors import (
     RubricError,
     RuleInputError,
 )
-from .evaluation import Evaluation, IndicatorResult, Override, VetoResult, evaluate
+from .evaluation import (
+    Evaluation,
+    FigureResult,
+    IndicatorResult,
+    Override,
+    VetoResult,
+    evaluate,
+)
 from .expr import Expression, parse_expression
 from .indicators import Outcome, ParamReader, RuleKind, kind_names, register_kind
-from .loading import load_rubric, loads_rubric, rubric_from_dict
+from .loading import load_rubric, loads_rubric, resolved_document, rubric_from_dict
 from .model import Assessment, Department, Target
-from .rubric import EitherOr, Grade, GradeScale, Indicator, Rubric, Veto
+from .rubric import EitherOr, Figure, Grade, GradeScale, Indicator, Rubric, Veto
 from .rubrics import builtin, builtin_ids
 from .units import Money, Unit, UnitError
 
@@ -48,6 +55,8 @@ __all__ = [
     "EvaluationError",
     "Expression",
     "ExpressionError",
+    "Figure",
+    "FigureResult",
     "Grade",
     "GradeScale",
     "Indicator",
@@ -80,6 +89,7 @@ __all__ = [
     "loads_rubric",
     "parse_expression",
     "register_kind",
+    "resolved_document",
     "rubric_from_dict",
     "to_decimal",
 ]

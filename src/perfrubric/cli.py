@@ -19,10 +19,12 @@ import json
 import os
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import TextIO
 
 from . import __version__
-from .errors import PerfrubricError
+from ._tomlwrite import dump_toml
+from .errors import PerfrubricError, Problem, RubricError
 from .evaluation import Evaluation, evaluate
 from .loading import load_rubric
 from .rubric import Indicator, Rubric
@@ -88,7 +90,9 @@ def _show_row(ind: Indicator, out: TextIO) -> None:
 
 
 def cmd_show(args: argparse.Namespace, out: TextIO) -> int:
-    """Print the scoring table (评分表) as indented text."""
+    """Print the scoring table (评分表) as indented text, or the merged TOML document."""
+    if args.resolved:
+        return _show_resolved(args.rubric, out)
     rubric = _rubric(args.rubric)
     out.write(f"{rubric.title_in(args.locale)}\n{rubric.id} {rubric.version}  "
               f"满分 {_num(rubric.full_marks)}  sha256 {rubric.sha256[:12]}\n\n")
@@ -100,6 +104,24 @@ def cmd_show(args: argparse.Namespace, out: TextIO) -> int:
         out.write(f"二者择其一 either-or: {' | '.join(a.path for a in group.alternatives)}\n")
     for veto in rubric.vetoes:
         out.write(f"一票否决 veto: {veto.when.source} → {veto.reason}\n")
+    return EXIT_OK
+
+
+def _show_resolved(ref: str, out: TextIO) -> int:
+    from .loading import resolved_document
+    from .rubrics import builtin_ids, builtin_text
+
+    if ref in builtin_ids() and not os.path.exists(ref):
+        text, name = builtin_text(ref)
+        file = f"<builtin>/{name}"
+    else:
+        try:
+            text = Path(ref).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise RubricError(Problem(f"cannot read the file: {exc.strerror}", file=ref)) from None
+        file = ref
+    _rubric(ref)  # validate the merged whole first: never print an invalid table
+    out.write(dump_toml(resolved_document(text, file=file)))
     return EXIT_OK
 
 
@@ -160,6 +182,8 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("show", help="print the scoring table")
     p.add_argument("rubric", help="rubric TOML file or built-in id")
     p.add_argument("--locale", default="zh_CN")
+    p.add_argument("--resolved", action="store_true",
+                   help="print the rubric after merging its 'extends' parents, as TOML")
     p.set_defaults(func=cmd_show)
 
     p = sub.add_parser("score", help="score a department's data against a rubric")

@@ -14,12 +14,12 @@ from typing import Any, Literal
 
 import attrs
 
+from .decimals import Rounding
 from .errors import EvaluationError, MeasureUnavailable, PerfrubricError, RuleInputError
 from .expr import Expression, Value
 from .facts import Facts
 from .indicators.base import Outcome
 from .model import Assessment, Department, Target
-from .decimals import Rounding
 from .rubric import Indicator, Rubric, Veto
 from .units import UNITS, Money
 
