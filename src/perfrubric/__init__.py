@@ -40,9 +40,11 @@ from .expr import Expression, parse_expression
 from .indicators import Outcome, ParamReader, RuleKind, kind_names, register_kind
 from .loading import load_rubric, loads_rubric, resolved_document, rubric_from_dict
 from .model import Assessment, Department, Target
+from .narrative import Fragment, fragments, report_text
 from .rubric import EitherOr, Figure, Grade, GradeScale, Indicator, Rubric, Veto
 from .rubrics import builtin, builtin_ids
 from .units import Money, Unit, UnitError
+from .views import render, table_rows
 
 __version__ = "0.1.0.dev0"
 
@@ -57,6 +59,7 @@ __all__ = [
     "ExpressionError",
     "Figure",
     "FigureResult",
+    "Fragment",
     "Grade",
     "GradeScale",
     "Indicator",
@@ -83,13 +86,17 @@ __all__ = [
     "builtin",
     "builtin_ids",
     "evaluate",
+    "fragments",
     "kind_names",
     "load_data",
     "load_rubric",
     "loads_rubric",
     "parse_expression",
     "register_kind",
+    "render",
+    "report_text",
     "resolved_document",
     "rubric_from_dict",
+    "table_rows",
     "to_decimal",
 ]

@@ -5,7 +5,9 @@ Commands::
     perfrubric list
     perfrubric validate RUBRIC...
     perfrubric show RUBRIC
-    perfrubric score RUBRIC DATA [--format text|json]
+    perfrubric score RUBRIC DATA [--format text|json|markdown|csv|html|xlsx]
+                                 [--locale zh_CN|en] [-o FILE]
+    perfrubric report RUBRIC DATA [--locale zh_CN|en]
 
 ``RUBRIC`` is a TOML file or the id of a built-in rubric.  Exit codes:
 0 success, 1 invalid rubric or data (messages on standard error, never a
@@ -151,14 +153,43 @@ def render_text(ev: Evaluation) -> str:
 
 
 def cmd_score(args: argparse.Namespace, out: TextIO) -> int:
-    """Score DATA against RUBRIC and print the result."""
+    """Score DATA against RUBRIC and print (or write, with -o) the result."""
+    from .views import render
+
     rubric = _rubric(args.rubric)
     ev = evaluate(rubric, args.data)
+    result: str | bytes
     if args.format == "json":
-        json.dump(ev.to_dict(), out, ensure_ascii=False, indent=2)
-        out.write("\n")
+        result = json.dumps(ev.to_dict(), ensure_ascii=False, indent=2) + "\n"
+    elif args.format == "text":
+        result = render_text(ev)
     else:
-        out.write(render_text(ev))
+        result = render(ev, args.format, locale=args.locale)
+    if args.output:
+        try:
+            if isinstance(result, bytes):
+                Path(args.output).write_bytes(result)
+            else:
+                Path(args.output).write_text(result, encoding="utf-8")
+        except OSError as exc:
+            raise PerfrubricError(f"cannot write {args.output}: {exc.strerror}") from None
+    elif isinstance(result, bytes):
+        if out is sys.stdout and not sys.stdout.isatty():
+            sys.stdout.flush()
+            sys.stdout.buffer.write(result)
+        else:
+            raise PerfrubricError("xlsx output is binary: give a file with -o report.xlsx")
+    else:
+        out.write(result)
+    return EXIT_OK
+
+
+def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
+    """Print the narrative: one sentence per target, tier and indicator, then the closing."""
+    from .narrative import report_text
+
+    ev = evaluate(_rubric(args.rubric), args.data)
+    out.write(report_text(ev, locale=args.locale))
     return EXIT_OK
 
 
@@ -189,8 +220,18 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("score", help="score a department's data against a rubric")
     p.add_argument("rubric", help="rubric TOML file or built-in id")
     p.add_argument("data", help="department data, TOML or JSON")
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--format", choices=("text", "json", "markdown", "csv", "html", "xlsx"),
+                   default="text")
+    p.add_argument("--locale", choices=("zh_CN", "en"), default="zh_CN",
+                   help="language of the table views (markdown, csv, html, xlsx)")
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
     p.set_defaults(func=cmd_score)
+
+    p = sub.add_parser("report", help="print the narrative sentences of a scoring")
+    p.add_argument("rubric", help="rubric TOML file or built-in id")
+    p.add_argument("data", help="department data, TOML or JSON")
+    p.add_argument("--locale", choices=("zh_CN", "en"), default="zh_CN")
+    p.set_defaults(func=cmd_report)
     return parser
 
 

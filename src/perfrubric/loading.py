@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from . import _tomlpos
+from ._template import template_problems
 from .decimals import ROUNDING_MODES, Rounding, to_decimal
 from .errors import ExpressionError, ParamError, Problem, RubricError
 from .expr import Expression, parse_expression
@@ -554,10 +555,14 @@ class _Builder:
             return {}
         out: dict[str, str] = {}
         for locale, text in value.items():
+            where = (*ipath, "templates", locale)
             if not isinstance(text, str):
-                self.problem(ipath + ("templates", locale), "expected a template string",
-                             got=text)
-            else:
+                self.problem(where, "expected a template string", got=text)
+                continue
+            problems = template_problems(text)
+            for message in problems:
+                self.problem(where, message, got=text)
+            if not problems:
                 out[locale] = text
         return out
 
