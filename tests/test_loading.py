@@ -303,3 +303,15 @@ def test_rubric_from_dict_has_paths_without_lines() -> None:
                                             "rule": {"kind": "nope"}}]})
     (p,) = info.value.problems
     assert p.path == "indicator[0].rule.kind" and p.line is None
+
+
+def test_default_grades_scale_with_full_marks() -> None:
+    # Regression (found by perfrubric.testing): with full_marks = 50 and no grades,
+    # the default scale used to start 优 at 90, unreachable. Now 90% of 50 = 45.
+    text = GOOD.replace('title = "测试评分表"', 'title = "测试评分表"\nfull_marks = 50')
+    text = text.replace("points = 60", "points = 30").replace("points = 30\nmeasure",
+                                                              "points = 15\nmeasure")
+    text = text.replace("points = 40", "points = 20")
+    rubric = load(text)
+    assert [(g.name, g.min) for g in rubric.grades.grades] == [
+        ("优", Decimal(45)), ("良", Decimal(40)), ("中", Decimal(30)), ("差", Decimal(0))]

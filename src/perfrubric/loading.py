@@ -327,7 +327,7 @@ class _Builder:
 
     def _grades(self, raw: Any, full_marks: Decimal) -> GradeScale:
         if raw is None:
-            return GradeScale.default()
+            return GradeScale.default(full_marks)
         path: PathTuple = ("rubric", "grades")
         before = len(self.problems)
         if not isinstance(raw, list) or not raw:

@@ -89,11 +89,14 @@ class GradeScale:
     grades: tuple[Grade, ...]
 
     @classmethod
-    def default(cls) -> GradeScale:
-        """The Ministry of Finance scale: 优 ≥ 90, 良 ≥ 80, 中 ≥ 60, 差 below."""
+    def default(cls, full_marks: Decimal = Decimal(100)) -> GradeScale:
+        """The Ministry of Finance scale: 优 ≥ 90%, 良 ≥ 80%, 中 ≥ 60% of full marks, 差 below.
+
+        With the usual 100 full marks: 优 90, 良 80, 中 60.
+        """
         return cls(tuple(
-            Grade(name, Decimal(lo), {"en": _DEFAULT_LABELS[name]})
-            for name, lo in (("优", 90), ("良", 80), ("中", 60), ("差", 0))
+            Grade(name, full_marks * share / 100, {"en": _DEFAULT_LABELS[name]})
+            for name, share in (("优", 90), ("良", 80), ("中", 60), ("差", 0))
         ))
 
     def grade_for(self, total: Decimal) -> Grade:
