@@ -11,10 +11,8 @@ from __future__ import annotations
 import json
 import os
 import re
-import sys
 from collections.abc import Mapping
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import attrs
@@ -22,6 +20,7 @@ import cattrs
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
 
 from . import _tomlpos
+from ._files import parse_toml, read_text
 from .decimals import to_decimal
 from .errors import DataError, PerfrubricError, Problem
 from .model import (
@@ -35,11 +34,6 @@ from .model import (
     Target,
 )
 from .units import Money
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
 
 __all__ = ["load_data", "structure_department", "unstructure_department"]
 
@@ -208,12 +202,7 @@ def load_data(source: str | os.PathLike[str] | Mapping[str, Any] | Department, *
     if isinstance(source, Mapping):
         return structure_department(source)
     file = os.fspath(source)
-    try:
-        text = Path(file).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise DataError(Problem("no such file", file=file)) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DataError(Problem(f"cannot read the file: {exc}", file=file)) from None
+    text = read_text(file, DataError)
     kind = format or ("json" if file.lower().endswith(".json") else "toml")
     if kind == "json":
         try:
@@ -224,15 +213,7 @@ def load_data(source: str | os.PathLike[str] | Mapping[str, Any] | Department, *
         if not isinstance(doc, Mapping):
             raise DataError(Problem("expected a JSON object at the top", file=file))
         return structure_department(doc, file=file)
-    try:
-        doc = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        match = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
-        line = int(match[1]) if match else None
-        column = int(match[2]) if match else None
-        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
-        raise DataError(Problem(f"TOML syntax error: {message}", file=file, line=line,
-                                column=column)) from None
+    doc = parse_toml(text, file, DataError)
     return structure_department(doc, file=file, positions=_tomlpos.key_positions(text))
 
 

@@ -20,7 +20,7 @@ from .expr import Expression, Value
 from .facts import Facts
 from .indicators.base import Outcome
 from .model import Assessment, Department, Target
-from .rubric import Indicator, Rubric, Veto
+from .rubric import Indicator, Rubric, Veto, _PathNamed
 from .units import UNITS, Money
 
 __all__ = [
@@ -64,7 +64,7 @@ class Override:
 
 
 @attrs.frozen
-class IndicatorResult:
+class IndicatorResult(_PathNamed):
     """The trace of one indicator.
 
     ``points`` is the declared 分值; ``counted_points`` what it counts towards
@@ -92,16 +92,6 @@ class IndicatorResult:
     override: Override | None = None
     note: str | None = None
     children: tuple[str, ...] = ()
-
-    @property
-    def name(self) -> str:
-        """The indicator's own name (last path segment)."""
-        return self.path.rsplit("/", 1)[-1]
-
-    @property
-    def depth(self) -> int:
-        """Return 1 for 一级, 2 for 二级, and so on."""
-        return self.path.count("/") + 1
 
     @property
     def lost(self) -> Decimal:

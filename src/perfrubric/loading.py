@@ -11,14 +11,13 @@ from __future__ import annotations
 import difflib
 import itertools
 import os
-import re
-import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, cast
 
 from . import _tomlpos
+from ._files import parse_toml, read_text
 from ._template import template_problems
 from .decimals import ROUNDING_MODES, Rounding, to_decimal
 from .errors import ExpressionError, ParamError, Problem, RubricError
@@ -38,11 +37,6 @@ from .rubric import (
     Rubric,
     Veto,
 )
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
 
 __all__ = ["load_rubric", "loads_rubric", "rubric_from_dict"]
 
@@ -73,13 +67,7 @@ def load_rubric(path: str | os.PathLike[str]) -> Rubric:
     >>> rubric = load_rubric("examples/kaifu-commerce-2021/rubric.toml")  # doctest: +SKIP
     """
     file = os.fspath(path)
-    try:
-        text = Path(file).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise RubricError(Problem("no such file", file=file)) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise RubricError(Problem(f"cannot read the file: {exc}", file=file)) from None
-    return loads_rubric(text, file=file)
+    return loads_rubric(read_text(file, RubricError), file=file)
 
 
 def loads_rubric(text: str, *, file: str | None = None) -> Rubric:
@@ -121,23 +109,8 @@ def _build(doc: Mapping[str, Any], source: _Source) -> Rubric:
     return _Builder(source, origins).build(merged)
 
 
-_TOML_POS = re.compile(r"\(at line (\d+), column (\d+)\)")
-
-
 def _parse_toml(text: str, file: str | None) -> dict[str, Any]:
-    try:
-        doc: dict[str, Any] = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        line = getattr(exc, "lineno", None)
-        column = getattr(exc, "colno", None)
-        message = str(getattr(exc, "msg", "") or exc)
-        match = _TOML_POS.search(str(exc))
-        if match and line is None:
-            line, column = int(match[1]), int(match[2])
-        message = _TOML_POS.sub("", message).strip()
-        raise RubricError(Problem(f"TOML syntax error: {message}", file=file,
-                                  line=line, column=column)) from None
-    return doc
+    return parse_toml(text, file, RubricError)
 
 
 def did_you_mean(word: str, options: Iterable[str]) -> str:
@@ -274,6 +247,21 @@ class _Builder:
                 self.problem(path + (key,), f"{message} in the expression {source!r}", got=name)
         return expr
 
+    def entries(self, raw: Any, top: str, what: str, keys: Sequence[str]
+                ) -> Iterator[tuple[int, PathTuple, Mapping[str, Any]]]:
+        """The tables of an array of tables ``[[top]]``, each checked for unknown keys."""
+        if raw is None:
+            return
+        if not isinstance(raw, list):
+            self.problem((top,), f"expected [[{top}]] entries (an array of tables)", got=raw)
+            return
+        for i, item in enumerate(raw):
+            path: PathTuple = (top, i)
+            table = self.table(item, path, what)
+            if table is not None:
+                self.unknown_keys(table, keys, path)
+                yield i, path, table
+
     # -- the document ---------------------------------------------------------
 
     def build(self, doc: Mapping[str, Any]) -> Rubric:
@@ -402,16 +390,8 @@ class _Builder:
         if raw is None:
             self.problem(("indicator",), "the rubric has no [[indicator]] rows")
             return rows
-        if not isinstance(raw, list):
-            self.problem(("indicator",), "expected [[indicator]] rows (an array of tables)",
-                         got=raw)
-            return rows
-        for i, item in enumerate(raw):
-            ipath: PathTuple = ("indicator", i)
-            table = self.table(item, ipath, "an [[indicator]] row")
-            if table is None:
-                continue
-            self.unknown_keys(table, _INDICATOR_KEYS, ipath)
+        for i, ipath, table in self.entries(raw, "indicator", "an [[indicator]] row",
+                                            _INDICATOR_KEYS):
             path = self.string(table, "path", ipath, required=True)
             if path is None:
                 continue
@@ -598,18 +578,9 @@ class _Builder:
 
     def _either_or(self, raw: Any, rows: Mapping[str, _Row]) -> list[EitherOr]:
         groups: list[EitherOr] = []
-        if raw is None:
-            return groups
-        if not isinstance(raw, list):
-            self.problem(("either_or",), "expected [[either_or]] groups", got=raw)
-            return groups
         used: dict[str, int] = {}
-        for i, item in enumerate(raw):
-            gpath: PathTuple = ("either_or", i)
-            table = self.table(item, gpath, "an [[either_or]] group")
-            if table is None:
-                continue
-            self.unknown_keys(table, _EITHER_KEYS, gpath)
+        for i, gpath, table in self.entries(raw, "either_or", "an [[either_or]] group",
+                                            _EITHER_KEYS):
             alts_raw = table.get("alternatives")
             if not isinstance(alts_raw, list) or len(alts_raw) < 2:
                 self.problem(gpath + ("alternatives",),
@@ -660,18 +631,8 @@ class _Builder:
 
     def _figures(self, raw: Any) -> list[Figure]:
         figures: list[Figure] = []
-        if raw is None:
-            return figures
-        if not isinstance(raw, list):
-            self.problem(("figure",), "expected [[figure]] entries", got=raw)
-            return figures
         seen: set[str] = set()
-        for i, item in enumerate(raw):
-            fpath: PathTuple = ("figure", i)
-            table = self.table(item, fpath, "a [[figure]] entry")
-            if table is None:
-                continue
-            self.unknown_keys(table, _FIGURE_KEYS, fpath)
+        for _, fpath, table in self.entries(raw, "figure", "a [[figure]] entry", _FIGURE_KEYS):
             fid = self.string(table, "id", fpath, required=True)
             if fid is not None and (not fid.isidentifier() or fid in seen):
                 self.problem((*fpath, "id"), f"figure id '{fid}' must be a unique identifier")
@@ -689,18 +650,8 @@ class _Builder:
     def _vetoes(self, raw: Any, rows: Mapping[str, _Row], grades: GradeScale,
                 full_marks: Decimal) -> list[Veto]:
         vetoes: list[Veto] = []
-        if raw is None:
-            return vetoes
-        if not isinstance(raw, list):
-            self.problem(("veto",), "expected [[veto]] entries", got=raw)
-            return vetoes
         names = [g.name for g in grades.grades]
-        for i, item in enumerate(raw):
-            vpath: PathTuple = ("veto", i)
-            table = self.table(item, vpath, "a [[veto]] entry")
-            if table is None:
-                continue
-            self.unknown_keys(table, _VETO_KEYS, vpath)
+        for i, vpath, table in self.entries(raw, "veto", "a [[veto]] entry", _VETO_KEYS):
             if "when" not in table:
                 self.problem(vpath + ("when",), "missing; a veto needs a condition 'when'")
             when = self.expression(table, "when", vpath)

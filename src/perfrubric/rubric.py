@@ -118,8 +118,25 @@ class GradeScale:
         return self.grades[self.rank(name)]
 
 
+class _PathNamed:
+    """``name`` and ``depth`` derived from a ``/``-separated ``path``."""
+
+    __slots__ = ()
+    path: str
+
+    @property
+    def name(self) -> str:
+        """The indicator's own name, the last segment of its path."""
+        return self.path.rsplit("/", 1)[-1]
+
+    @property
+    def depth(self) -> int:
+        """1 for a top-tier (一级) indicator, 2 for 二级, and so on."""
+        return self.path.count("/") + 1
+
+
 @attrs.frozen
-class Indicator:
+class Indicator(_PathNamed):
     """One row of the scoring table (一级/二级/三级指标…).
 
     ``path`` joins the names from the top tier with ``/``
@@ -144,16 +161,6 @@ class Indicator:
     not_applicable: str = "full"
     templates: Mapping[str, str] = attrs.field(factory=dict)
     line: int | None = attrs.field(default=None, eq=False)
-
-    @property
-    def name(self) -> str:
-        """The indicator's own name, the last segment of its path."""
-        return self.path.rsplit("/", 1)[-1]
-
-    @property
-    def depth(self) -> int:
-        """1 for a top-tier (一级) indicator, 2 for 二级, and so on."""
-        return self.path.count("/") + 1
 
     @property
     def is_leaf(self) -> bool:
