@@ -80,7 +80,7 @@ def _make_converter() -> cattrs.Converter:
     conv.register_structure_hook(Money, _structure_money)
     conv.register_structure_hook(int, _structure_int)
     conv.register_structure_hook(str, _structure_str)
-    conv.register_structure_hook(Any, lambda v, _t: v)
+    conv.register_structure_hook_func(lambda t: t is Any, lambda v, _t: v)
     conv.register_unstructure_hook(Decimal, lambda d: format(d, "f"))
     conv.register_unstructure_hook(
         Money, lambda m: {"amount": format(m.amount, "f"), "unit": m.unit.symbol})
