@@ -32,6 +32,7 @@ ROUNDING_MODES: Final[dict[str, str]] = {
 }
 
 _CONTEXT: Final = decimal.Context(prec=34, rounding=decimal.ROUND_HALF_UP)
+_QUANTA: Final = tuple(Decimal(1).scaleb(-places) for places in range(13))
 
 
 def to_decimal(value: object, *, percent: bool = True) -> Decimal:
@@ -104,11 +105,12 @@ class Rounding:
     @property
     def quantum(self) -> Decimal:
         """The smallest step kept, ``Decimal('0.01')`` for two places."""
-        return Decimal(1).scaleb(-self.places)
+        return _QUANTA[self.places]
 
     def apply(self, value: Decimal) -> Decimal:
         """Round *value* to the declared places with the declared mode."""
-        rounded = value.quantize(self.quantum, rounding=ROUNDING_MODES[self.mode], context=_CONTEXT)
+        rounded = value.quantize(_QUANTA[self.places], rounding=ROUNDING_MODES[self.mode],
+                                 context=_CONTEXT)
         # Normalise negative zero, which a truncated tiny negative would give.
         return rounded if rounded else abs(rounded)
 

@@ -1,0 +1,122 @@
+"""Benchmark: scoring many departments against a 30-indicator rubric.
+
+Compares, in the same run, perfrubric's `evaluate` with a baseline: the
+same 30 rules written by hand as plain Decimal arithmetic (what a user
+would code without the library: no trace, no validation). Reports the time
+per department and the ratio library / baseline.
+
+    python benchmarks/bench_evaluate.py [N]      # default N = 10000
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+import time
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
+
+import perfrubric as pr
+
+D = Decimal
+LEAVES = 30
+
+
+def rubric_text() -> str:
+    rows = ['[rubric]\nid = "bench"\nversion = "1"\ntitle = "benchmark"\n']
+    for t in range(3):
+        rows.append(f'[[indicator]]\npath = "T{t}"\npoints = {10 * LEAVES // 3 // 3}\n')
+    # 3 tiers × 10 leaves; 100 / 30 is not whole, so give leaves 3 or 4 points
+    points = [4 if i % 3 == 0 else 3 for i in range(LEAVES)]
+    points[-1] += 100 - sum(points)
+    tiers: dict[int, int] = {}
+    body = []
+    for i, p in enumerate(points):
+        t = i // 10
+        tiers[t] = tiers.get(t, 0) + p
+        kind = i % 3
+        if kind == 0:
+            rule = ('{ kind = "step_deduction", limit = "100%", direction = "above", '
+                    'step = "1%", deduct = 0.5, steps = "whole" }')
+        elif kind == 1:
+            share = ["100%", "80%", "60%", "0%"]
+            rule = ('{ kind = "bands", better = "lower", bands = [ '
+                    f'{{ upto = "0%", share = "{share[0]}" }}, '
+                    f'{{ over = "0%", upto = "10%", share = "{share[1]}" }}, '
+                    f'{{ over = "10%", upto = "20%", share = "{share[2]}" }}, '
+                    f'{{ over = "20%", share = "{share[3]}" }} ] }}')
+        else:
+            rule = '{ kind = "ratio" }'
+        body.append(f'[[indicator]]\npath = "T{t}/L{i}"\npoints = {p}\n'
+                    f'measure = "facts.a{i} / facts.b{i}"\nrule = {rule}\n')
+    head = rows[0] + "".join(f'[[indicator]]\npath = "T{t}"\npoints = {tiers[t]}\n'
+                             for t in sorted(tiers))
+    return head + "".join(body), points
+
+
+def departments(n: int) -> list[dict[str, object]]:
+    rng = random.Random(2021)
+    out = []
+    for k in range(n):
+        facts: dict[str, object] = {}
+        for i in range(LEAVES):
+            facts[f"a{i}"] = rng.randint(50, 150)
+            facts[f"b{i}"] = 100
+        out.append({"department": {"name": f"单位{k}", "year": 2021}, "facts": facts})
+    return out
+
+
+def baseline(doc: dict[str, object], points: list[int]) -> Decimal:
+    """The same rules by hand: Decimal arithmetic, no trace, no checks."""
+    facts = doc["facts"]
+    assert isinstance(facts, dict)
+    total = D(0)
+    for i, p in enumerate(points):
+        pts = D(p)
+        x = D(facts[f"a{i}"]) / D(facts[f"b{i}"])
+        if i % 3 == 0:
+            steps = max(x - 1, D(0)) / D("0.01")
+            score = max(pts - steps.to_integral_value(ROUND_FLOOR) * D("0.5"), D(0))
+        elif i % 3 == 1:
+            share = D(1) if x <= 0 else D("0.8") if x <= D("0.1") else \
+                D("0.6") if x <= D("0.2") else D(0)
+            score = pts * share
+        else:
+            score = pts * min(max(x, D(0)), D(1))
+        total += score.quantize(D("0.01"), ROUND_HALF_UP)
+    return total
+
+
+def main() -> None:
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
+    text, points = rubric_text()
+    t0 = time.perf_counter()
+    rubric = pr.loads_rubric(text)
+    load_ms = (time.perf_counter() - t0) * 1000
+    docs = departments(n)
+    depts = [pr.load_data(d) for d in docs[:1]]  # warm up
+    t0 = time.perf_counter()
+    depts = [pr.load_data(d) for d in docs]
+    data_s = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    results = [pr.evaluate(rubric, d) for d in depts]
+    eval_s = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    expected = [baseline(d, points) for d in docs]
+    base_s = time.perf_counter() - t0
+
+    mismatches = sum(ev.raw_total != b for ev, b in zip(results, expected, strict=True))
+    print(f"rubric: {LEAVES} leaf indicators, loaded and validated in {load_ms:.1f} ms")
+    print(f"departments: {n}")
+    print(f"load_data        {data_s:8.2f} s  {data_s / n * 1e6:8.1f} us/department")
+    print(f"evaluate         {eval_s:8.2f} s  {eval_s / n * 1e6:8.1f} us/department")
+    print(f"hand baseline    {base_s:8.2f} s  {base_s / n * 1e6:8.1f} us/department")
+    print(f"ratio evaluate / hand baseline: {eval_s / base_s:.1f}x")
+    print(f"totals that differ from the baseline: {mismatches}")
+    if mismatches:
+        raise SystemExit(1)
+
+
+if __name__ == "__main__":
+    main()
