@@ -442,3 +442,24 @@ def test_score_is_monotone_in_the_declared_direction(rule: Any, x: Decimal, y: D
 def test_every_value_lies_in_exactly_one_band(rule: Any, x: Decimal) -> None:
     if isinstance(rule, Bands):
         assert sum(band.contains(x) for band in rule.bands) == 1
+
+
+# -- the same properties, driven by perfrubric.testing's own strategies -------------
+
+from perfrubric.testing import rule_params  # noqa: E402
+
+
+@given(st.data(), st.sampled_from(["ratio", "threshold", "step_deduction", "bands",
+                                   "per_event"]), points, numbers, numbers)
+def test_rule_params_strategy_builds_valid_monotone_rules(
+        data: st.DataObject, kind: str, pts: Decimal, x: Decimal, y: Decimal) -> None:
+    rule = get_kind(kind).from_params(data.draw(rule_params(kind, pts)), pts)
+    if isinstance(rule, Threshold) and rule.full_when == "at_most":
+        x, y = abs(x) + D("0.01"), abs(y) + D("0.01")
+    x, y = sorted((_input(rule, x), _input(rule, y)))
+    try:
+        sx, sy = rule.score(x).score, rule.score(y).score
+    except RuleInputError:
+        return
+    assert 0 <= sx <= pts and 0 <= sy <= pts
+    assert (sx <= sy) if rule.direction == "higher" else (sx >= sy)

@@ -315,3 +315,16 @@ def test_default_grades_scale_with_full_marks() -> None:
     rubric = load(text)
     assert [(g.name, g.min) for g in rubric.grades.grades] == [
         ("优", Decimal(45)), ("良", Decimal(40)), ("中", Decimal(30)), ("差", Decimal(0))]
+
+
+def test_band_gap_is_located_in_the_file() -> None:
+    text = GOOD.replace(
+        'rule = { kind = "yes_no" }',
+        'rule = { kind = "bands", better = "lower", bands = [\n'
+        '  { upto = "0%", points = 30 },\n'
+        '  { over = "12%", points = 0 },\n'
+        '] }')
+    p = only(text)
+    # the second band starts at line 27 of the file
+    assert p.path == "indicator[3].rule.bands[1]" and p.line == 27
+    assert "gap between bands (-∞, 0%] and (12%, +∞)" in p.message

@@ -173,3 +173,15 @@ def test_invariant_functions_catch_a_tampered_evaluation() -> None:
     with pytest.raises(InvariantViolation) as info:
         INVARIANTS["parents_are_sums"](attrs.evolve(ev, results=results))
     assert info.value.path == "产出/数量"
+
+
+def test_testing_without_hypothesis_says_what_to_install() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys; sys.modules['hypothesis'] = None\n"
+            "try:\n    import perfrubric.testing\n"
+            "except ImportError as exc:\n    print(type(exc).__name__, exc)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert "MissingDependencyError" in out and "pip install 'perfrubric[test]'" in out
