@@ -296,3 +296,49 @@ def test_money_measure_needs_a_unit() -> None:
     ev = evaluate(text.replace('measure = "budget.sangong.actual"',
                                'measure = "budget.sangong.actual"\nunit = "万元"'), dept())
     assert ev.results["产出/数量/安全事故"].score == 30
+
+
+def test_not_chosen_alternative_subtree_is_not_evaluated() -> None:
+    # Two sub-trees as alternatives; the unchosen one lacks data but must not fail.
+    text = (HEAD + row("甲", 100) + row("甲/A", 50) + row("甲/A/a1", 50,
+                                                        'measure = "facts.a"\nrule = { kind = "ratio" }')
+            + row("甲/B", 50) + row("甲/B/b1", 50, 'measure = "facts.b"\nrule = { kind = "ratio" }')
+            + row("甲/C", 50) + row("甲/C/c1", 50, 'measure = "facts.c"\nrule = { kind = "ratio" }')
+            + '\n[[either_or]]\nalternatives = [{ path = "甲/A", when = "has(facts.a)" }, "甲/B"]\n')
+    ev = evaluate(text, {"department": {"name": "d"}, "facts": {"a": "0.5", "c": 1}})
+    # A chosen: 0.5 × 50 = 25; B and b1 not chosen; C 50 → total 75
+    assert ev.results["甲/B"].status == ev.results["甲/B/b1"].status == "not_chosen"
+    assert ev.total == Decimal(75)
+
+
+def test_veto_on_a_parent_zeroes_every_leaf_below() -> None:
+    text = BASE + textwrap.dedent('''
+        [[veto]]
+        when = "facts.incidents >= 1"
+        reason = "安全事故"
+        indicator = "产出/数量"
+        ''')
+    ev = evaluate(text, dept(facts={"incidents": 1}))
+    assert ev.results["产出/数量/实际到位内资完成率"].status == "vetoed"
+    assert ev.results["产出"].score == 0 and ev.total == Decimal(40)
+
+
+def test_assessed_score_without_measure_is_an_override() -> None:
+    # A ratio row with no measure: the evaluator's score replaces the rule.
+    text = BASE.replace('measure = "facts.incidents"\nrule = { kind = "per_event", deduct = 10 }',
+                        'rule = { kind = "ratio" }')
+    data = dept(assessment=[{"indicator": "产出/数量/安全事故", "score": 12, "reason": "抽查"}])
+    result = evaluate(text, data).results["产出/数量/安全事故"]
+    assert result.status == "overridden" and result.score == 12 and result.rule_score is None
+
+
+def test_nested_facts_become_dotted_names() -> None:
+    text = BASE.replace('measure = "facts.incidents"', 'measure = "facts.safety.incidents"')
+    ev = evaluate(text, dept(facts={"safety": {"incidents": 1}}))
+    assert ev.results["产出/数量/安全事故"].score == 20
+
+
+def test_facts_of_an_unusable_type_are_data_errors() -> None:
+    with pytest.raises(pr.DataError) as info:
+        pr.load_data(dept(facts={"counts": [1, 2]}))
+    assert info.value.path == "facts.counts" and "text items only" in str(info.value)

@@ -112,6 +112,23 @@ def _from_document(doc: Mapping[str, Any]) -> dict[str, Any]:
     return dept
 
 
+def _fact_problems(table: Mapping[str, Any], prefix: str) -> list[tuple[str, str]]:
+    """Facts must be numbers, yes/no, text, lists of text, or tables of those."""
+    found: list[tuple[str, str]] = []
+    for key, value in table.items():
+        path = f"{prefix}.{key}"
+        if isinstance(value, Mapping):
+            found += _fact_problems(value, path)
+        elif isinstance(value, (list, tuple)):
+            if not all(isinstance(v, str) for v in value):
+                found.append((path, "a list fact must hold text items only "
+                                    "(the items of a checklist met)"))
+        elif not isinstance(value, (bool, int, float, str, Decimal)):
+            found.append((path, f"expected a number, yes/no, text or a list of text, got "
+                                f"{type(value).__name__}"))
+    return found
+
+
 def _path_of(raw: str) -> str:
     """Turn cattrs' ``$.budget.project_lines[1].amount`` into our document path."""
     path = raw.lstrip("$").lstrip(".")
@@ -134,6 +151,10 @@ def structure_department(document: Mapping[str, Any], *, file: str | None = None
         if key not in _SECTIONS:
             problems.append(_problem(f"unknown section '{key}'{_hint(key, _SECTIONS)}; "
                                      f"expected {', '.join(_SECTIONS)}", key, file, positions))
+    facts = document.get("facts")
+    if isinstance(facts, Mapping):
+        problems.extend(_problem(message, path, file, positions)
+                        for path, message in _fact_problems(facts, "facts"))
     if "department" not in document:
         problems.append(_problem("missing the [department] table with at least 'name'",
                                  "department", file, positions))

@@ -235,7 +235,8 @@ class _Run:
         rubric = self.rubric
         self.not_chosen = self._choose()
         vetoes = [self._veto_result(v) for v in rubric.vetoes if self._triggered(v)]
-        self.vetoed = {v.indicator for v in vetoes if v.indicator is not None}
+        self.vetoed = {node.path for v in vetoes if v.indicator is not None
+                       for node in rubric.indicator(v.indicator).walk()}
         for top in rubric.indicators:
             self._indicator(top)
         # _indicator fills self.results children first; reorder to table order.
@@ -338,11 +339,11 @@ class _Run:
 
     def _indicator(self, ind: Indicator) -> IndicatorResult:
         if ind.path in self.not_chosen:
-            result = self._empty(ind, "not_chosen", "another alternative of its either-or group "
-                                 "was scored")
-            for child in ind.children:
-                self._indicator(child)
-        elif ind.children:
+            note = "another alternative of its either-or group was scored"
+            for node in ind.walk():  # the whole alternative is out, children too
+                self.results[node.path] = self._empty(node, "not_chosen", note)
+            return self.results[ind.path]
+        if ind.children:
             kids = [self._indicator(c) for c in ind.children]
             result = IndicatorResult(
                 path=ind.path, points=ind.points,
@@ -371,7 +372,8 @@ class _Run:
                                    note="set to 0 by a veto")
         assessment = self.assessments.get(ind.path)
         override = None
-        if assessment is not None and assessment.score is not None and ind.measure is not None:
+        if assessment is not None and assessment.score is not None \
+                and not _score_is_the_value(ind, assessment):
             override = Override(self._check_score(ind, assessment.score), assessment.reason,
                                 assessment.assessor)
         if ind.applicable is not None:
@@ -432,7 +434,7 @@ class _Run:
         if assessment.value is not None:
             given: Value = assessment.value
             return given
-        if assessment.score is not None:
+        if assessment.score is not None and _score_is_the_value(ind, assessment):
             return assessment.score
         raise MeasureUnavailable("missing", "the assessment gives no score, level or value")
 
@@ -483,6 +485,19 @@ class _Run:
         return IndicatorResult(path=ind.path, points=ind.points, counted_points=ind.points,
                                score=score, status="missing", kind=kind,
                                note=f"missing ({policy} policy): {detail}")
+
+
+def _score_is_the_value(ind: Indicator, assessment: Assessment) -> bool:
+    """Whether an assessment's score is the rule's input rather than an override.
+
+    It is for a judged indicator without a measure, and for a level given
+    with its score (the three-step ranges); anywhere else a score replaces
+    what the rule computes.
+    """
+    if ind.measure is not None:
+        return False
+    kind = ind.rule.kind if ind.rule is not None else None
+    return kind == "judged" or assessment.level is not None
 
 
 def _display(value: Decimal, unit: str | None, rounding: Rounding) -> Decimal:

@@ -113,6 +113,15 @@ def _fact(value: Any) -> Value | None:
     return _plain(value)
 
 
+def _flatten(table: Mapping[str, Any], prefix: str) -> Iterator[tuple[str, Any]]:
+    """Nested fact tables become dotted names: ``facts.audit.findings``."""
+    for key, value in table.items():
+        if isinstance(value, Mapping):
+            yield from _flatten(value, f"{prefix}.{key}")
+        else:
+            yield f"{prefix}.{key}", value
+
+
 def _target_value(target: Target, field: str) -> Value | None:
     value = getattr(target, field)
     if value is None:
@@ -181,8 +190,8 @@ class Facts:
         for target in dept.targets:
             for field in TARGET_FIELDS:
                 values[f"targets.{target.id}.{field}"] = _target_value(target, field)
-        for key, value in dept.facts.items():
-            values[f"facts.{key}"] = _fact(value)
+        for key, value in _flatten(dept.facts, "facts"):
+            values[key] = _fact(value)
         return cls({k: v for k, v in values.items() if v is not None})
 
     def resolve(self, name: str) -> Value:
