@@ -42,6 +42,13 @@ EXIT_USAGE = 2
 def _rubric(ref: str) -> Rubric:
     if os.path.exists(ref) or ref.endswith(".toml") or os.sep in ref:
         return load_rubric(ref)
+    if ref not in builtin_ids():
+        from .loading import did_you_mean
+
+        raise RubricError(Problem(
+            "no such file, and no built-in rubric of that name"
+            f"{did_you_mean(ref, builtin_ids())}; built-ins: {', '.join(builtin_ids())}",
+            file=ref))
     return builtin(ref)
 
 
