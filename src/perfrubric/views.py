@@ -126,7 +126,8 @@ body { font-family: "Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", sans-s
        margin: 2rem; color: #222; }
 table { border-collapse: collapse; width: 100%; }
 th, td { border: 1px solid #bbb; padding: .35rem .5rem; vertical-align: top; }
-th { background: #eef2f7; }
+th { background: #eef2f7; white-space: nowrap; }
+td:last-child { white-space: nowrap; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 tr.depth-1 td { background: #f6f8fa; font-weight: bold; }
 tr.depth-2 td { background: #fbfcfd; font-weight: 600; }
