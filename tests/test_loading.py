@@ -328,3 +328,9 @@ def test_band_gap_is_located_in_the_file() -> None:
     # the second band starts at line 27 of the file
     assert p.path == "indicator[3].rule.bands[1]" and p.line == 27
     assert "gap between bands (-∞, 0%] and (12%, +∞)" in p.message
+
+
+def test_chinese_bare_key_gets_a_hint() -> None:
+    p = only('[rubric]\nid = "x"\nversion = "1"\ntitle = "t"\n[[indicator]]\n投入 = 10\n')
+    assert p.line == 6 and "TOML bare keys are ASCII only" in p.message
+    assert '"投入" = …' in p.message

@@ -19,6 +19,15 @@ __all__ = ["parse_toml", "read_text"]
 _TOML_POS = re.compile(r"\s*\(at line (\d+), column (\d+)\)")
 
 
+def _hint(line: str) -> str:
+    """A hint for the commonest mistake: a Chinese (non-ASCII) bare key."""
+    key = line.split("=", 1)[0].strip()
+    if "=" in line and key and not key.startswith(('"', "'", "[")) and not key.isascii():
+        return (f"; TOML bare keys are ASCII only: quote the key (\"{key}\" = …) or put the "
+                "name in a value (path = \"…\")")
+    return ""
+
+
 def read_text(file: str, error: type[_LocatedError]) -> str:
     """The UTF-8 text of *file*; a missing or unreadable file raises *error*."""
     try:
@@ -40,6 +49,7 @@ def parse_toml(text: str, file: str | None, error: type[_LocatedError]) -> dict[
         match = _TOML_POS.search(str(exc))
         if match and line is None:
             line, column = int(match[1]), int(match[2])
-        raise error(Problem(f"TOML syntax error: {_TOML_POS.sub('', message).strip()}",
-                            file=file, line=line, column=column)) from None
+        text_line = text.splitlines()[line - 1] if line and line <= len(text.splitlines()) else ""
+        raise error(Problem(f"TOML syntax error: {_TOML_POS.sub('', message).strip()}"
+                            f"{_hint(text_line)}", file=file, line=line, column=column)) from None
     return doc
