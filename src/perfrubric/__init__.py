@@ -40,11 +40,19 @@ from .expr import Expression, parse_expression
 from .indicators import Outcome, ParamReader, RuleKind, kind_names, register_kind
 from .loading import load_rubric, loads_rubric, resolved_document, rubric_from_dict
 from .model import Assessment, Department, Target
-from .narrative import Fragment, fragments, report_text
+from .narrative import (
+    Fragment,
+    closing_sentence,
+    fragments,
+    indicator_sentence,
+    report_text,
+    target_sentence,
+    tier_summary,
+)
 from .rubric import EitherOr, Figure, Grade, GradeScale, Indicator, Rubric, Veto
 from .rubrics import builtin, builtin_ids
 from .units import Money, Unit, UnitError
-from .views import render, table_rows
+from .views import render, scoring_table, table_rows
 
 __version__ = "0.1.0.dev0"
 
@@ -85,8 +93,10 @@ __all__ = [
     "__version__",
     "builtin",
     "builtin_ids",
+    "closing_sentence",
     "evaluate",
     "fragments",
+    "indicator_sentence",
     "kind_names",
     "load_data",
     "load_rubric",
@@ -97,6 +107,9 @@ __all__ = [
     "report_text",
     "resolved_document",
     "rubric_from_dict",
+    "scoring_table",
     "table_rows",
+    "target_sentence",
+    "tier_summary",
     "to_decimal",
 ]

@@ -1,225 +1,258 @@
-"""Positions of keys in a TOML document, for error messages.
+r"""Positions of keys in a TOML document, for error messages.
 
 ``tomllib`` gives no positions, so this small scanner maps every key path
 (``('indicator', 3, 'rule', 'step')``) to the 1-based (line, column) where
-it is written.  It assumes the text already parsed as TOML and never
-raises: on anything it does not understand it returns what it found.
+it is written.  Paths are those of the parsed document: table keys are
+strings, elements of arrays and of arrays of tables are 0-based integers.
+Columns count characters (code points), lines are separated by ``\n``.
+
+The scanner assumes the text already parsed as TOML (the loader runs
+``tomllib`` first) and does not validate it.  It never raises and never
+loops forever: on input it does not understand it skips ahead and returns
+what it found.
 """
 
 from __future__ import annotations
 
-import contextlib
+import bisect
+import re
 from collections.abc import Mapping
 from typing import Union
 
 __all__ = ["Key", "PathTuple", "format_path", "key_positions", "locate", "parse_path"]
 
-Key = Union[str, int]  # noqa: UP007
+Key = Union[str, int]  # noqa: UP007 - a runtime alias, and the project supports 3.10
 PathTuple = tuple[Key, ...]
-Positions = dict[PathTuple, tuple[int, int]]
+Position = tuple[int, int]
+
+_BARE = re.compile(r"[A-Za-z0-9_-]+")
+_BARE_KEY_CHARS = re.compile(r"[A-Za-z0-9_-]*")  # ASCII bare keys, as TOML 1.0 defines them
+_ESCAPE = re.compile(r"\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|x[0-9A-Fa-f]{2}|.)", re.DOTALL)
+_SIMPLE_ESCAPES = {"b": "\b", "t": "\t", "n": "\n", "f": "\f", "r": "\r", "e": "\x1b",
+                   '"': '"', "\\": "\\"}
+_SCALAR_END = ",]}\n#"
+
+
+def _unescape(raw: str) -> str:
+    """Decode the escapes of a basic string; unknown or invalid escapes stay as written."""
+    def one(match: re.Match[str]) -> str:
+        code = match[1]
+        if code in _SIMPLE_ESCAPES:
+            return _SIMPLE_ESCAPES[code]
+        if len(code) > 1:
+            value = int(code[1:], 16)
+            if value <= 0x10FFFF:
+                return chr(value)
+        return match[0]
+
+    return _ESCAPE.sub(one, raw)
 
 
 class _Scanner:
+    """One pass over the text; ``i`` is the cursor, positions come from ``line_starts``."""
+
     def __init__(self, source: str) -> None:
         self.s = source
+        self.n = len(source)
         self.i = 0
-        self.line = 1
-        self.col = 1
-        self.out: Positions = {}
-        self.array_counts: dict[PathTuple, int] = {}
+        self.line_starts = [0] + [m.end() for m in re.finditer("\n", source)]
+        self.out: dict[PathTuple, Position] = {}
+        self.implicit: set[PathTuple] = set()  # parents a header created without naming them
+        self.array_counts: dict[PathTuple, int] = {}  # array-of-tables path -> elements so far
 
-    # -- low level
+    # -- low level ----------------------------------------------------------------------
 
-    def peek(self, k: int = 0) -> str:
-        j = self.i + k
-        return self.s[j] if j < len(self.s) else ""
+    def pos(self) -> Position:
+        line = bisect.bisect_right(self.line_starts, self.i)
+        return line, self.i - self.line_starts[line - 1] + 1
 
-    def advance(self, n: int = 1) -> None:
-        for _ in range(n):
-            if self.i >= len(self.s):
-                return
-            if self.s[self.i] == "\n":
-                self.line += 1
-                self.col = 1
-            else:
-                self.col += 1
-            self.i += 1
+    def peek(self) -> str:
+        return self.s[self.i] if self.i < self.n else ""
 
     def skip_ws(self, newlines: bool) -> None:
-        while self.i < len(self.s):
+        """Skip blanks and comments, and newlines too if asked."""
+        while self.i < self.n:
             ch = self.s[self.i]
             if ch in " \t\r" or (newlines and ch == "\n"):
-                self.advance()
+                self.i += 1
             elif ch == "#":
-                while self.i < len(self.s) and self.s[self.i] != "\n":
-                    self.advance()
+                end = self.s.find("\n", self.i)
+                self.i = self.n if end < 0 else end
             else:
                 return
 
-    def record(self, path: PathTuple, pos: tuple[int, int]) -> None:
-        self.out.setdefault(path, pos)
+    def skip_line(self) -> None:
+        end = self.s.find("\n", self.i)
+        self.i = self.n if end < 0 else end
 
-    # -- tokens
-
-    def read_key_part(self) -> str:
-        ch = self.peek()
-        if ch in ('"', "'"):
-            return self.read_string()
-        start = self.i
-        while self.i < len(self.s) and (self.s[self.i].isalnum() or self.s[self.i] in "-_"):
-            self.advance()
-        return self.s[start:self.i]
-
-    def read_key(self) -> list[str]:
-        parts = [self.read_key_part()]
-        self.skip_ws(False)
-        while self.peek() == ".":
-            self.advance()
-            self.skip_ws(False)
-            parts.append(self.read_key_part())
-            self.skip_ws(False)
-        return parts
-
-    def read_string(self) -> str:
-        quote = self.peek()
-        if self.s.startswith(quote * 3, self.i):
-            self.advance(3)
-            end = self.s.find(quote * 3, self.i)
-            end = len(self.s) if end < 0 else end
-            # Closing quotes may be followed by up to two more quotes.
-            while self.s.startswith(quote, end + 3):
-                end += 1
-            text = self.s[self.i:end]
-            self.advance(end + 3 - self.i)
-            return text
-        self.advance()
-        chars: list[str] = []
-        while self.i < len(self.s) and self.s[self.i] != quote and self.s[self.i] != "\n":
-            if quote == '"' and self.s[self.i] == "\\":
-                chars.append(self.s[self.i:self.i + 2])
-                self.advance(2)
-                continue
-            chars.append(self.s[self.i])
-            self.advance()
-        self.advance()
-        text = "".join(chars)
-        if quote == '"' and "\\" in text:
-            with contextlib.suppress(UnicodeDecodeError):
-                text = text.encode("latin-1", "backslashreplace").decode("unicode_escape")
-        return text
-
-    # -- values
-
-    def read_value(self, path: PathTuple) -> None:
-        self.record(path, (self.line, self.col))
-        ch = self.peek()
-        if ch in ('"', "'"):
-            self.read_string()
-        elif ch == "{":
-            self.read_inline_table(path)
-        elif ch == "[":
-            self.read_array(path)
-        else:
-            while self.i < len(self.s) and self.s[self.i] not in ",]}\n#":
-                self.advance()
-
-    def read_inline_table(self, path: PathTuple) -> None:
-        self.advance()  # {
-        while self.i < len(self.s):
-            self.skip_ws(True)
-            ch = self.peek()
-            if ch == "}":
-                self.advance()
-                return
-            if ch == ",":
-                self.advance()
-                continue
-            if not ch:
-                return
-            self.read_pair(path)
-
-    def read_array(self, path: PathTuple) -> None:
-        self.advance()  # [
-        index = 0
-        while self.i < len(self.s):
-            self.skip_ws(True)
-            ch = self.peek()
-            if ch == "]":
-                self.advance()
-                return
-            if ch == ",":
-                self.advance()
-                continue
-            if not ch:
-                return
-            self.read_value(path + (index,))
-            index += 1
-
-    def read_pair(self, table: PathTuple) -> None:
-        pos = (self.line, self.col)
-        parts = self.read_key()
-        for k in range(1, len(parts)):
-            self.record(table + tuple(parts[:k]), pos)
-        key_path = table + tuple(parts)
-        self.record(key_path, pos)
-        self.skip_ws(False)
-        if self.peek() != "=":
-            # Not a key/value pair: skip the rest of the line.
-            while self.i < len(self.s) and self.s[self.i] != "\n":
-                self.advance()
+    def record(self, path: PathTuple, at: Position, implicit: bool = False) -> None:
+        """Remember where *path* is defined; a named definition beats an implicit one."""
+        if not path:
             return
-        self.advance()
-        self.skip_ws(False)
-        # The key itself keeps the key's position (record never overwrites).
-        self.read_value(key_path)
+        if path not in self.out or (path in self.implicit and not implicit):
+            self.out[path] = at
+            if implicit:
+                self.implicit.add(path)
+            else:
+                self.implicit.discard(path)
 
-    # -- document
+    # -- tokens -------------------------------------------------------------------------
+
+    def string(self) -> str:
+        """Read any of the four kinds of string at the cursor; return its (key) value."""
+        quote = self.s[self.i]
+        if self.s.startswith(quote * 3, self.i):
+            j = self.i + 3
+            while j < self.n and not self.s.startswith(quote * 3, j):
+                j += 2 if quote == '"' and self.s[j] == "\\" else 1
+            end = min(j, self.n)
+            j += 3
+            # Up to two quotes may sit just inside the closing delimiter: '''a''''' is "a''".
+            for _ in range(2):
+                if j < self.n and self.s[j] == quote:
+                    end, j = end + 1, j + 1
+            text = self.s[self.i + 3:end]
+            self.i = min(j, self.n)
+            return text
+        j = self.i + 1
+        while j < self.n and self.s[j] not in (quote, "\n"):
+            j += 2 if quote == '"' and self.s[j] == "\\" else 1
+        j = min(j, self.n)
+        raw = self.s[self.i + 1:j]
+        self.i = j + 1 if j < self.n and self.s[j] == quote else j
+        return _unescape(raw) if quote == '"' else raw
+
+    def key_part(self) -> str | None:
+        """A bare or quoted key, or ``None`` if there is none at the cursor."""
+        if self.peek() in ('"', "'"):
+            return self.string()
+        match = _BARE_KEY_CHARS.match(self.s, self.i)
+        if match is None or not match[0]:
+            return None
+        self.i = match.end()
+        return match[0]
+
+    def key(self) -> list[str]:
+        """A dotted key as its parts (``a . "b" . c`` -> ``['a', 'b', 'c']``); may be empty."""
+        parts: list[str] = []
+        while True:
+            part = self.key_part()
+            if part is None:
+                return parts
+            parts.append(part)
+            self.skip_ws(False)
+            if self.peek() != ".":
+                return parts
+            self.i += 1
+            self.skip_ws(False)
+
+    # -- values -------------------------------------------------------------------------
+
+    def value(self, path: PathTuple) -> None:
+        """Read one value; *path* is recorded where the value starts (unless already known)."""
+        self.record(path, self.pos())
+        ch = self.peek()
+        if ch in ('"', "'"):
+            self.string()
+        elif ch == "{":
+            self.i += 1
+            self.items(path, "}")
+        elif ch == "[":
+            self.i += 1
+            self.items(path, "]")
+        else:  # number, boolean, date or time: runs to a delimiter (a date-time may hold a blank)
+            while self.i < self.n and self.s[self.i] not in _SCALAR_END:
+                self.i += 1
+
+    def items(self, path: PathTuple, close: str) -> None:
+        """The inside of an array (``]``) or an inline table (``}``), after the opening bracket."""
+        index = 0
+        while True:
+            self.skip_ws(True)
+            start, ch = self.i, self.peek()
+            if not ch or ch == close:
+                self.i += 1 if ch else 0
+                return
+            if ch == ",":
+                self.i += 1
+            elif close == "]":
+                self.value(path + (index,))
+                index += 1
+            else:
+                self.pair(path)
+            if self.i == start:  # not TOML: step over the character rather than loop
+                self.i += 1
+
+    def pair(self, table: PathTuple) -> None:
+        """``key = value`` inside *table*; a dotted key also records its prefixes."""
+        at = self.pos()
+        parts = self.key()
+        if not parts:
+            return
+        for k in range(1, len(parts) + 1):
+            self.record(table + tuple(parts[:k]), at)
+        self.skip_ws(False)
+        if self.peek() == "=":
+            self.i += 1
+            self.skip_ws(False)
+            self.value(table + tuple(parts))  # the key already holds its position
+
+    # -- document -----------------------------------------------------------------------
 
     def header(self) -> PathTuple:
-        pos = (self.line, self.col)
+        """``[a.b]`` or ``[[a.b]]`` at the cursor; returns the path of the table it opens."""
+        at = self.pos()
         double = self.s.startswith("[[", self.i)
-        self.advance(2 if double else 1)
+        self.i += 2 if double else 1
         self.skip_ws(False)
-        parts = self.read_key()
-        self.advance(2 if double else 1)
+        parts = self.key()
         path: PathTuple = ()
-        # Resolve parent arrays of tables to their current element.
-        for part in parts[:-1] if double else parts:
-            path = path + (part,)
-            if path in self.array_counts:
-                path = path + (self.array_counts[path] - 1,)
-        if double:
-            path = path + (parts[-1],)
-            count = self.array_counts.get(path, 0)
-            self.array_counts[path] = count + 1
-            self.record(path, pos)
-            path = path + (count,)
-        self.record(path, pos)
+        for k, part in enumerate(parts):
+            path += (part,)
+            last = k == len(parts) - 1
+            if last and double:
+                count = self.array_counts.get(path, 0)
+                self.array_counts[path] = count + 1
+                self.record(path, at)
+                path += (count,)
+            elif path in self.array_counts:
+                # A key naming an array of tables means its latest element.
+                self.record(path, at, implicit=True)
+                path += (self.array_counts[path] - 1,)
+            self.record(path, at, implicit=not last)
         return path
 
-    def scan(self) -> Positions:
+    def scan(self) -> dict[PathTuple, Position]:
         table: PathTuple = ()
-        while self.i < len(self.s):
+        while True:
             self.skip_ws(True)
-            if self.i >= len(self.s):
-                break
+            if self.i >= self.n:
+                return self.out
             if self.peek() == "[":
                 table = self.header()
             else:
-                self.read_pair(table)
-            # Skip to the end of the line.
-            self.skip_ws(False)
-            while self.i < len(self.s) and self.s[self.i] != "\n":
-                self.advance()
-        return self.out
+                self.pair(table)
+            self.skip_line()  # trailing comment, or anything not understood
 
 
 def key_positions(source: str) -> dict[PathTuple, tuple[int, int]]:
-    """Map every key path in a TOML document to its 1-based (line, column)."""
+    """Map every key path in a TOML document to the (line, column), 1-based, where it is defined.
+
+    Keys of tables and inline tables map to where the key is written (for a
+    dotted key ``a.b.c = 1``, to where ``a`` starts, for each of ``('a',)``,
+    ``('a', 'b')`` and ``('a', 'b', 'c')`` unless already known).  A table
+    opened by a header maps to the header's ``[``; tables a header creates
+    implicitly (``('a',)`` for ``[a.b]``) map to that header unless named
+    later.  Elements of arrays of tables map to their ``[[...]]`` header,
+    elements of arrays to where the element's value starts.
+
+    Meant for valid TOML; on anything else it returns what it could find.
+    """
+    scanner = _Scanner(source)
     try:
-        return _Scanner(source).scan()
-    except Exception:  # pragma: no cover - positions are a courtesy, never a failure
-        return {}
+        return scanner.scan()
+    except Exception:  # pragma: no cover - a courtesy for error messages, never a failure
+        return scanner.out
 
 
 def locate(positions: Mapping[PathTuple, tuple[int, int]],
@@ -232,24 +265,31 @@ def locate(positions: Mapping[PathTuple, tuple[int, int]],
     return None
 
 
-def _bare(key: str) -> bool:
-    return bool(key) and all(ch.isascii() and (ch.isalnum() or ch in "-_") for ch in key)
-
-
 def format_path(path: PathTuple) -> str:
-    """``('indicator', 3, 'rule')`` → ``'indicator[3].rule'`` (non-bare keys quoted)."""
-    out = ""
+    r"""``('indicator', 3, 'levels', '好')`` -> ``'indicator[3].levels."好"'``.
+
+    The inverse of :func:`parse_path`: integers become ``[n]``, keys that are
+    not bare ASCII keys are double-quoted with ``\`` and ``"`` escaped.
+    """
+    out: list[str] = []
     for part in path:
         if isinstance(part, int):
-            out += f"[{part}]"
+            out.append(f"[{part}]")
         else:
-            text = part if _bare(part) else '"' + part.replace('"', '\\"') + '"'
-            out += ("." if out else "") + text
-    return out
+            text = part if _BARE.fullmatch(part) else (
+                '"' + part.replace("\\", "\\\\").replace('"', '\\"') + '"')
+            out.append(("." if out else "") + text)
+    return "".join(out)
 
 
 def parse_path(text: str) -> PathTuple:
-    """Inverse of :func:`format_path`: ``'a[1]."好".b'`` → ``('a', 1, '好', 'b')``."""
+    r"""Split a path: ``'indicator[3].rule'`` -> ``('indicator', 3, 'rule')``.
+
+    Keys may be double-quoted (with ``\`` escapes), single-quoted (taken
+    literally) or left bare, even when not ASCII (``levels.好``).  ``[n]``
+    gives the integer *n*; anything else in brackets is kept as a key.
+    Never raises.
+    """
     parts: list[Key] = []
     i, n = 0, len(text)
     while i < n:
@@ -260,18 +300,18 @@ def parse_path(text: str) -> PathTuple:
             j = text.find("]", i)
             j = n if j < 0 else j
             inner = text[i + 1:j]
-            parts.append(int(inner) if inner.isdigit() else inner)
+            parts.append(int(inner) if inner.isascii() and inner.isdigit() else inner)
             i = j + 1
-        elif ch == '"':
-            j = i + 1
-            buf = []
-            while j < n and text[j] != '"':
-                if text[j] == "\\" and j + 1 < n:
-                    j += 1
-                buf.append(text[j])
-                j += 1
+        elif ch in ('"', "'"):
+            buf: list[str] = []
+            i += 1
+            while i < n and text[i] != ch:
+                if ch == '"' and text[i] == "\\" and i + 1 < n:
+                    i += 1
+                buf.append(text[i])
+                i += 1
             parts.append("".join(buf))
-            i = j + 1
+            i += 1
         else:
             j = i
             while j < n and text[j] not in ".[":

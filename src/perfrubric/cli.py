@@ -7,7 +7,7 @@ Commands::
     perfrubric show RUBRIC
     perfrubric score RUBRIC DATA [--format text|json|markdown|csv|html|xlsx]
                                  [--locale zh_CN|en] [-o FILE]
-    perfrubric report RUBRIC DATA [--locale zh_CN|en]
+    perfrubric report RUBRIC DATA [--locale zh_CN|en] [--compact]
 
 ``RUBRIC`` is a TOML file or the id of a built-in rubric.  Exit codes:
 0 success, 1 invalid rubric or data (messages on standard error, never a
@@ -185,7 +185,8 @@ def cmd_score(args: argparse.Namespace, out: TextIO) -> int:
             sys.stdout.flush()
             sys.stdout.buffer.write(result)
         else:
-            raise PerfrubricError("xlsx output is binary: give a file with -o report.xlsx")
+            raise PerfrubricError("xlsx output is binary: give a file with -o report.xlsx, "
+                                  "or redirect standard output to a file")
     else:
         out.write(result)
     return EXIT_OK
@@ -196,7 +197,7 @@ def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
     from .narrative import report_text
 
     ev = evaluate(_rubric(args.rubric), args.data)
-    out.write(report_text(ev, locale=args.locale))
+    out.write(report_text(ev, locale=args.locale, compact=args.compact))
     return EXIT_OK
 
 
@@ -238,6 +239,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("rubric", help="rubric TOML file or built-in id")
     p.add_argument("data", help="department data, TOML or JSON")
     p.add_argument("--locale", choices=("zh_CN", "en"), default="zh_CN")
+    p.add_argument("--compact", action="store_true",
+                   help="write money in babel's compact form (1.2147亿美元 for 12147万美元)")
     p.set_defaults(func=cmd_report)
     return parser
 

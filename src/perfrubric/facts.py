@@ -3,60 +3,130 @@
 :class:`Facts` flattens a :class:`~perfrubric.model.Department` once per
 evaluation into a dict from names (``staffing.on_post``,
 ``budget.sangong.actual``, ``targets.<id>.ratio``, ``facts.<name>``) to
-values, so evaluating a measure is a dictionary lookup per name.
+values, so evaluating a measure is a dictionary lookup per name.  A name
+whose figure the data does not give has no entry: :meth:`Facts.resolve`
+raises :class:`~perfrubric.errors.MeasureUnavailable` for it, and the
+indicator's missing-data policy decides what happens.
+
 :func:`check_name` tells the rubric loader, before any data exists,
-whether a name can ever have a value.
+whether a name can ever have a value, and suggests the closest name when
+it cannot.  The fixed names are generated from the model's attrs fields
+(:func:`static_names`); the families with a part chosen by the data are
+listed in :data:`NAME_PATTERNS`.  ``docs/data.md`` documents every name.
 """
 
 from __future__ import annotations
 
 import difflib
-import functools
-import re
-from collections.abc import Iterator, Mapping
+import operator
+from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
-from typing import Any
+from types import UnionType
+from typing import Any, Union, get_args, get_origin
 
 import attrs
 
-from .decimals import to_decimal
 from .errors import MeasureUnavailable
 from .expr import Value
-from .model import Budget, Department, Sangong, Staffing, Target
-from .units import Money
+from .model import Department, Target
+from .units import Money, UnitError
 
-__all__ = ["TARGET_FIELDS", "Facts", "check_name", "static_names"]
+__all__ = [
+    "CATEGORY_FIELDS",
+    "NAME_PATTERNS",
+    "TARGET_FIELDS",
+    "Facts",
+    "check_name",
+    "static_names",
+]
 
 #: Fields of each target usable as ``targets.<id>.<field>``.
-TARGET_FIELDS: tuple[str, ...] = ("target", "actual", "ratio", "reached", "previous", "growth",
-                                  "completion")
+TARGET_FIELDS: tuple[str, ...] = ("target", "actual", "previous", "ratio", "reached",
+                                  "completion", "growth")
 
-#: Aggregates over all targets: ``targets.count`` and so on.
-_TARGET_AGGREGATES: tuple[str, ...] = ("count", "reached_count", "reached_share",
-                                       "completion")
+#: Aggregates over all targets (``targets.<aggregate>``) and over the targets
+#: of one category (``targets.category.<category>.<aggregate>``).
+CATEGORY_FIELDS: tuple[str, ...] = ("count", "known_count", "reached_count", "reached_share",
+                                    "completion")
 
-#: Names derived from the model that are not plain fields.
-_DERIVED: tuple[str, ...] = ("staffing.authorized_total", "budget.project_lines_total")
-
-_SECTIONS: tuple[tuple[str, type], ...] = (
-    ("staffing", Staffing), ("budget", Budget), ("budget.sangong", Sangong),
+#: The families of names whose middle part comes from the data.
+NAME_PATTERNS: tuple[str, ...] = (
+    "staffing.authorized_by_kind.<kind>",
+    "budget.lines.<id>",
+    *(f"targets.<id>.{field}" for field in TARGET_FIELDS),
+    *(f"targets.category.<category>.{field}" for field in CATEGORY_FIELDS),
+    "facts.<name>",
 )
 
+# Names computed from the data rather than read from one field.
+_DERIVED: tuple[str, ...] = (
+    "department.duties_count", "department.units_count", "staffing.authorized_total",
+    "budget.project_lines_total", *(f"targets.{field}" for field in CATEGORY_FIELDS),
+)
 
-@functools.lru_cache(maxsize=1)
+_SANGONG_FIELDS = ("budget", "actual", "previous_budget", "previous_actual")
+_LEAF_TYPES = (Money, Decimal, int, str, bool)
+
+
+def _is_leaf(tp: Any) -> bool:
+    """Whether a field type is a scalar (``Money | None``, ``int``, ``str`` …)."""
+    options = get_args(tp) if get_origin(tp) in (Union, UnionType) else (tp,)
+    return all(t is type(None) or t in _LEAF_TYPES for t in options)
+
+
+def _walk(cls: type, prefix: str, chain: str) -> Iterator[tuple[str, str]]:
+    """(name, attribute chain) of every scalar field below *cls*."""
+    for field in attrs.fields(attrs.resolve_types(cls)):
+        name = f"{prefix}.{field.name}"
+        path = f"{chain}.{field.name}" if chain else field.name
+        if isinstance(field.type, type) and attrs.has(field.type):
+            yield from _walk(field.type, name, path)
+        elif _is_leaf(field.type):
+            yield name, path
+
+
+def _schema() -> tuple[tuple[str, str], ...]:
+    """The fixed names read from one field, from the attrs classes of the model.
+
+    The department's own scalars are ``department.<field>``; its nested
+    objects (staffing, budget) are names of their own.
+    """
+    found: list[tuple[str, str]] = []
+    for field in attrs.fields(attrs.resolve_types(Department)):
+        if isinstance(field.type, type) and attrs.has(field.type):
+            found += _walk(field.type, field.name, field.name)
+        elif _is_leaf(field.type):
+            found.append((f"department.{field.name}", field.name))
+    return tuple(found)
+
+
+_SCHEMA = _schema()
+_GETTERS: tuple[tuple[str, Callable[[Any], Any]], ...] = tuple(
+    (name, operator.attrgetter(chain)) for name, chain in _SCHEMA)
+_STATIC: tuple[str, ...] = tuple(sorted({name for name, _ in _SCHEMA} | set(_DERIVED)))
+_STATIC_SET = frozenset(_STATIC)
+
+
 def static_names() -> tuple[str, ...]:
-    """Every fixed name, generated from the model's attrs fields, sorted."""
-    names = ["department.name", "department.year", "department.duties_count",
-             "department.units_count", *_DERIVED]
-    for prefix, cls in _SECTIONS:
-        for field in attrs.fields(cls):
-            if attrs.has(field.type) if isinstance(field.type, type) else False:
-                continue
-            if field.name in ("sangong", "project_lines", "authorized_by_kind"):
-                continue
-            names.append(f"{prefix}.{field.name}")
-    names += [f"targets.{a}" for a in _TARGET_AGGREGATES]
-    return tuple(sorted(names))
+    """Every fixed name (no part chosen by the data), sorted.
+
+    Generated from the attrs fields of the model, plus the derived names
+    (counts, totals and the aggregates over targets).
+    """
+    return _STATIC
+
+
+def _hint(word: str, options: Any, cutoff: float = 0.6) -> str | None:
+    close = difflib.get_close_matches(word, list(options), n=1, cutoff=cutoff)
+    return close[0] if close else None
+
+
+_SEE_DOCS = "see docs/data.md for the names a measure can use"
+
+
+def _unknown(name: str, suggestion: str | None, detail: str = "") -> str:
+    hint = f" (did you mean '{suggestion}'?)" if suggestion else ""
+    return f"unknown name '{name}'{hint}; {detail or _SEE_DOCS}"
 
 
 def check_name(name: str) -> str | None:
@@ -64,134 +134,166 @@ def check_name(name: str) -> str | None:
 
     >>> check_name("staffing.on_post") is None
     True
-    >>> check_name("staffing.onpost")
+    >>> check_name("targets.domestic_investment.ratio") is None
+    True
+    >>> check_name("staffing.onpost").split(";")[0]
     "unknown name 'staffing.onpost' (did you mean 'staffing.on_post'?)"
     """
+    if name in _STATIC_SET:
+        return None
     parts = name.split(".")
-    if name in static_names():
-        return None
-    if parts[0] == "facts" and len(parts) >= 2:
-        return None
-    if parts[:2] == ["staffing", "authorized_by_kind"] and len(parts) == 3:
-        return None
-    if parts[:2] == ["budget", "lines"] and len(parts) == 3:
-        return None
-    if parts[:2] == ["targets", "category"] and len(parts) == 4 and parts[3] == "completion":
-        return None
-    if parts[0] == "targets" and len(parts) == 3:
+    head, n = parts[0], len(parts)
+    if head == "facts":
+        if n >= 2 and all(parts[1:]):
+            return None
+        return _unknown(name, None, "a free fact is named 'facts.<name>'")
+    if parts[:2] == ["staffing", "authorized_by_kind"]:
+        if n == 3:
+            return None
+        return _unknown(name, None, "编制 by kind is 'staffing.authorized_by_kind.<kind>', "
+                        "e.g. 'staffing.authorized_by_kind.administrative'")
+    if parts[:2] == ["budget", "lines"]:
+        if n == 3:
+            return None
+        return _unknown(name, None, "a project line is 'budget.lines.<id>' with the line's id")
+    if head == "targets":
+        return _check_target_name(name, parts)
+    options = [*_STATIC, *NAME_PATTERNS]
+    return _unknown(name, _hint(name, options))
+
+
+def _check_target_name(name: str, parts: list[str]) -> str | None:
+    n = len(parts)
+    if n == 4 and parts[1] == "category":
+        if parts[3] in CATEGORY_FIELDS:
+            return None
+        close = _hint(parts[3], CATEGORY_FIELDS)
+        return _unknown(name, close and f"targets.category.{parts[2]}.{close}",
+                        f"a category has {', '.join(CATEGORY_FIELDS)}")
+    if n == 3:
         if parts[2] in TARGET_FIELDS:
             return None
-        close = difflib.get_close_matches(parts[2], TARGET_FIELDS, n=1)
-        hint = f" (did you mean 'targets.{parts[1]}.{close[0]}'?)" if close else ""
-        return (f"unknown target field '{parts[2]}' in '{name}'{hint}; a target has "
-                f"{', '.join(TARGET_FIELDS)}")
-    options = [*static_names(), "facts.<name>", "targets.<id>.actual"]
-    close = difflib.get_close_matches(name, options, n=1, cutoff=0.6)
-    hint = f" (did you mean '{close[0]}'?)" if close else ""
-    return f"unknown name '{name}'{hint}; see docs/data.md for the names a measure can use"
+        close = _hint(parts[2], TARGET_FIELDS)
+        return (f"unknown target field '{parts[2]}' in '{name}'"
+                + (f" (did you mean 'targets.{parts[1]}.{close}'?)" if close else "")
+                + f"; a target has {', '.join(TARGET_FIELDS)}")
+    if n == 2:
+        close = _hint(name, [f"targets.{f}" for f in CATEGORY_FIELDS])
+        return _unknown(name, close, "over all targets there are "
+                        f"{', '.join('targets.' + f for f in CATEGORY_FIELDS)}; one target's "
+                        "figures are 'targets.<id>.<field>'")
+    return _unknown(name, None, "a target's figure is 'targets.<id>.<field>' with field one "
+                    f"of {', '.join(TARGET_FIELDS)}")
+
+
+# -- flattening ----------------------------------------------------------------------
 
 
 def _plain(value: Any) -> Value | None:
-    if value is None or isinstance(value, (bool, str, Decimal, Money)):
+    if value is None or isinstance(value, (bool, str, Decimal, Money, tuple)):
         return value
     if isinstance(value, int):
         return Decimal(value)
-    if isinstance(value, float):
-        return to_decimal(value)
-    if isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
-        return tuple(value)
-    return None
+    return None  # pragma: no cover - the model holds no other scalar types
 
 
-_NUMBER_TEXT = re.compile(r"^\s*[-+]?(\d+(\.\d*)?|\.\d+)\s*[%‰]?\s*$")
-
-
-def _fact(value: Any) -> Value | None:
-    """A free fact: text that reads as a number (``"584"``, ``"14.2%"``) is a number."""
-    if isinstance(value, str) and _NUMBER_TEXT.match(value):
-        return to_decimal(value)
-    return _plain(value)
-
-
-def _flatten(table: Mapping[str, Any], prefix: str) -> Iterator[tuple[str, Any]]:
+def _flatten(table: Mapping[str, Any], prefix: str, out: dict[str, Any]) -> None:
     """Nested fact tables become dotted names: ``facts.audit.findings``."""
     for key, value in table.items():
         if isinstance(value, Mapping):
-            yield from _flatten(value, f"{prefix}.{key}")
+            _flatten(value, f"{prefix}.{key}", out)
         else:
-            yield f"{prefix}.{key}", value
+            out[f"{prefix}.{key}"] = value
 
 
-def _target_value(target: Target, field: str) -> Value | None:
-    value = getattr(target, field)
-    if value is None:
-        return None
-    if field in ("target", "actual", "previous") and target.is_money:
-        return Money(value, target.unit or "元")
-    return _plain(value)
+def _aggregate(targets: tuple[Target, ...] | list[Target], prefix: str,
+               out: dict[str, Any]) -> None:
+    reached = [r for r in (t.reached for t in targets) if r is not None]
+    done = sum(reached)
+    completions = [c for c in (t.completion for t in targets) if c is not None]
+    out[f"{prefix}.count"] = Decimal(len(targets))
+    out[f"{prefix}.known_count"] = Decimal(len(reached))
+    out[f"{prefix}.reached_count"] = Decimal(done)
+    out[f"{prefix}.reached_share"] = Decimal(done) / len(reached) if reached else None
+    out[f"{prefix}.completion"] = (sum(completions, Decimal(0)) / len(completions)
+                                   if completions else None)
 
 
-def _lines(lines: tuple[Any, ...]) -> Iterator[Any]:
-    for line in lines:
-        yield line
-        yield from _lines(line.lines)
-
-
-def _mean(values: Iterator[Decimal | None]) -> Decimal | None:
-    known = [v for v in values if v is not None]
-    return sum(known, Decimal(0)) / len(known) if known else None
+def _sum(amounts: list[Money]) -> Money | None:
+    try:
+        total = amounts[0]
+        for amount in amounts[1:]:
+            total = total + amount
+    except UnitError:
+        return None  # mixed currencies: there is no total to give
+    return total
 
 
 @attrs.frozen
 class Facts:
-    """The values of one department under their dotted names."""
+    """The values of one department under their dotted names (see ``docs/data.md``).
+
+    Build it with :meth:`from_department`; read it with :meth:`resolve`
+    (what measures use), :meth:`get` and :meth:`names`.  Only names with a
+    value are present: missing data is absent, never zero.
+    """
 
     values: Mapping[str, Value]
 
     @classmethod
     def from_department(cls, dept: Department) -> Facts:
-        """Flatten *dept* (done once per evaluation)."""
-        values: dict[str, Value | None] = {
-            "department.name": dept.name,
-            "department.year": None if dept.year is None else Decimal(dept.year),
-            "department.duties_count": Decimal(len(dept.duties)),
-            "department.units_count": Decimal(len(dept.units)),
-        }
-        for prefix, obj in (("staffing", dept.staffing), ("budget", dept.budget),
-                            ("budget.sangong", dept.budget.sangong)):
-            for field in attrs.fields(type(obj)):
-                if field.name in ("sangong", "project_lines", "authorized_by_kind"):
-                    continue
-                values[f"{prefix}.{field.name}"] = _plain(getattr(obj, field.name))
+        """Flatten *dept* (done once per evaluation).
+
+        >>> from perfrubric.model import Staffing
+        >>> facts = Facts.from_department(Department("x", staffing=Staffing(on_post=21)))
+        >>> facts.resolve("staffing.on_post")
+        Decimal('21')
+        >>> facts.get("staffing.authorized") is None
+        True
+        """
+        values: dict[str, Any] = {name: _plain(get(dept)) for name, get in _GETTERS}
+        values["department.duties_count"] = Decimal(len(dept.duties))
+        values["department.units_count"] = Decimal(len(dept.units))
+
         by_kind = dept.staffing.authorized_by_kind
         for kind, count in by_kind.items():
             values[f"staffing.authorized_by_kind.{kind}"] = Decimal(count)
-        values["staffing.authorized_total"] = (
-            Decimal(sum(by_kind.values())) if by_kind else None)
-        lines = dept.budget.project_lines
-        if lines:
-            total = lines[0].amount
-            for line in lines[1:]:
-                total = total + line.amount
-            values["budget.project_lines_total"] = total
-        for line in _lines(lines):
-            if line.id:
-                values[f"budget.lines.{line.id}"] = line.amount
-        reached = [t.reached for t in dept.targets if t.reached is not None]
-        values["targets.count"] = Decimal(len(dept.targets))
-        values["targets.reached_count"] = Decimal(sum(reached))
-        values["targets.reached_share"] = (
-            Decimal(sum(reached)) / Decimal(len(reached)) if reached else None)
-        values["targets.completion"] = _mean(t.completion for t in dept.targets)
-        categories = sorted({t.category for t in dept.targets if t.category})
-        for category in categories:
-            values[f"targets.category.{category}.completion"] = _mean(
-                t.completion for t in dept.targets if t.category == category)
-        for target in dept.targets:
-            for field in TARGET_FIELDS:
-                values[f"targets.{target.id}.{field}"] = _target_value(target, field)
-        for key, value in _flatten(dept.facts, "facts"):
-            values[key] = _fact(value)
+        values["staffing.authorized_total"] = Decimal(sum(by_kind.values())) if by_kind else None
+
+        budget = dept.budget
+        if budget.project_lines:
+            values["budget.project_lines_total"] = _sum([ln.amount for ln in budget.project_lines])
+            for line in budget.lines():
+                if line.id is not None:
+                    values[f"budget.lines.{line.id}"] = line.amount
+        sangong = budget.sangong
+        for field in _SANGONG_FIELDS:
+            name = f"budget.sangong.{field}"
+            if values[name] is None:
+                items = [getattr(item, field) for item in sangong.items]
+                if None not in items:
+                    values[name] = _sum(items)
+
+        targets = dept.targets
+        _aggregate(targets, "targets", values)
+        categories: dict[str, list[Target]] = {}
+        for target in targets:
+            if target.category is not None:
+                categories.setdefault(target.category, []).append(target)
+            prefix = f"targets.{target.id}"
+            unit = target.unit if target.is_money else None
+            for field in ("target", "actual", "previous"):
+                number = getattr(target, field)
+                values[f"{prefix}.{field}"] = (
+                    Money(number, unit) if unit is not None and number is not None else number)
+            values[f"{prefix}.ratio"] = target.ratio
+            values[f"{prefix}.reached"] = target.reached
+            values[f"{prefix}.completion"] = target.completion
+            values[f"{prefix}.growth"] = target.growth
+        for category, members in categories.items():
+            _aggregate(members, f"targets.category.{category}", values)
+
+        _flatten(dept.facts, "facts", values)
         return cls({k: v for k, v in values.items() if v is not None})
 
     def resolve(self, name: str) -> Value:
@@ -202,9 +304,12 @@ class Facts:
             raise MeasureUnavailable("missing", f"'{name}' has no value in the data") from None
 
     def get(self, name: str) -> Value | None:
-        """The value of *name*, or ``None``."""
+        """The value of *name*, or ``None`` when the data does not give it."""
         return self.values.get(name)
 
     def names(self) -> tuple[str, ...]:
         """The names that have a value, sorted."""
         return tuple(sorted(self.values))
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.values

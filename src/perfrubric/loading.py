@@ -18,6 +18,7 @@ from typing import Any, cast
 
 from . import _tomlpos
 from ._files import parse_toml, read_text
+from ._template import LOCALES as TEMPLATE_LOCALES
 from ._template import template_problems
 from .decimals import ROUNDING_MODES, Rounding, to_decimal
 from .errors import ExpressionError, ParamError, Problem, RubricError
@@ -536,6 +537,11 @@ class _Builder:
         out: dict[str, str] = {}
         for locale, text in value.items():
             where = (*ipath, "templates", locale)
+            if locale not in TEMPLATE_LOCALES:
+                self.problem(where, f"no narrative for locale '{locale}', so this template "
+                             "would never be used" + did_you_mean(locale, TEMPLATE_LOCALES),
+                             expected=" or ".join(TEMPLATE_LOCALES))
+                continue
             if not isinstance(text, str):
                 self.problem(where, "expected a template string", got=text)
                 continue

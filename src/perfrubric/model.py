@@ -3,72 +3,461 @@
 Frozen attrs classes for the department, its staffing, its budget and
 final accounts, its targets with results, free-form facts, and evaluators'
 assessments.  Money is :class:`~perfrubric.units.Money` (amount with unit);
-counts are ``int``.  Every figure a department may not report is optional
-and ``None`` by default, so missing data is never confused with zero.
+counts are ``int``; rates and results are :class:`~decimal.Decimal`.
+
+Every figure a department may not report is optional and ``None`` by
+default, so missing data is never confused with zero.  Converters sit at
+the edge (``"601.53万元"`` → :class:`Money`, ``0.1`` → ``Decimal("0.1")``
+through :func:`str`, lists → tuples, dicts → read-only mappings), and
+validators on the fields refuse what cannot be true (a negative count, a
+target id that a measure could not name).  A bad value raises
+:class:`FieldError`, which says which field and what was expected.
+
+The model does **not** force parts to add up to totals: a report may count
+a group twice, and the data must be representable as printed.
+:meth:`Department.discrepancies` lists such disagreements without
+rejecting anything.
+
+>>> dept = Department(name="长沙市开福区商务局", year=2021,
+...                   budget=Budget(basic="601.53万元"))
+>>> dept.budget.basic
+Money(amount=Decimal('601.53'), unit=Unit(currency='CNY', exponent=4, symbol='万元'))
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import functools
+import math
+import re
+from collections.abc import ItemsView, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar, Union
 
 import attrs
 
 from .decimals import to_decimal
-from .units import UNITS, Money
+from .errors import PerfrubricError
+from .units import UNITS, Money, UnitError
 
 __all__ = [
+    "DIRECTIONS",
     "Assessment",
     "Budget",
     "BudgetLine",
     "Department",
+    "FactValue",
+    "FieldError",
+    "FieldIssue",
     "OrgUnit",
+    "PathPart",
     "Sangong",
+    "SangongItem",
     "Staffing",
     "Target",
 ]
 
+#: A free fact's value once converted: a number, yes/no, text or a list of text.
+FactValue = Union[Decimal, bool, str, tuple[str, ...]]  # noqa: UP007 - a runtime alias
 
-def _count(_instance: object, attribute: attrs.Attribute[Any], value: int | None) -> None:
-    if value is None:
-        return
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{attribute.name} must be a whole number, got {value!r}")
-    if value < 0:
-        raise ValueError(f"{attribute.name} must not be negative, got {value}")
+#: The directions a target may have: more is better, or less is better.
+DIRECTIONS: tuple[str, ...] = ("higher", "lower")
+
+#: One step of a path inside the model: a field name, a key, or a list index.
+PathPart = Union[str, int]  # noqa: UP007 - a runtime alias
 
 
-def _opt_decimal(value: object) -> Decimal | None:
+# -- errors --------------------------------------------------------------------------
+
+
+@attrs.frozen
+class FieldIssue:
+    """One reason a model object could not be built.
+
+    ``path`` is relative to the object being built: ``("retired",)`` for a
+    :class:`Staffing`, ``("targets", 2, "id")`` for a :class:`Department`.
+    """
+
+    path: tuple[PathPart, ...]
+    message: str
+    expected: str | None = None
+    got: str | None = None
+
+    @property
+    def where(self) -> str:
+        """The path as text: ``targets[2].id``."""
+        return _format_path(self.path)
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}" if self.path else self.message
+
+
+class FieldError(PerfrubricError, ValueError):
+    """A model object was given a value it cannot hold.
+
+    ``issues`` lists each problem with its field path, what was expected
+    and what was given.  :func:`perfrubric.data.load_data` turns these into
+    located :class:`~perfrubric.errors.DataError` problems.
+    """
+
+    def __init__(self, issues: Sequence[FieldIssue] | FieldIssue) -> None:
+        self.issues: tuple[FieldIssue, ...] = (
+            (issues,) if isinstance(issues, FieldIssue) else tuple(issues))
+        super().__init__("; ".join(str(issue) for issue in self.issues))
+
+
+def _format_path(path: Sequence[PathPart]) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else ("." if out else "") + part
+    return out
+
+
+def _fail(name: str | Sequence[PathPart], message: str, expected: str | None,
+          got: object) -> FieldError:
+    path = (name,) if isinstance(name, str) else tuple(name)
+    shown = str(got) if isinstance(got, (Decimal, Money)) else repr(got)
+    return FieldError(FieldIssue(path, message, expected, shown))
+
+
+# -- converters (the edge) -----------------------------------------------------------
+
+# An amount, then a unit that cannot begin with a digit ("601.53" has no unit).
+_MONEY_TEXT = re.compile(r"^\s*([-+]?(?:\d[\d,]*(?:\.\d*)?|\.\d+))\s*([^\d\s.,+-]\S*)\s*$")
+_MONEY_EXPECTED = 'money such as "601.53万元" or { amount = 601.53, unit = "万元" }'
+_NUMBER_TEXT = re.compile(r"^\s*[-+]?(\d+(\.\d*)?|\.\d+)\s*[%‰]?\s*$")
+
+
+def _to_money(value: Money | str | Mapping[str, Any]) -> Money:
+    """Read money given as :class:`Money`, ``"601.53万元"`` or ``{amount, unit}``.
+
+    Raises :class:`ValueError` (an unknown unit: :class:`UnitError`) with a
+    message that says what was expected.
+    """
+    if isinstance(value, Money):
+        return value
+    if isinstance(value, str):
+        match = _MONEY_TEXT.match(value)
+        if not match:
+            raise ValueError(f"expected {_MONEY_EXPECTED}, got {value!r}")
+        return Money(match[1].replace(",", ""), match[2])
+    if isinstance(value, Mapping):
+        keys = set(value)
+        if keys != {"amount", "unit"}:
+            raise ValueError(f"expected {_MONEY_EXPECTED}, got a table with "
+                             f"{', '.join(sorted(map(str, keys))) or 'no keys'}")
+        if isinstance(value["unit"], str):
+            return Money(value["amount"], value["unit"])
+        raise ValueError(f"expected the unit as text such as \"万元\", got {value['unit']!r}")
+    raise ValueError(f"expected {_MONEY_EXPECTED}, got {value!r}")
+
+
+def _opt_money(value: Money | str | Mapping[str, Any] | None) -> Money | None:
+    return None if value is None else _to_money(value)
+
+
+def _opt_decimal(value: Decimal | int | float | str | None) -> Decimal | None:
     return None if value is None else to_decimal(value)
 
 
-def _opt_money(value: object) -> Money | None:
-    if value is None or isinstance(value, Money):
+_T = TypeVar("_T")
+
+
+def _as_tuple(value: Iterable[_T], what: str) -> tuple[_T, ...]:
+    if isinstance(value, (str, bytes, Mapping)):
+        raise ValueError(f"expected a list of {what}, got {value!r}")
+    return tuple(value)
+
+
+def _units(value: Iterable[OrgUnit]) -> tuple[OrgUnit, ...]:
+    return _as_tuple(value, "units")
+
+
+def _texts(value: Iterable[str]) -> tuple[str, ...]:
+    return _as_tuple(value, "text")
+
+
+def _lines(value: Iterable[BudgetLine]) -> tuple[BudgetLine, ...]:
+    return _as_tuple(value, "budget lines")
+
+
+def _targets(value: Iterable[Target]) -> tuple[Target, ...]:
+    return _as_tuple(value, "targets")
+
+
+def _assessments(value: Iterable[Assessment]) -> tuple[Assessment, ...]:
+    return _as_tuple(value, "assessments")
+
+
+class _FrozenMap(Mapping[str, _T]):
+    """A read-only, hashable, picklable mapping (what a frozen model holds)."""
+
+    __slots__ = ("_data",)
+
+    def __init__(self, data: Mapping[str, _T] | Iterable[tuple[str, _T]] = ()) -> None:
+        self._data: dict[str, _T] = dict(data)
+
+    def __getitem__(self, key: str) -> _T:
+        return self._data[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def items(self) -> ItemsView[str, _T]:
+        """The (key, value) pairs (a view of the underlying dict)."""
+        return self._data.items()
+
+    def __hash__(self) -> int:
+        return hash(frozenset(self._data.items()))
+
+    def __repr__(self) -> str:
+        return repr(self._data)
+
+    def __reduce__(self) -> tuple[type[_FrozenMap[_T]], tuple[dict[str, _T]]]:
+        return (type(self), (self._data,))
+
+
+def _fact_value(value: Any) -> Any:
+    """Convert one free fact: numbers (and numeric text) to Decimal, lists to tuples."""
+    kind = type(value)
+    if kind is int:
+        return Decimal(value)
+    if kind is str:
+        return to_decimal(value) if _NUMBER_TEXT.match(value) else value
+    if value is None or kind is bool or kind is Decimal:
         return value
-    raise TypeError(f"expected money with a unit, got {value!r}")
+    if isinstance(value, (int, float)):
+        try:
+            return to_decimal(value)
+        except ValueError:
+            return value  # NaN or infinity: the validator names it
+    if isinstance(value, Mapping):
+        return _FrozenMap({k: _fact_value(v) for k, v in value.items()})
+    if isinstance(value, (list, tuple)):
+        return tuple(value)
+    return value
+
+
+def _facts(value: Mapping[str, Any]) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        raise ValueError(f"expected a table of facts, got {value!r}")
+    converted: Mapping[str, Any] = _fact_value(value)
+    return converted
+
+
+def _counts(value: Mapping[str, int]) -> Mapping[str, int]:
+    if not isinstance(value, Mapping):
+        raise ValueError(f"expected a table of counts by kind, got {value!r}")
+    return _FrozenMap(value)
+
+
+def _opt_assessed(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return value  # refused by the validator, with its path
+    return _fact_value(value)
+
+
+# -- validators (on the field) -------------------------------------------------------
+
+_COUNT = "a whole number ≥ 0"
+_NAME_PART = "an identifier (letters, digits, _; not starting with a digit or __)"
+
+
+def _is_name_part(text: object) -> bool:
+    return isinstance(text, str) and text.isidentifier() and not text.startswith("__")
+
+
+def _count(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise _fail(attribute.name, f"expected {_COUNT}, got {value!r}", _COUNT, value)
+    if value < 0:
+        raise _fail(attribute.name, f"must not be negative, got {value}", _COUNT, value)
+
+
+def _text(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, str) or not value.strip():
+        raise _fail(attribute.name, f"expected non-empty text, got {value!r}",
+                    "non-empty text", value)
+
+
+def _opt_text(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None:
+        _text(instance, attribute, value)
+
+
+def _identifier(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None and not _is_name_part(value):
+        raise _fail(attribute.name, f"must be {_NAME_PART} so that measures can name it, "
+                    f"got {value!r}", _NAME_PART, value)
+
+
+def _non_negative_money(_instance: object, attribute: attrs.Attribute[Any],
+                        value: object) -> None:
+    if value is None:
+        return
+    if not isinstance(value, Money):
+        raise _fail(attribute.name, f"expected {_MONEY_EXPECTED}, got {value!r}",
+                    _MONEY_EXPECTED, value)
+    if value.amount < 0:
+        raise _fail(attribute.name, f"an amount in the basic data table must not be "
+                    f"negative, got {value}", "an amount ≥ 0", value)
+
+
+def _non_negative(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if isinstance(value, Decimal) and value < 0:
+        raise _fail(attribute.name, f"must not be negative, got {value}", "a number ≥ 0", value)
+
+
+def _sub_lines(_instance: object, attribute: attrs.Attribute[Any],
+               value: tuple[Any, ...]) -> None:
+    for i, item in enumerate(value):
+        if not isinstance(item, BudgetLine):
+            raise _fail((attribute.name, i), f"expected a budget line, got {item!r}",
+                        "a budget line", item)
+
+
+def _items_of(cls: type, what: str) -> Any:
+    def check(_instance: object, attribute: attrs.Attribute[Any], value: tuple[Any, ...]) -> None:
+        for i, item in enumerate(value):
+            if not isinstance(item, cls):
+                raise _fail((attribute.name, i), f"expected {what}, got {item!r}", what, item)
+    return check
+
+
+def _year(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, int) or not 1000 <= value <= 9999:
+        raise _fail(attribute.name, f"expected a year such as 2021, got {value!r}",
+                    "a four-digit year", value)
+
+
+def _direction(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value not in DIRECTIONS:
+        raise _fail(attribute.name, f"expected \"higher\" (more is better) or \"lower\" "
+                    f"(less is better), got {value!r}", '"higher" or "lower"', value)
+
+
+def _by_kind(_instance: object, attribute: attrs.Attribute[Any],
+             value: Mapping[str, int]) -> None:
+    issues = []
+    for kind, count in value.items():
+        path = (attribute.name, kind)
+        if not _is_name_part(kind):
+            issues.append(FieldIssue(path, f"a kind must be {_NAME_PART}, got {kind!r}",
+                                     _NAME_PART, repr(kind)))
+        elif isinstance(count, bool) or not isinstance(count, int) or count < 0:
+            issues.append(FieldIssue(path, f"expected {_COUNT}, got {count!r}", _COUNT,
+                                     repr(count)))
+    if issues:
+        raise FieldError(issues)
+
+
+@functools.lru_cache(maxsize=4096)
+def _fact_key_ok(key: str) -> bool:
+    return all(_is_name_part(part) for part in key.split("."))
+
+
+def _is_fact_key(key: object) -> bool:
+    return isinstance(key, str) and _fact_key_ok(key)
+
+
+def _fact_issues(facts: Mapping[str, Any],
+                prefix: tuple[PathPart, ...] = ()) -> list[FieldIssue]:
+    """Every problem with a table of free facts, each with its path.
+
+    A fact is a number, yes/no, text, a list of text (a checklist's items
+    met), or a table of facts; its key (each dotted part of it) must be an
+    identifier so that a measure can name it as ``facts.<key>``.
+    """
+    found: list[FieldIssue] = []
+    for key, value in facts.items():
+        kind = type(value)
+        if (kind is str or kind is bool or value is None or kind is int
+                or (kind is Decimal and value.is_finite())) and _is_fact_key(key):
+            continue  # the common case, checked fast
+        path = (*prefix, key)
+        if not _is_fact_key(key):
+            found.append(FieldIssue(path, f"a fact's name must be {_NAME_PART} so that "
+                                    f"'facts.<name>' can name it, got {key!r}", _NAME_PART,
+                                    repr(key)))
+        elif isinstance(value, Mapping):
+            found += _fact_issues(value, path)
+        elif isinstance(value, (list, tuple)):
+            if not all(isinstance(v, str) for v in value):
+                found.append(FieldIssue(path, "a list fact must hold text items only (the "
+                                        "items of a checklist met)", "a list of text",
+                                        repr(value)))
+        elif isinstance(value, (float, Decimal)) and not _finite(value):
+            found.append(FieldIssue(path, f"expected a finite number, got {value!r}",
+                                    "a finite number", repr(value)))
+        elif value is not None and not isinstance(value, (bool, int, float, str, Decimal)):
+            found.append(FieldIssue(path, "expected a number, yes/no, text or a list of "
+                                    f"text, got {type(value).__name__}",
+                                    "a number, yes/no, text or a list of text", repr(value)))
+    return found
+
+
+def _finite(value: float | Decimal) -> bool:
+    return value.is_finite() if isinstance(value, Decimal) else math.isfinite(value)
+
+
+def _check_facts(_instance: object, attribute: attrs.Attribute[Any],
+                 value: Mapping[str, Any]) -> None:
+    issues = _fact_issues(value, (attribute.name,))
+    if issues:
+        raise FieldError(issues)
+
+
+def _assessed_value(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    ok = value is None or isinstance(value, (bool, Decimal, str)) or (
+        isinstance(value, tuple) and all(isinstance(v, str) for v in value))
+    if not ok:
+        raise _fail(attribute.name, f"expected a number, yes/no, text or a list of text, "
+                    f"got {value!r}", "a number, yes/no, text or a list of text", value)
+
+
+# -- the classes ---------------------------------------------------------------------
 
 
 @attrs.frozen
 class OrgUnit:
-    """A unit of the department (行政单位 or 二级机构)."""
+    """A unit of the department: the 行政单位 itself or a 二级机构 (secondary unit).
 
-    name: str
-    kind: str | None = None
+    ``kind`` is free text as the report words it (``"行政单位"``,
+    ``"二级机构"``, ``"事业单位"``).
+    """
+
+    name: str = attrs.field(validator=_text)
+    kind: str | None = attrs.field(default=None, validator=_opt_text)
 
 
 @attrs.frozen
 class Staffing:
     """人员情况: authorized posts (编制), staff on post (在职) and retirees (离退休).
 
-    ``authorized_by_kind`` maps kinds (``administrative`` 行政编制,
-    ``institutional`` 事业编制, ``logistics`` 工勤编制) to posts.  The model
-    keeps the figures as reported and does not force parts to add up to
-    totals: a report may count a group twice (see the seed example's notes).
+    - ``authorized`` 编制数 (total), ``authorized_by_kind`` 编制 by kind:
+      ``administrative`` 行政编制, ``institutional`` 事业编制,
+      ``logistics`` 工勤编制 (other identifiers are allowed);
+    - ``on_post`` 在职人数, split into ``on_post_established`` 在职在编
+      (which may include ``government_employees`` 政府雇员) and
+      ``on_post_contract`` 编外(长期)聘用;
+    - ``retired`` 离退休人数, split into ``retired_lixiu`` 离休 and
+      ``retired_tuixiu`` 退休.
+
+    Figures are kept as reported: parts are not forced to add up to totals
+    (the seed report prints 在职 21 = 在编 16 (含政府雇员 2) + 编外 7, which
+    adds up only if the 2 政府雇员 are counted in both groups).  See
+    :meth:`Department.discrepancies`.
     """
 
     authorized: int | None = attrs.field(default=None, validator=_count)
-    authorized_by_kind: Mapping[str, int] = attrs.field(factory=dict)
+    authorized_by_kind: Mapping[str, int] = attrs.field(factory=_FrozenMap, converter=_counts,
+                                                        validator=_by_kind)
     on_post: int | None = attrs.field(default=None, validator=_count)
     on_post_established: int | None = attrs.field(default=None, validator=_count)
     government_employees: int | None = attrs.field(default=None, validator=_count)
@@ -80,87 +469,207 @@ class Staffing:
 
 @attrs.frozen
 class BudgetLine:
-    """One named line of spending (e.g. 业务工作经费 → 招商工作经费), possibly nested."""
+    """One named line of project spending (项目支出明细), possibly nested.
 
-    name: str
-    amount: Money
-    id: str | None = None
-    lines: tuple[BudgetLine, ...] = ()
+    For example 业务工作经费 51.3万元 with the lines 招商工作经费 25.65万元
+    and 商贸工作经费 25.65万元.  ``id`` (optional) makes the line usable in
+    measures as ``budget.lines.<id>``; ids are unique within a budget.
+    """
+
+    name: str = attrs.field(validator=_text)
+    amount: Money = attrs.field(converter=_to_money, validator=_non_negative_money)
+    id: str | None = attrs.field(default=None, validator=_identifier)
+    lines: tuple[BudgetLine, ...] = attrs.field(default=(), converter=_lines,
+                                                validator=_sub_lines)
+
+    @property
+    def lines_total(self) -> Money | None:
+        """The sum of the sub-lines, or ``None`` without sub-lines.
+
+        Raises :class:`~perfrubric.units.UnitError` if they mix currencies.
+        """
+        return _money_sum(line.amount for line in self.lines)
+
+    def walk(self) -> Iterator[tuple[tuple[PathPart, ...], BudgetLine]]:
+        """This line and every line below it, with paths relative to this line."""
+        yield (), self
+        for i, line in enumerate(self.lines):
+            for path, sub in line.walk():
+                yield ("lines", i, *path), sub
+
+
+@attrs.frozen
+class SangongItem:
+    """One of the three public expenses (三公经费之一), budgeted and spent.
+
+    Used for 因公出国(境)费 (``abroad``), 公务用车购置及运行费
+    (``vehicles``) and 公务接待费 (``reception``).
+    """
+
+    budget: Money | None = attrs.field(default=None, converter=_opt_money,
+                                       validator=_non_negative_money)
+    actual: Money | None = attrs.field(default=None, converter=_opt_money,
+                                       validator=_non_negative_money)
+    previous_budget: Money | None = attrs.field(default=None, converter=_opt_money,
+                                                validator=_non_negative_money)
+    previous_actual: Money | None = attrs.field(default=None, converter=_opt_money,
+                                                validator=_non_negative_money)
 
 
 @attrs.frozen
 class Sangong:
-    """三公经费: 因公出国(境), 公务用车购置及运行, 公务接待 — budgeted and spent."""
+    """三公经费 (the three public expenses), budgeted and spent, this year and last.
 
-    budget: Money | None = attrs.field(default=None, converter=_opt_money)
-    actual: Money | None = attrs.field(default=None, converter=_opt_money)
-    previous_actual: Money | None = attrs.field(default=None, converter=_opt_money)
-    previous_budget: Money | None = attrs.field(default=None, converter=_opt_money)
+    The totals (``budget`` 预算, ``actual`` 实际支出, ``previous_budget``
+    上年预算, ``previous_actual`` 上年实际支出) are kept as reported; the
+    three items 因公出国(境) ``abroad``, 公务用车购置及运行 ``vehicles`` and
+    公务接待 ``reception`` may be given as well.  When a total is not given
+    but all three items give that figure, :class:`~perfrubric.facts.Facts`
+    uses their sum (三公经费 is by definition the sum of the three).
+    """
+
+    budget: Money | None = attrs.field(default=None, converter=_opt_money,
+                                       validator=_non_negative_money)
+    actual: Money | None = attrs.field(default=None, converter=_opt_money,
+                                       validator=_non_negative_money)
+    previous_actual: Money | None = attrs.field(default=None, converter=_opt_money,
+                                                validator=_non_negative_money)
+    previous_budget: Money | None = attrs.field(default=None, converter=_opt_money,
+                                                validator=_non_negative_money)
+    abroad: SangongItem = attrs.field(factory=SangongItem)
+    vehicles: SangongItem = attrs.field(factory=SangongItem)
+    reception: SangongItem = attrs.field(factory=SangongItem)
+
+    @property
+    def items(self) -> tuple[SangongItem, SangongItem, SangongItem]:
+        """The three items: 因公出国(境), 公务用车购置及运行, 公务接待."""
+        return (self.abroad, self.vehicles, self.reception)
+
+
+def _unique_line_ids(_instance: object, attribute: attrs.Attribute[Any],
+                     value: tuple[BudgetLine, ...]) -> None:
+    seen: dict[str, BudgetLine] = {}
+    for i, top in enumerate(value):
+        if not isinstance(top, BudgetLine):
+            raise _fail((attribute.name, i), f"expected a budget line, got {top!r}",
+                        "a budget line", top)
+        for sub, line in top.walk():
+            if line.id is None:
+                continue
+            if line.id in seen:
+                raise _fail((attribute.name, i, *sub, "id"), f"duplicate line id {line.id!r} "
+                            f"(already the id of {seen[line.id].name})", "a unique id", line.id)
+            seen[line.id] = line
 
 
 @attrs.frozen
 class Budget:
-    """预算与决算: budgets, final accounts (决算), spending lines and controls.
+    """预算与决算: budget, final accounts, spending lines and controls.
 
-    ``basic`` is 基本支出 and ``project`` 项目支出 as spent (决算);
-    ``project_lines`` break project spending down by name.
+    - ``initial`` 年初预算, ``adjusted`` 调整预算 (全年预算数), ``final``
+      决算 / 全年支出;
+    - ``basic`` 基本支出 and ``project`` 项目支出 as spent (决算), with
+      ``project_lines`` breaking project spending down by name (nested);
+      ``key_project`` 重点项目支出;
+    - ``carryover`` 结转结余 this year, ``carryover_previous`` last year;
+    - ``public_funds_budget`` / ``public_funds_actual`` 公用经费 预算/实际;
+    - ``procurement_budget`` / ``procurement_actual`` 政府采购 预算/实际;
+    - ``fixed_assets_total`` 固定资产总额, ``fixed_assets_in_use`` 在用固定资产;
+    - ``payment_planned`` 既定支付进度 and ``payment_actual`` 实际支付进度,
+      as rates (``"95%"`` is ``Decimal("0.95")``);
+    - ``sangong`` 三公经费.
     """
 
-    initial: Money | None = attrs.field(default=None, converter=_opt_money)
-    adjusted: Money | None = attrs.field(default=None, converter=_opt_money)
-    final: Money | None = attrs.field(default=None, converter=_opt_money)
-    basic: Money | None = attrs.field(default=None, converter=_opt_money)
-    project: Money | None = attrs.field(default=None, converter=_opt_money)
-    project_lines: tuple[BudgetLine, ...] = ()
-    key_project: Money | None = attrs.field(default=None, converter=_opt_money)
-    carryover: Money | None = attrs.field(default=None, converter=_opt_money)
-    carryover_previous: Money | None = attrs.field(default=None, converter=_opt_money)
-    public_funds_budget: Money | None = attrs.field(default=None, converter=_opt_money)
-    public_funds_actual: Money | None = attrs.field(default=None, converter=_opt_money)
-    procurement_budget: Money | None = attrs.field(default=None, converter=_opt_money)
-    procurement_actual: Money | None = attrs.field(default=None, converter=_opt_money)
-    fixed_assets_total: Money | None = attrs.field(default=None, converter=_opt_money)
-    fixed_assets_in_use: Money | None = attrs.field(default=None, converter=_opt_money)
-    payment_planned: Decimal | None = attrs.field(default=None, converter=_opt_decimal)
-    payment_actual: Decimal | None = attrs.field(default=None, converter=_opt_decimal)
+    initial: Money | None = attrs.field(default=None, converter=_opt_money,
+                                        validator=_non_negative_money)
+    adjusted: Money | None = attrs.field(default=None, converter=_opt_money,
+                                         validator=_non_negative_money)
+    final: Money | None = attrs.field(default=None, converter=_opt_money,
+                                      validator=_non_negative_money)
+    basic: Money | None = attrs.field(default=None, converter=_opt_money,
+                                      validator=_non_negative_money)
+    project: Money | None = attrs.field(default=None, converter=_opt_money,
+                                        validator=_non_negative_money)
+    project_lines: tuple[BudgetLine, ...] = attrs.field(default=(), converter=_lines,
+                                                        validator=_unique_line_ids)
+    key_project: Money | None = attrs.field(default=None, converter=_opt_money,
+                                            validator=_non_negative_money)
+    carryover: Money | None = attrs.field(default=None, converter=_opt_money,
+                                          validator=_non_negative_money)
+    carryover_previous: Money | None = attrs.field(default=None, converter=_opt_money,
+                                                   validator=_non_negative_money)
+    public_funds_budget: Money | None = attrs.field(default=None, converter=_opt_money,
+                                                    validator=_non_negative_money)
+    public_funds_actual: Money | None = attrs.field(default=None, converter=_opt_money,
+                                                    validator=_non_negative_money)
+    procurement_budget: Money | None = attrs.field(default=None, converter=_opt_money,
+                                                   validator=_non_negative_money)
+    procurement_actual: Money | None = attrs.field(default=None, converter=_opt_money,
+                                                   validator=_non_negative_money)
+    fixed_assets_total: Money | None = attrs.field(default=None, converter=_opt_money,
+                                                   validator=_non_negative_money)
+    fixed_assets_in_use: Money | None = attrs.field(default=None, converter=_opt_money,
+                                                    validator=_non_negative_money)
+    payment_planned: Decimal | None = attrs.field(default=None, converter=_opt_decimal,
+                                                  validator=_non_negative)
+    payment_actual: Decimal | None = attrs.field(default=None, converter=_opt_decimal,
+                                                 validator=_non_negative)
     sangong: Sangong = attrs.field(factory=Sangong)
+
+    @property
+    def project_lines_total(self) -> Money | None:
+        """The sum of the top-level project lines, or ``None`` without lines.
+
+        Raises :class:`~perfrubric.units.UnitError` if they mix currencies.
+        """
+        return _money_sum(line.amount for line in self.project_lines)
+
+    def lines(self) -> Iterator[BudgetLine]:
+        """Every project line, depth first (parents before their sub-lines)."""
+        for top in self.project_lines:
+            for _path, line in top.walk():
+                yield line
 
 
 @attrs.frozen
 class Target:
-    """A target of the year with its result (年度目标与完成情况).
+    """A target of the year with its result (年度目标 / 绩效指标与完成情况).
 
-    ``id`` is the identifier measures use (``targets.<id>.actual``); ``unit``
-    is a money unit (亿元, 亿美元) or free text (个, 座, 人, %).  ``direction``
-    says whether more is better.  ``subject`` is who achieved it, as the
-    report words it (全区).  ``category`` groups output targets as a
-    project form does (数量, 质量, 时效, 成本, 效益).
+    ``id`` is the identifier measures use (``targets.<id>.actual``); ``name``
+    is the target as the report words it (实际到位内资).  ``unit`` is a
+    money unit (亿元, 亿美元 — the values then read as :class:`Money` in
+    measures) or free text (个, 座, 人, %).  ``target`` 目标值 / 年任务,
+    ``actual`` 实际完成值, ``previous`` 上年完成值.  ``direction`` says
+    whether more (``"higher"``) or less (``"lower"``) is better.
+    ``subject`` is who achieved it (全区), ``source`` where the figure comes
+    from, and ``category`` groups output targets as a project form does
+    (数量, 质量, 时效, 成本, 效益).
     """
 
-    id: str = attrs.field()
-    name: str = attrs.field()
+    id: str = attrs.field(validator=_identifier)
+    name: str = attrs.field(validator=_text)
     target: Decimal | None = attrs.field(default=None, converter=_opt_decimal)
     actual: Decimal | None = attrs.field(default=None, converter=_opt_decimal)
-    unit: str | None = None
-    direction: Literal["higher", "lower"] = "higher"
+    unit: str | None = attrs.field(default=None, validator=_opt_text)
+    direction: Literal["higher", "lower"] = attrs.field(default="higher", validator=_direction)
     previous: Decimal | None = attrs.field(default=None, converter=_opt_decimal)
     subject: str | None = None
     source: str | None = None
-    category: str | None = None
-
-    @id.validator
-    def _check_id(self, _attribute: object, value: str) -> None:
-        if not value.isidentifier():
-            raise ValueError(f"target id must be an identifier (letters, digits, _), got {value!r}")
+    category: str | None = attrs.field(default=None, validator=_identifier)
 
     @property
     def is_money(self) -> bool:
-        """Whether the unit is a money unit (so values are :class:`Money`)."""
+        """Whether the unit is a money unit (so values are :class:`Money` in measures)."""
         return self.unit in UNITS
 
     @property
     def ratio(self) -> Decimal | None:
-        """Return actual / target, or ``None`` when either is missing or the target is 0."""
+        """Return actual / target, or ``None`` when either is missing or the target is 0.
+
+        >>> Target("t", "实际到位内资", target="215.92", actual="252.94").ratio.quantize(
+        ...     Decimal("0.0001"))
+        Decimal('1.1715')
+        """
         if self.actual is None or self.target is None or self.target == 0:
             return None
         return self.actual / self.target
@@ -193,7 +702,7 @@ class Target:
 
     @property
     def growth(self) -> Decimal | None:
-        """(actual − previous) / previous, or ``None``."""
+        """(actual − previous) / previous (同比增长), or ``None``."""
         if self.actual is None or self.previous is None or self.previous == 0:
             return None
         return (self.actual - self.previous) / self.previous
@@ -201,35 +710,74 @@ class Target:
 
 @attrs.frozen
 class Assessment:
-    """An evaluator's judgement for one indicator (by path): a score, a level or a value."""
+    """An evaluator's judgement for one indicator (评价人员打分 / 定性评价).
 
-    indicator: str
-    score: Decimal | None = attrs.field(default=None, converter=_opt_decimal)
-    level: str | None = None
-    value: Any = None
+    ``indicator`` is the indicator's path in the rubric
+    (``"投入/目标设定/绩效目标合理性"``).  Give a ``score`` (得分), a
+    ``level`` (等级: 好/较好/一般/差), or a ``value`` the indicator's rule
+    scores (a number, yes/no, text, or the items of a checklist met), with
+    the ``reason`` (评分理由) and optionally the ``assessor`` (评价人).
+    """
+
+    indicator: str = attrs.field(validator=_text)
+    score: Decimal | None = attrs.field(default=None, converter=_opt_decimal,
+                                        validator=_non_negative)
+    level: str | None = attrs.field(default=None, validator=_opt_text)
+    value: FactValue | None = attrs.field(default=None, converter=_opt_assessed,
+                                          validator=_assessed_value)
     reason: str | None = None
     assessor: str | None = None
+
+
+def _unique(key: str, what: str) -> Any:
+    def check(_instance: object, attribute: attrs.Attribute[Any], value: tuple[Any, ...]) -> None:
+        seen: dict[str, int] = {}
+        for i, item in enumerate(value):
+            ident = getattr(item, key)
+            if ident in seen:
+                raise _fail((attribute.name, i, key), f"duplicate {what} {ident!r} (already "
+                            f"given by item {seen[ident]}, counted from 0)", f"a unique {what}",
+                            ident)
+            seen[ident] = i
+    return check
 
 
 @attrs.frozen
 class Department:
     """A department's basic data for one year (部门整体支出绩效评价基础数据表).
 
+    ``name`` 部门名称, ``year`` 年度, ``code`` 部门编码; ``units`` 部门设置
+    (the 行政单位 and its 二级机构), ``duties`` 职能职责; ``staffing``
+    人员情况, ``budget`` 预算与决算, ``targets`` 年度目标与完成情况.
+
     ``facts`` holds named values the typed model has no field for (a
     checklist's items met, a count of violations, a yes/no), each usable in
-    measures as ``facts.<name>``.
+    measures as ``facts.<name>``.  Numbers, and text that reads as a number
+    (``"584"``, ``"14.2%"``), become :class:`~decimal.Decimal`; lists become
+    tuples; tables nest (``facts.audit.findings``).
+
+    ``assessments`` are evaluators' judgements, at most one per indicator.
     """
 
-    name: str
-    year: int | None = None
-    code: str | None = None
-    units: tuple[OrgUnit, ...] = ()
-    duties: tuple[str, ...] = ()
-    staffing: Staffing = attrs.field(factory=Staffing)
-    budget: Budget = attrs.field(factory=Budget)
-    targets: tuple[Target, ...] = ()
-    facts: Mapping[str, Any] = attrs.field(factory=dict)
-    assessments: tuple[Assessment, ...] = ()
+    name: str = attrs.field(validator=_text)
+    year: int | None = attrs.field(default=None, validator=_year)
+    code: str | None = attrs.field(default=None, validator=_opt_text)
+    units: tuple[OrgUnit, ...] = attrs.field(default=(), converter=_units,
+                                             validator=_items_of(OrgUnit, "a unit"))
+    duties: tuple[str, ...] = attrs.field(default=(), converter=_texts,
+                                          validator=_items_of(str, "text"))
+    staffing: Staffing = attrs.field(factory=Staffing,
+                                     validator=attrs.validators.instance_of(Staffing))
+    budget: Budget = attrs.field(factory=Budget, validator=attrs.validators.instance_of(Budget))
+    targets: tuple[Target, ...] = attrs.field(
+        default=(), converter=_targets,
+        validator=[_items_of(Target, "a target"), _unique("id", "target id")])
+    facts: Mapping[str, Any] = attrs.field(factory=_FrozenMap, converter=_facts,
+                                           validator=_check_facts)
+    assessments: tuple[Assessment, ...] = attrs.field(
+        default=(), converter=_assessments,
+        validator=[_items_of(Assessment, "an assessment"),
+                   _unique("indicator", "assessment of indicator")])
 
     def target(self, target_id: str) -> Target:
         """The target with *target_id*; :class:`KeyError` if none."""
@@ -237,3 +785,85 @@ class Department:
             if target.id == target_id:
                 return target
         raise KeyError(target_id)
+
+    def discrepancies(self) -> tuple[str, ...]:
+        """Where reported parts do not add up to reported totals (nothing is rejected).
+
+        The basic data table is kept as printed; this lists, for an
+        evaluator (基础信息完善性), each total that differs from the sum of
+        its parts.  Only figures that are all given are compared.
+
+        >>> Department("x", staffing=Staffing(on_post=21, on_post_established=16,
+        ...            on_post_contract=7)).discrepancies()
+        ('staffing: on_post 21 ≠ on_post_established 16 + on_post_contract 7 = 23',)
+        """
+        notes: list[str] = []
+        s = self.staffing
+        if s.authorized is not None and s.authorized_by_kind:
+            parts = sum(s.authorized_by_kind.values())
+            if parts != s.authorized:
+                kinds = " + ".join(f"{k} {v}" for k, v in s.authorized_by_kind.items())
+                notes.append(f"staffing: authorized {s.authorized} ≠ {kinds} = {parts}")
+        if None not in (s.on_post, s.on_post_established, s.on_post_contract):
+            parts = (s.on_post_established or 0) + (s.on_post_contract or 0)
+            if parts != s.on_post:
+                note = (f"staffing: on_post {s.on_post} ≠ on_post_established "
+                        f"{s.on_post_established} + on_post_contract {s.on_post_contract} "
+                        f"= {parts}")
+                if s.government_employees and parts - s.government_employees == s.on_post:
+                    note += (f" (= {s.on_post} if the {s.government_employees} "
+                             "government_employees are counted in both groups)")
+                notes.append(note)
+        if (s.government_employees is not None and s.on_post_established is not None
+                and s.government_employees > s.on_post_established):
+            notes.append(f"staffing: government_employees {s.government_employees} > "
+                         f"on_post_established {s.on_post_established} (which includes them)")
+        if None not in (s.retired, s.retired_lixiu, s.retired_tuixiu):
+            parts = (s.retired_lixiu or 0) + (s.retired_tuixiu or 0)
+            if parts != s.retired:
+                notes.append(f"staffing: retired {s.retired} ≠ retired_lixiu "
+                             f"{s.retired_lixiu} + retired_tuixiu {s.retired_tuixiu} = {parts}")
+        b = self.budget
+        _compare(notes, "budget: project", b.project, "the project lines",
+                 _sum_or_none(line.amount for line in b.project_lines))
+        for line in b.lines():
+            if line.lines:
+                _compare(notes, f"budget: line {line.name}", line.amount, "its sub-lines",
+                         _sum_or_none(sub.amount for sub in line.lines))
+        for field in ("budget", "actual", "previous_budget", "previous_actual"):
+            items = [getattr(item, field) for item in b.sangong.items]
+            if None not in items:
+                _compare(notes, f"budget: sangong.{field}", getattr(b.sangong, field),
+                         "abroad + vehicles + reception", _sum_or_none(items))
+        _compare(notes, "budget: fixed_assets_total", b.fixed_assets_total,
+                 "fixed_assets_in_use", b.fixed_assets_in_use, at_least=True)
+        return tuple(notes)
+
+
+def _money_sum(amounts: Iterable[Money]) -> Money | None:
+    total: Money | None = None
+    for amount in amounts:
+        total = amount if total is None else total + amount
+    return total
+
+
+def _sum_or_none(amounts: Iterable[Money]) -> Money | None:
+    try:
+        return _money_sum(amounts)
+    except UnitError:
+        return None
+
+
+def _compare(notes: list[str], what: str, total: Money | None, parts_name: str,
+             parts: Money | None, *, at_least: bool = False) -> None:
+    """Note when *total* differs from *parts* (or, with *at_least*, is below them)."""
+    if total is None or parts is None:
+        return
+    if total.currency != parts.currency:
+        notes.append(f"{what} {total}: {parts_name} are in another currency ({parts})")
+        return
+    if at_least:
+        if total < parts:
+            notes.append(f"{what} {total} < {parts_name} {parts}")
+    elif total.base_amount != parts.base_amount:
+        notes.append(f"{what} {total} ≠ {parts_name} {parts}")

@@ -1,15 +1,18 @@
-"""Narrative fragments: the sentences a report builds around the figures.
+"""Narrative fragments: the sentences a report builds around its figures.
 
 Everything here reads an :class:`~perfrubric.evaluation.Evaluation` (and
-the rubric it carries) and never recomputes a score.  Each function takes
-``locale=`` like babel's formatting functions; numbers go through babel;
-built-in sentences come from gettext catalogs (``locale/<lang>/LC_MESSAGES/
-perfrubric.po``, compiled in memory at first use).
+the rubric it carries, ``ev.rubric``) and never recomputes a score.  Every
+function takes ``locale=`` as a keyword with a default, like babel's
+formatting functions; every number goes through babel; built-in sentences
+come from gettext catalogs (``locale/<locale>/LC_MESSAGES/perfrubric.po``,
+compiled in memory at first use).
 
 >>> import perfrubric as pr                                          # doctest: +SKIP
 >>> ev = pr.evaluate(pr.load_rubric("rubric.toml"), "data.toml")     # doctest: +SKIP
->>> closing_sentence(ev).text                                        # doctest: +SKIP
-'得分100分，绩效评价等级为“优”'
+>>> target_sentence(ev, "domestic_investment").text                  # doctest: +SKIP
+'全区完成实际到位内资252.94亿元，为年任务（215.92亿元）的117.14%'
+>>> closing_sentence(ev, locale="en").text                           # doctest: +SKIP
+'Score 100, grade: Excellent'
 """
 
 from __future__ import annotations
@@ -17,16 +20,23 @@ from __future__ import annotations
 import functools
 import gettext
 import io
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from importlib import resources
+from typing import Any
 
 import attrs
+from babel.lists import format_list
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_compact_decimal, format_decimal, format_percent
+from babel.numbers import (
+    format_compact_decimal,
+    format_decimal,
+    format_percent,
+    get_currency_name,
+)
 
-from ._template import fill
+from ._template import LOCALES, PLACEHOLDERS, fill, template_problems
 from .decimals import Rounding
 from .errors import PerfrubricError
 from .evaluation import Evaluation, IndicatorResult
@@ -35,61 +45,111 @@ from .units import UNITS, Money
 
 __all__ = [
     "LOCALES",
+    "PLACEHOLDERS",
     "Fragment",
     "closing_sentence",
+    "figure_sentence",
+    "fill_template",
     "format_money",
     "format_number",
     "format_percent_value",
+    "format_points",
+    "format_rate",
     "fragments",
+    "indicator_name",
     "indicator_sentence",
     "report_text",
     "target_sentence",
+    "template_problems",
     "tier_summary",
     "translate",
+    "value_text",
+    "veto_sentence",
 ]
 
-#: Locales with built-in catalogs.
-LOCALES: tuple[str, ...] = ("zh_CN", "en")
-
-_CURRENCY_WORDS = {"CNY": "yuan", "USD": "US dollars", "EUR": "euros", "HKD": "Hong Kong dollars"}
+_PERCENT_UNITS = ("%", "％")
+#: English words for currencies where babel's own name reads oddly in a report
+#: ("Chinese yuan"); other currencies use babel's plural name ("US dollars").
+_CURRENCY_WORDS = {"CNY": "yuan"}
+#: babel's compact forms scale by at most 10**15; keep every digit below that.
+_EXTRA_DIGITS = 15
+_MILLION = Decimal(10) ** 6
 
 
 @attrs.frozen
 class Fragment:
     """One sentence, with the values it was built from.
 
-    ``key`` is the indicator path, ``target:<id>``, ``figure:<id>`` or
-    ``closing``; ``kind`` is ``indicator``, ``tier``, ``target``, ``figure``
-    or ``closing``.  ``values`` holds the formatted strings that filled the
-    template, so a tool can lay them out differently.
+    ``key`` is the indicator path, ``target:<id>``, ``figure:<id>``,
+    ``veto:<name>`` or ``closing``; ``kind`` is ``indicator``, ``tier``,
+    ``target``, ``figure``, ``veto`` or ``closing``.  ``values`` holds the
+    structured values (``Decimal``, :class:`~perfrubric.Money`, ``str``,
+    lists) and ``parts`` the formatted strings that filled the sentence's
+    placeholders, under the same keys, so a tool can lay the figures out
+    its own way:
+
+    >>> f.values["percent"], f.parts["percent"]                      # doctest: +SKIP
+    (Decimal('117.14'), '117.14%')
     """
 
     key: str
     kind: str
     text: str
-    values: Mapping[str, str]
+    values: Mapping[str, Any]
     locale: str
+    parts: Mapping[str, str] = attrs.field(factory=dict)
 
     def __str__(self) -> str:
         return self.text
 
 
-# -- catalogs -------------------------------------------------------------------
+class _Parts:
+    """Collects each placeholder's structured value and its formatted text."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, Any] = {}
+        self.parts: dict[str, str] = {}
+
+    def put(self, key: str, value: Any, text: str) -> None:
+        self.values[key] = value
+        self.parts[key] = text
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.parts
 
 
-def _check_locale(locale: str) -> str:
-    if locale not in LOCALES:
-        raise PerfrubricError(f"no narrative catalog for locale {locale!r}; "
-                              f"available: {', '.join(LOCALES)}")
-    return locale
+# -- locales and catalogs ---------------------------------------------------------
+
+
+def _locale(locale: str) -> str:
+    """The catalog for *locale*: ``zh_CN``, ``zh-CN``, ``zh`` → ``zh_CN``; ``en_*`` → ``en``."""
+    name = locale.replace("-", "_")
+    if name in LOCALES:
+        return name
+    if name in ("zh", "zh_Hans", "zh_Hans_CN"):
+        return "zh_CN"
+    if name.split("_", 1)[0] == "en":
+        return "en"
+    raise PerfrubricError(f"no narrative catalog for locale {locale!r}; "
+                          f"available: {', '.join(LOCALES)}")
+
+
+def _zh(locale: str) -> bool:
+    return _locale(locale) == "zh_CN"
+
+
+def _babel(locale: str) -> str:
+    """The locale name babel formats with (``en_GB`` stays ``en_GB``)."""
+    name = locale.replace("-", "_")
+    return "zh_Hans_CN" if name in ("zh", "zh_Hans") else name
 
 
 @functools.cache
-def _catalog(locale: str) -> gettext.NullTranslations:
+def _catalog(locale: str) -> gettext.GNUTranslations:
     source = resources.files("perfrubric").joinpath(
         f"locale/{locale}/LC_MESSAGES/perfrubric.po")
     with source.open("rb") as handle:
-        catalog = read_po(handle, locale=locale)
+        catalog = read_po(handle, locale=locale, domain="perfrubric")
     buffer = io.BytesIO()
     write_mo(buffer, catalog)
     buffer.seek(0)
@@ -97,304 +157,527 @@ def _catalog(locale: str) -> gettext.NullTranslations:
 
 
 def translate(message: str, *, locale: str = "zh_CN") -> str:
-    """The built-in string *message* (an English msgid) in *locale*."""
-    return _catalog(_check_locale(locale)).gettext(message)
+    """The built-in string *message* (its English msgid) in *locale*.
+
+    >>> translate("Score {total}, grade: {grade}")
+    '得分{total}分，绩效评价等级为“{grade}”'
+    """
+    return _catalog(_locale(locale)).gettext(message)
 
 
-def _say(message: str, values: Mapping[str, str], locale: str) -> str:
-    return fill(translate(message, locale=locale), values)
+def fill_template(text: str, values: Mapping[str, str]) -> str:
+    """Fill the named placeholders of *text* from *values*; ``{{``/``}}`` are braces.
+
+    The library's own filler: no attribute access, indexing or format specs
+    (``str.format`` would allow ``{value.__class__}``).  A placeholder with
+    no value becomes an empty string; a malformed template raises
+    :class:`ValueError` (:func:`template_problems` says why beforehand).
+
+    >>> fill_template("{name}为{value}（{{注}}）", {"name": "预算完成率", "value": "96.50%"})
+    '预算完成率为96.50%（{注}）'
+    """
+    return fill(text, values)
 
 
-# -- numbers --------------------------------------------------------------------
+def _say(message: str, parts: _Parts, locale: str) -> str:
+    return fill(translate(message, locale=locale), parts.parts)
 
 
-def _pattern(places: int, suffix: str = "") -> str:
-    return ("0." + "0" * places if places else "0") + suffix
+def _join(items: Sequence[str], locale: str) -> str:
+    return format_list(list(items), locale=_babel(locale)) if items else ""
+
+
+# -- numbers ----------------------------------------------------------------------
+
+
+def _grouping(locale: str) -> str:
+    # Chinese reports write 12147万美元 and 1358人 without group separators.
+    return "0" if _zh(locale) else "#,##0"
+
+
+def _exact_digits(value: Decimal) -> int:
+    exponent = value.normalize().as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
 
 
 def format_number(value: Decimal, *, locale: str = "zh_CN", places: int | None = None) -> str:
-    """A plain number: integers without decimals, otherwise *places* (or as given)."""
+    """A plain number as the locale writes it.
+
+    A whole number has no decimals; otherwise exactly *places* decimals
+    (the value is expected to be rounded already; babel does not round it
+    again), or every digit of *value* when *places* is ``None``.  zh_CN
+    writes no group separators (``12147``); en does (``12,147``).
+
+    >>> format_number(Decimal("0.5"), places=2)
+    '0.50'
+    >>> format_number(Decimal("12147"), locale="en")
+    '12,147'
+    """
+    loc = _babel(locale)
+    group = _grouping(locale)
     if value == value.to_integral_value():
-        return format_decimal(value.to_integral_value(), format="#,##0", locale=locale)
-    if places is None:
-        return format_decimal(value, format="#,##0.##########", locale=locale)
-    return format_decimal(value, format="#,##0." + "0" * places, locale=locale)
+        return format_decimal(value.to_integral_value(), format=group, locale=loc)
+    pattern = group + "." + ("0" * places if places else "#")
+    return format_decimal(value, format=pattern, locale=loc, decimal_quantization=False)
 
 
 def format_points(value: Decimal, rounding: Rounding, *, locale: str = "zh_CN") -> str:
-    """Points as reports write them: ``100``, ``0.50`` (places of the score rounding)."""
+    """Points as reports write them: ``100``, ``0.50`` (the places of *rounding*)."""
     return format_number(value, locale=locale, places=rounding.places)
 
 
 def format_percent_value(shown: Decimal, places: int, *, locale: str = "zh_CN") -> str:
-    """A percentage already rounded in percent units: ``117.14`` → ``117.14%``."""
-    return format_percent(shown / 100, format=_pattern(places, "%"), locale=locale)
+    """A percentage already rounded in percent units, with exactly *places* decimals.
+
+    >>> format_percent_value(Decimal("117.14"), 2)
+    '117.14%'
+    >>> format_percent_value(Decimal("100"), 1, locale="en")
+    '100.0%'
+    """
+    pattern = "0" + ("." + "0" * places if places else "") + "%"
+    return format_percent(shown.scaleb(-2), format=pattern, locale=_babel(locale),
+                          decimal_quantization=False)
+
+
+def format_rate(ratio: Decimal, rounding: Rounding, *, locale: str = "zh_CN") -> str:
+    """A ratio as a percentage: rounded with the declared *rounding* first, then formatted.
+
+    >>> format_rate(Decimal("8.39") / Decimal("7.5"), Rounding(1, "down"))
+    '111.8%'
+    """
+    return format_percent_value(rounding.apply(ratio.scaleb(2)), rounding.places, locale=locale)
+
+
+def _base_symbol(currency: str) -> str:
+    return next(u.symbol for u in UNITS.values() if u.currency == currency and u.exponent == 0)
 
 
 def format_money(money: Money, *, locale: str = "zh_CN", compact: bool = False) -> str:
-    """Money with its unit: zh_CN ``252.94亿元``; en ``25.294 billion yuan``.
+    """Money with its unit, every digit kept.
 
-    With *compact* (zh_CN), babel's compact form of the base amount:
-    ``252.94亿`` followed by the currency name (元, 美元).
+    zh_CN writes the amount in its own unit, as reports do: ``252.94亿元``,
+    ``12147万美元``; with *compact*, babel's compact form of the amount in
+    元/美元 (``1.2147亿美元``).  en writes words: from a million up, babel's
+    long compact form (``25.294 billion yuan``, ``839 million US dollars``),
+    below it the amount with separators (``6,015.3 yuan``); *compact* does
+    not change en.
+
+    >>> format_money(Money("252.94", "亿元"))
+    '252.94亿元'
+    >>> format_money(Money("8.39", "亿美元"), locale="en")
+    '839 million US dollars'
     """
-    if locale.startswith("zh"):
+    loc = _babel(locale)
+    base = money.base_amount
+    if _zh(locale):
         if compact:
-            number = format_compact_decimal(money.base_amount, locale=locale, fraction_digits=4)
-            base = next(u for u in UNITS.values()
-                        if u.currency == money.currency and u.exponent == 0)
-            return number + base.symbol
-        return format_decimal(money.amount, format="0.##########", locale=locale) + \
-            money.unit.symbol
-    word = _CURRENCY_WORDS.get(money.currency, money.currency)
-    number = format_compact_decimal(money.base_amount, format_type="long", locale=locale,
-                                    fraction_digits=4)
+            number = format_compact_decimal(base, locale=loc,
+                                            fraction_digits=_exact_digits(base) + _EXTRA_DIGITS)
+            return number + _base_symbol(money.currency)
+        return format_number(money.amount, locale=locale) + money.unit.symbol
+    if abs(base) >= _MILLION:
+        number = format_compact_decimal(base, format_type="long", locale=loc,
+                                        fraction_digits=_exact_digits(base) + _EXTRA_DIGITS)
+    else:
+        number = format_number(base, locale=locale)
+    word = _CURRENCY_WORDS.get(money.currency) or get_currency_name(
+        money.currency, count=base, locale=loc)
     return f"{number} {word}"
 
 
-def _quantity(value: Decimal, unit: str | None, locale: str) -> str:
-    if unit in UNITS:
-        return format_money(Money(value, unit or "元"), locale=locale)
+def _quantity(value: Decimal, unit: str | None, locale: str,
+              compact: bool = False) -> tuple[Any, str]:
+    """(structured value, text) of an amount in *unit*: money, a count (13座) or a number."""
+    if unit is not None and unit in UNITS:
+        money = Money(value, unit)
+        return money, format_money(money, locale=locale, compact=compact)
     text = format_number(value, locale=locale)
     if not unit:
-        return text
-    return text + unit if locale.startswith("zh") else f"{text} {unit}"
+        return value, text
+    return value, (text + unit if _zh(locale) else f"{text} {unit}")
 
 
-def _value_text(ev: Evaluation, result: IndicatorResult, locale: str) -> str | None:
-    if result.shown is not None:
-        ind = ev.rubric.indicator(result.path)
-        places = (ind.value_rounding or ev.rubric.rounding).places
-        if result.unit in ("%", "％"):
-            return format_percent_value(result.shown, places, locale=locale)
-        return _quantity(result.shown, result.unit, locale)
-    value = result.measured
-    if isinstance(value, bool):
-        return translate("yes" if value else "no", locale=locale)
-    if isinstance(value, str):
-        return value
-    if isinstance(value, (list, tuple)):
-        return "、".join(value) if locale.startswith("zh") else ", ".join(value)
-    return None
+# -- reading the evaluation -------------------------------------------------------
 
 
-# -- sentences ------------------------------------------------------------------
-
-
-def _name(ev: Evaluation, path: str, locale: str) -> str:
+def indicator_name(ev: Evaluation, path: str, *, locale: str = "zh_CN") -> str:
+    """The indicator's display name: ``name_en`` in English when the rubric gives one."""
     ind = ev.rubric.indicator(path)
-    if not locale.startswith("zh") and ind.name_en:
+    if not _zh(locale) and ind.name_en:
         return ind.name_en
     return ind.name
 
 
-def _limit_text(result: IndicatorResult, locale: str) -> str | None:
+def _value(ev: Evaluation, result: IndicatorResult, locale: str) -> tuple[Any, str] | None:
+    if result.shown is not None:
+        ind = ev.rubric.indicator(result.path)
+        if result.unit in _PERCENT_UNITS:
+            places = (ind.value_rounding or ev.rubric.rounding).places
+            return result.shown, format_percent_value(result.shown, places, locale=locale)
+        return _quantity(result.shown, result.unit, locale)
+    value = result.measured
+    if isinstance(value, bool):
+        return value, translate("yes" if value else "no", locale=locale)
+    if isinstance(value, str):
+        return value, value
+    if isinstance(value, Mapping) and isinstance(value.get("level"), str):
+        return value["level"], str(value["level"])  # a range level with its score
+    if isinstance(value, Mapping):  # a checklist given as {item = true/false}
+        met = [str(k) for k, v in value.items() if v is True]
+        return met, _join(met, locale)
+    if isinstance(value, (list, tuple)):
+        items = [str(v) for v in value]
+        return items, _join(items, locale)
+    return None
+
+
+def value_text(ev: Evaluation, path: str, *, locale: str = "zh_CN") -> str | None:
+    """The measured value of a leaf as the report writes it (``117.14%``, ``252.94亿元``, ``是``).
+
+    ``None`` when nothing was measured (a parent, or an indicator that was
+    missing, excluded, not applicable, not chosen or vetoed).
+    """
+    found = _value(ev, ev.results[path], locale)
+    return None if found is None else found[1]
+
+
+def _measured_target(ev: Evaluation, path: str) -> Target | None:
+    """The target an indicator's measure compares (``targets.<id>.actual / …target``)."""
+    ind = ev.rubric.indicator(path)
+    if ind.measure is None:
+        return None
+    names = set(ind.measure.names)
+    for target in ev.targets:
+        if {f"targets.{target.id}.actual", f"targets.{target.id}.target"} <= names:
+            return target
+    return None
+
+
+def _target_indicator(ev: Evaluation, target: Target) -> IndicatorResult | None:
+    """The first leaf, in table order, that gives this target's completion percentage."""
+    wanted = {f"targets.{target.id}.actual", f"targets.{target.id}.target"}
+    for ind in ev.rubric.leaves():
+        if (ind.measure is not None and ind.unit in _PERCENT_UNITS
+                and wanted <= set(ind.measure.names)
+                and ev.results[ind.path].shown is not None):
+            return ev.results[ind.path]
+    return None
+
+
+def _limit(result: IndicatorResult, locale: str) -> tuple[Decimal, str] | None:
     limit = result.detail.get("limit")
     if not isinstance(limit, Decimal):
         return None
-    if result.unit in ("%", "％"):
-        shown = (limit * 100).normalize()
-        places = max(0, -shown.as_tuple().exponent)  # type: ignore[operator]
-        return format_percent_value(shown, places, locale=locale)
-    return format_number(limit, locale=locale)
+    if result.unit in _PERCENT_UNITS:
+        shown = limit.scaleb(2)
+        return limit, format_percent_value(shown, _exact_digits(shown), locale=locale)
+    return limit, format_number(limit, locale=locale)
 
 
-def _indicator_values(ev: Evaluation, result: IndicatorResult, locale: str) -> dict[str, str]:
-    rounding = ev.rubric.indicator(result.path).rounding or ev.rubric.rounding
-    values = {
-        "name": _name(ev, result.path, locale),
-        "path": result.path,
-        "points": format_points(result.points, rounding, locale=locale),
-        "score": format_points(result.score, rounding, locale=locale),
-        "lost": format_points(result.lost, rounding, locale=locale),
-        "status": translate(result.status, locale=locale),
-        "note": result.note or "",
-        "reason": (result.override.reason if result.override else None) or result.note or "",
-        "rule_score": ("—" if result.rule_score is None
-                       else format_points(result.rule_score, rounding, locale=locale)),
-        "unit": result.unit or "",
-        "matched": result.matched or "",
-        "deducted": ("" if result.deducted is None
-                     else format_points(result.deducted, rounding, locale=locale)),
-    }
-    value = _value_text(ev, result, locale)
-    if value is not None:
-        values["value"] = value
-    limit = _limit_text(result, locale)
-    if limit is not None:
-        values["limit"] = limit
-    return values
+def _indicator_parts(ev: Evaluation, result: IndicatorResult, locale: str,
+                     compact: bool = False) -> _Parts:
+    ind = ev.rubric.indicator(result.path)
+    rounding = ind.rounding or ev.rubric.rounding
+    p = _Parts()
+    name = indicator_name(ev, result.path, locale=locale)
+    p.put("name", name, name)
+    tier = name
+    if _zh(locale) and result.depth == 1 and not name.endswith("指标"):
+        tier = name + "类指标"  # 投入 → 投入类指标, as reports write it
+    p.put("tier", tier, tier)
+    p.put("path", result.path, result.path)
+    p.put("status", result.status, translate(result.status, locale=locale))
+    p.put("kind", result.kind, result.kind or "")
+    for key, number in (("points", result.points), ("score", result.score),
+                        ("lost", result.lost), ("counted", result.counted_points)):
+        p.put(key, number, format_points(number, rounding, locale=locale))
+    p.put("unit", result.unit, result.unit or "")
+    p.put("matched", result.matched, result.matched or "")
+    if result.deducted is not None:
+        p.put("deducted", result.deducted, format_points(result.deducted, rounding,
+                                                         locale=locale))
+    if result.rule_score is not None:
+        p.put("rule_score", result.rule_score,
+              format_points(result.rule_score, rounding, locale=locale))
+    p.put("note", result.note, result.note or "")
+    reason = (result.override.reason if result.override else None) or (
+        result.note if result.status == "scored" else None)
+    p.put("reason", reason, reason or "")
+    total = format_points(ev.total, ev.rubric.total_rounding, locale=locale)
+    p.put("total", ev.total, total)
+    grade = ev.grade_label(locale)
+    p.put("grade", grade, grade or translate("no grade", locale=locale))
+    if result.is_leaf:
+        found = _value(ev, result, locale)
+        if found is not None:
+            p.put("value", *found)
+        limit = _limit(result, locale)
+        if limit is not None:
+            p.put("limit", *limit)
+        met, missing = result.detail.get("met"), result.detail.get("missing")
+        if isinstance(met, list) and isinstance(missing, list):
+            p.put("met", met, _join([str(m) for m in met], locale))
+            p.put("missing", missing, _join([str(m) for m in missing], locale))
+            p.put("met_count", len(met), format_number(Decimal(len(met)), locale=locale))
+            count = len(met) + len(missing)
+            p.put("count", count, format_number(Decimal(count), locale=locale))
+        events = result.detail.get("events")
+        if isinstance(events, int):
+            p.put("events", events, format_number(Decimal(events), locale=locale))
+        target = _measured_target(ev, result.path)
+        if target is not None:
+            for key in ("target", "actual"):
+                amount = getattr(target, key)
+                if amount is not None:
+                    p.put(key, *_quantity(amount, target.unit, locale, compact))
+    return p
+
+
+# -- sentences --------------------------------------------------------------------
+
+
+def _scored_message(ev: Evaluation, result: IndicatorResult, p: _Parts) -> str:
+    full = result.lost == 0
+    kind = result.kind
+    if "met" in p:
+        return ("{name}: all {count} items met ({met}); full {points} points" if full
+                else "{name}: {met_count} of {count} items met, missing {missing}; "
+                     "{lost} points deducted")
+    if "events" in p:
+        return ("{name}: {events} found; full {points} points" if full
+                else "{name}: {events} found; {lost} points deducted")
+    if kind == "levels" and result.matched:
+        return ("{name} rated “{matched}”: full {points} points" if full
+                else "{name} rated “{matched}”: {score} of {points} points")
+    if kind == "judged":
+        return ("{name}: assessed at full {points} points" if full
+                else "{name}: assessed at {score} of {points} points")
+    if "value" not in p:
+        return ("{name}: full {points} points" if full
+                else "{name}: {score} of {points} points, {lost} deducted")
+    if not isinstance(result.measured, Decimal):  # yes/no, a level, a list of items
+        return ("{name}: {value}; full {points} points" if full
+                else "{name}: {value}; {score} of {points} points, {lost} deducted")
+    rule = ev.rubric.indicator(result.path).rule
+    direction = None if rule is None else rule.direction
+    limit = p.values.get("limit")
+    if isinstance(limit, Decimal) and direction in ("lower", "higher"):
+        # "lower" is better: points go when the value is above the limit.
+        beyond = result.measured > limit if direction == "lower" else result.measured < limit
+        if not beyond and full:
+            return ("{name} {value}, not above {limit}: full {points} points"
+                    if direction == "lower"
+                    else "{name} {value}, not below {limit}: full {points} points")
+        if beyond and not full:
+            return ("{name} {value}, above {limit}: {lost} points deducted"
+                    if direction == "lower"
+                    else "{name} {value}, below {limit}: {lost} points deducted")
+    return ("{name} {value}, full {points} points" if full
+            else "{name} {value}: {score} of {points} points, {lost} deducted")
+
+
+def _indicator_message(ev: Evaluation, result: IndicatorResult, p: _Parts) -> str:
+    status = result.status
+    if status == "missing":
+        return ("{name}: no data; full {points} points under its missing-data rule"
+                if result.score == result.points and result.points > 0
+                else "{name}: no data; 0 points under its missing-data rule")
+    if status == "excluded":
+        return "{name}: excluded from scoring"
+    if status == "not_applicable":
+        return "{name}: not applicable, full {points} points"
+    if status == "not_chosen":
+        return "{name}: not scored (the other alternative of an either-or pair was)"
+    if status == "vetoed":
+        return "{name}: 0 points by veto"
+    if status == "cannot_rate":
+        return "{name}: no data, cannot be rated"
+    if status == "overridden":
+        return ("{name}: assessed at {score} of {points} points (the rule gave {rule_score})"
+                if result.rule_score is not None
+                else "{name}: assessed at {score} of {points} points "
+                     "(the rule could not be computed)")
+    return _scored_message(ev, result, p)
 
 
 def indicator_sentence(ev: Evaluation, path: str, *, locale: str = "zh_CN") -> Fragment:
     """The sentence for one indicator, from its trace.
 
-    zh_CN ``预算完成率为96.50%，低于100%，扣0.50分``; en ``Budget completion
-    rate 96.50%, below 100%: 0.50 points deducted``.  A rubric template for
-    the indicator and locale, if given, is used instead.
+    zh_CN ``预算完成率为96.50%，低于100%，扣0.50分``; en ``预算完成率 96.50%,
+    below 100%: 0.50 points deducted`` (the English name is the rubric's
+    ``name_en`` when it gives one).  Every status has its own sentence
+    (missing data, excluded, not applicable, not chosen, overridden with the
+    evaluator's reason, vetoed, cannot rate).  The rubric's template for the
+    indicator and locale, if any, is used for a measured value scored by
+    the rule or an evaluator; the other statuses keep the built-in sentence.
+    For a parent indicator this is :func:`tier_summary`.
     """
-    _check_locale(locale)
     result = ev.results[path]
-    values = _indicator_values(ev, result, locale)
-    template = ev.rubric.indicator(path).templates.get(locale)
-    if template is not None:
-        return Fragment(path, "indicator", fill(template, values), values, locale)
-    message = _indicator_message(result, values)
-    return Fragment(path, "indicator", _say(message, values, locale), values, locale)
-
-
-def _indicator_message(result: IndicatorResult, values: Mapping[str, str]) -> str:
-    status = result.status
-    if status == "missing":
-        return "{name}: no data ({note}); {score} of {points} points"
-    if status == "excluded":
-        return "{name}: excluded from scoring ({note})"
-    if status == "not_applicable":
-        return "{name}: not applicable, full {points} points"
-    if status == "not_chosen":
-        return "{name}: not scored (the other alternative of an either-or pair was)"
-    if status == "overridden":
-        return ("{name}: assessed at {score} of {points} points (rule: {rule_score}); "
-                "reason: {reason}")
-    if status == "vetoed":
-        return "{name}: 0 points by veto"
-    if status == "cannot_rate":
-        return "{name}: cannot be rated ({note})"
-    full = result.lost == 0
-    if "value" not in values:
-        return ("{name}: full {points} points" if full
-                else "{name}: {score} of {points} points, {lost} deducted")
-    if result.kind == "step_deduction" and "limit" in values:
-        below = result.detail.get("direction") == "below" or _is_below(result)
-        if full:
-            return ("{name} {value}, not below {limit}: full {points} points" if below
-                    else "{name} {value}, within {limit}: full {points} points")
-        return ("{name} {value}, below {limit}: {lost} points deducted" if below
-                else "{name} {value}, above {limit}: {lost} points deducted")
-    if not isinstance(result.measured, Decimal):  # yes/no, a level, a list of items
-        return ("{name}: {value}; full {points} points" if full
-                else "{name}: {value}; {score} of {points} points, {lost} deducted")
-    return ("{name} {value}, full {points} points" if full
-            else "{name} {value}: {score} of {points} points, {lost} deducted")
-
-
-def _is_below(result: IndicatorResult) -> bool:
-    limit = result.detail.get("limit")
-    value = result.measured
-    return isinstance(limit, Decimal) and isinstance(value, Decimal) and value < limit
-
-
-def _target_indicator(ev: Evaluation, target: Target) -> IndicatorResult | None:
-    prefix = f"targets.{target.id}."
-    for ind in ev.rubric.leaves():
-        if ind.measure is not None and ind.unit in ("%", "％") and any(
-                n.startswith(prefix) for n in ind.measure.names):
-            return ev.results[ind.path]
-    return None
-
-
-def target_sentence(ev: Evaluation, target_id: str, *, locale: str = "zh_CN") -> Fragment:
-    """The report's sentence for one target with its result.
-
-    ``全区完成实际到位内资252.94亿元，为年任务（215.92亿元）的117.14%``.  The
-    percentage is the one an indicator of the rubric computed from this
-    target, with that indicator's declared rounding.
-    """
-    _check_locale(locale)
-    target = next((t for t in ev.targets if t.id == target_id), None)
-    if target is None:
-        raise PerfrubricError(f"the evaluation has no target '{target_id}'")
-    subject = target.subject or ""
-    values = {
-        "name": target.name,
-        "subject": subject if locale.startswith("zh") else "",
-        "actual": "" if target.actual is None else _quantity(target.actual, target.unit, locale),
-        "target": "" if target.target is None else _quantity(target.target, target.unit, locale),
-    }
-    result = _target_indicator(ev, target)
-    if result is not None and result.shown is not None:
-        places = (ev.rubric.indicator(result.path).value_rounding or ev.rubric.rounding).places
-        values["percent"] = format_percent_value(result.shown, places, locale=locale)
-        message = "{subject}{name}: {actual}, {percent} of the annual target ({target})"
-    else:
-        message = "{subject}{name}: {actual} against a target of {target}"
-    return Fragment(f"target:{target.id}", "target", _say(message, values, locale), values,
-                    locale)
-
-
-def figure_sentence(ev: Evaluation, figure_id: str, *, locale: str = "zh_CN") -> Fragment:
-    """``商超从业人员疫苗接种率为94.3%`` for a report figure."""
-    _check_locale(locale)
-    figure = ev.figures[figure_id]
-    rubric_figure = next(f for f in ev.rubric.figures if f.id == figure_id)
-    places = (rubric_figure.value_rounding or ev.rubric.rounding).places
-    if figure.shown is None:
-        value = "—"
-    elif figure.unit in ("%", "％"):
-        value = format_percent_value(figure.shown, places, locale=locale)
-    else:
-        value = _quantity(figure.shown, figure.unit, locale)
-    values = {"name": figure.name, "value": value}
-    return Fragment(f"figure:{figure_id}", "figure", _say("{name}: {value}", values, locale),
-                    values, locale)
+    if not result.is_leaf:
+        return tier_summary(ev, path, locale=locale)
+    p = _indicator_parts(ev, result, locale)
+    ind = ev.rubric.indicator(path)
+    template = ind.templates.get(locale) or ind.templates.get(_locale(locale))
+    if template is not None and result.status in ("scored", "overridden") and "value" in p:
+        return Fragment(path, "indicator", fill(template, p.parts), p.values, locale, p.parts)
+    text = _say(_indicator_message(ev, result, p), p, locale)
+    if p.parts.get("reason") and result.status in ("scored", "overridden"):
+        p.put("sentence", text, text)
+        text = _say("{sentence}; reason: {reason}", p, locale)
+    return Fragment(path, "indicator", text, p.values, locale, p.parts)
 
 
 def tier_summary(ev: Evaluation, path: str, *, locale: str = "zh_CN") -> Fragment:
-    """A summary of one tier: ``投入类指标满分10分，得分10分``."""
-    _check_locale(locale)
+    """A summary of one parent indicator: ``投入类指标满分20分，得分20分``.
+
+    en ``Inputs: 20 of 20 points``.  A tier whose indicators were partly
+    excluded says how many of its points were scorable; a wholly excluded
+    tier says so.
+    """
     result = ev.results[path]
-    values = _indicator_values(ev, result, locale)
-    message = ("{name}: {score} of {points} points" if result.lost == 0
-               else "{name}: {score} of {points} points, {lost} lost")
-    return Fragment(path, "tier", _say(message, values, locale), values, locale)
+    p = _indicator_parts(ev, result, locale)
+    if result.status == "excluded":
+        message = "{tier}: excluded from scoring ({points} points in the table)"
+    elif result.counted_points != result.points:
+        message = "{tier}: {score} of {counted} scorable points ({points} in the table)"
+    elif result.lost == 0:
+        message = "{tier}: {score} of {points} points"
+    else:
+        message = "{tier}: {score} of {points} points, {lost} lost"
+    return Fragment(path, "tier", _say(message, p, locale), p.values, locale, p.parts)
+
+
+def target_sentence(ev: Evaluation, target_id: str, *, locale: str = "zh_CN",
+                    compact: bool = False) -> Fragment:
+    """The report's sentence for one target with its result.
+
+    ``全区完成实际到位内资252.94亿元，为年任务（215.92亿元）的117.14%``.  The
+    percentage is the ``shown`` value of the first indicator whose measure
+    compares this target (``targets.<id>.actual`` and ``targets.<id>.target``)
+    in percent, so it carries that indicator's declared rounding (117.14%
+    with 2 places, 111.8% with 1, both truncated as the seed report does).
+    Without such an indicator the sentence gives the figures and no
+    percentage: presentation does not compute one.  *compact* writes money
+    in babel's compact form (see :func:`format_money`).
+    """
+    target = next((t for t in ev.targets if t.id == target_id), None)
+    if target is None:
+        known = ", ".join(t.id for t in ev.targets) or "none"
+        raise PerfrubricError(f"the evaluation has no target {target_id!r}; targets: {known}")
+    p = _Parts()
+    p.put("name", target.name, target.name)
+    # The subject (全区) is part of the Chinese sentence pattern only.
+    subject = target.subject or ""
+    p.put("subject", target.subject, subject if _zh(locale) else "")
+    for key in ("actual", "target"):
+        amount = getattr(target, key)
+        if amount is not None:
+            p.put(key, *_quantity(amount, target.unit, locale, compact))
+    result = _target_indicator(ev, target)
+    if result is not None and result.shown is not None and "actual" in p and "target" in p:
+        places = (ev.rubric.indicator(result.path).value_rounding or ev.rubric.rounding).places
+        p.put("percent", result.shown, format_percent_value(result.shown, places, locale=locale))
+        p.put("indicator", result.path, result.path)
+        message = "{subject}{name}: {actual}, {percent} of the annual target ({target})"
+    elif "actual" in p and "target" in p:
+        message = "{subject}{name}: {actual} against a target of {target}"
+    elif "actual" in p:
+        message = "{subject}{name}: {actual}"
+    else:
+        message = "{subject}{name}: no result given (target {target})"
+    return Fragment(f"target:{target.id}", "target", _say(message, p, locale), p.values,
+                    locale, p.parts)
+
+
+def figure_sentence(ev: Evaluation, figure_id: str, *, locale: str = "zh_CN") -> Fragment:
+    """A report figure (``[[figure]]``): ``商超从业人员疫苗接种率为94.3%``."""
+    figure = ev.figures[figure_id]
+    declared = next(f for f in ev.rubric.figures if f.id == figure_id)
+    p = _Parts()
+    p.put("name", figure.name, figure.name)
+    if figure.shown is None:
+        message = "{name}: not available"
+    else:
+        message = "{name}: {value}"
+        if figure.unit in _PERCENT_UNITS:
+            places = (declared.value_rounding or ev.rubric.rounding).places
+            p.put("value", figure.shown, format_percent_value(figure.shown, places,
+                                                              locale=locale))
+        else:
+            p.put("value", *_quantity(figure.shown, figure.unit, locale))
+    return Fragment(f"figure:{figure_id}", "figure", _say(message, p, locale), p.values,
+                    locale, p.parts)
+
+
+def veto_sentence(ev: Evaluation, name: str, *, locale: str = "zh_CN") -> Fragment:
+    """The sentence for a triggered veto: ``一票否决：…，绩效评价等级最高为“中”``."""
+    veto = next((v for v in ev.vetoes if v.name == name), None)
+    if veto is None:
+        raise PerfrubricError(f"no veto {name!r} was triggered in this evaluation")
+    p = _Parts()
+    p.put("reason", veto.reason, veto.reason)
+    if veto.grade_at_most is not None:
+        label = ev.rubric.grades.get(veto.grade_at_most).label(locale)
+        p.put("grade", veto.grade_at_most, label)
+    if veto.total_at_most is not None:
+        p.put("cap", veto.total_at_most, format_points(veto.total_at_most,
+                                                       ev.rubric.total_rounding, locale=locale))
+    if "grade" in p and "cap" in p:
+        message = "Veto: {reason}; grade at most {grade} and score at most {cap}"
+    elif "grade" in p:
+        message = "Veto: {reason}; grade at most {grade}"
+    elif "cap" in p:
+        message = "Veto: {reason}; score at most {cap}"
+    else:
+        message = "Veto: {reason}"
+    return Fragment(f"veto:{name}", "veto", _say(message, p, locale), p.values, locale,
+                    p.parts)
 
 
 def closing_sentence(ev: Evaluation, *, locale: str = "zh_CN") -> Fragment:
-    """The closing line: ``得分100分，绩效评价等级为“优”`` / ``Score 100, grade: Excellent``."""
-    _check_locale(locale)
-    values = {
-        "total": format_points(ev.total, ev.rubric.total_rounding, locale=locale),
-        "grade": ev.grade_label(locale) or translate("no grade", locale=locale),
-        "counted": format_number(ev.counted_points, locale=locale),
-        "reasons": "；".join(ev.cannot_rate) if locale.startswith("zh")
-        else "; ".join(ev.cannot_rate),
-    }
-    if ev.grade is None:
-        message = "Score {total}; no grade: {reasons}"
-    elif ev.rescaled:
-        message = "Score {total} (rescaled over {counted} scorable points), grade: {grade}"
-    else:
-        message = "Score {total}, grade: {grade}"
-    return Fragment("closing", "closing", _say(message, values, locale), values, locale)
+    """The closing line: ``得分100分，绩效评价等级为“优”`` / ``Score 100, grade: Excellent``.
 
-
-def fragments(ev: Evaluation, *, locale: str = "zh_CN") -> list[Fragment]:
-    """Every fragment in report order.
-
-    Targets and figures, each tier with its indicators, vetoes, and the
-    closing line.
+    A rescaled total says over how many scorable points; an evaluation with
+    no grade names the indicators that could not be rated.
     """
-    out: list[Fragment] = []
-    for target in ev.targets:
-        if target.actual is not None:
-            out.append(target_sentence(ev, target.id, locale=locale))
+    p = _Parts()
+    p.put("total", ev.total, format_points(ev.total, ev.rubric.total_rounding, locale=locale))
+    p.put("counted", ev.counted_points, format_number(ev.counted_points, locale=locale))
+    p.put("full_marks", ev.full_marks, format_number(ev.full_marks, locale=locale))
+    unrated = [r.path for r in ev.results.values() if r.status == "cannot_rate"]
+    if ev.grade is None:
+        names = [indicator_name(ev, path, locale=locale) for path in unrated]
+        p.put("names", names, _join(names, locale))
+        p.put("reasons", list(ev.cannot_rate), "; ".join(ev.cannot_rate))
+        message = ("Score {total}; not graded: {names} cannot be rated" if names
+                   else "Score {total}; not graded: no indicator could be scored")
+    else:
+        p.put("grade", ev.grade, ev.grade_label(locale) or ev.grade)
+        message = ("Score {total} (rescaled over {counted} scorable points), grade: {grade}"
+                   if ev.rescaled else "Score {total}, grade: {grade}")
+    return Fragment("closing", "closing", _say(message, p, locale), p.values, locale, p.parts)
+
+
+def fragments(ev: Evaluation, *, locale: str = "zh_CN", compact: bool = False) -> list[Fragment]:
+    """Every fragment, in report order.
+
+    Targets with a result, report figures, then each top tier's summary
+    followed by its leaf indicators, triggered vetoes, and the closing line.
+    """
+    out = [target_sentence(ev, t.id, locale=locale, compact=compact)
+           for t in ev.targets if t.actual is not None]
     out += [figure_sentence(ev, fid, locale=locale) for fid in ev.figures]
     for top in ev.rubric.indicators:
         out.append(tier_summary(ev, top.path, locale=locale))
         out += [indicator_sentence(ev, ind.path, locale=locale)
                 for ind in top.walk() if ind.is_leaf]
-    for veto in ev.vetoes:
-        values = {"reason": veto.reason}
-        out.append(Fragment(f"veto:{veto.name}", "veto", _say("Veto: {reason}", values, locale),
-                            values, locale))
+    out += [veto_sentence(ev, veto.name, locale=locale) for veto in ev.vetoes]
     out.append(closing_sentence(ev, locale=locale))
     return out
 
 
-def report_text(ev: Evaluation, *, locale: str = "zh_CN") -> str:
-    """All fragments as plain text, one per line (tiers flush, indicators indented)."""
-    lines = []
-    for fragment in fragments(ev, locale=locale):
-        indent = "  " if fragment.kind == "indicator" else ""
-        lines.append(indent + fragment.text)
+def report_text(ev: Evaluation, *, locale: str = "zh_CN", compact: bool = False) -> str:
+    """All fragments as plain text, one per line; indicator lines are indented."""
+    lines = [("  " if f.kind == "indicator" else "") + f.text
+             for f in fragments(ev, locale=locale, compact=compact)]
     return "\n".join(lines) + "\n"
-

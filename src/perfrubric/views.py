@@ -1,8 +1,14 @@
 """Views of the scoring table (评分表): Markdown, CSV, HTML and Excel.
 
-All four are rendered from one list of :class:`TableRow` built by
-:func:`table_rows`, so they agree on every number.  Views read an
-:class:`~perfrubric.evaluation.Evaluation`; they never recompute.
+All four render one :class:`Table` built by :func:`scoring_table`: the
+rows (:class:`TableRow`, one per indicator, parents before their children)
+and the footer (:class:`TotalRow`: total, grade, and the sum of the
+indicator scores when the total differs from it), so they agree on every
+number.  Views read an :class:`~perfrubric.evaluation.Evaluation`; they
+never recompute.
+
+>>> from perfrubric import views                                     # doctest: +SKIP
+>>> print(views.render(ev, "markdown", locale="en"))                 # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -10,202 +16,348 @@ from __future__ import annotations
 import csv
 import html
 import io
+from collections.abc import Sequence
+from decimal import Decimal
 
 import attrs
+from babel.numbers import format_decimal
 
-from ._serialize import decimal_text
+from .decimals import Rounding
 from .errors import MissingDependencyError, PerfrubricError
 from .evaluation import Evaluation
-from .narrative import _name, _value_text, closing_sentence, translate
+from .narrative import _babel, closing_sentence, indicator_name, translate, value_text
 
-__all__ = ["FORMATS", "TableRow", "render", "table_rows"]
+__all__ = [
+    "FORMATS",
+    "Table",
+    "TableRow",
+    "TotalRow",
+    "render",
+    "scoring_table",
+    "table_rows",
+    "to_csv",
+    "to_html",
+    "to_markdown",
+    "to_xlsx",
+]
 
 #: The formats :func:`render` produces.
 FORMATS: tuple[str, ...] = ("markdown", "csv", "html", "xlsx")
 
+#: Column keys in display order; headers are their translations.
+_COLUMNS = ("Level", "Indicator", "Points", "Criterion", "Measured", "Score", "Lost", "Status")
+
 
 @attrs.frozen
 class TableRow:
-    """One row of the table, values already formatted for display.
+    """One indicator's row.
 
-    ``points``, ``score`` and ``lost`` are plain decimal strings (``"0.5"``)
-    so every format shows the same digits.
+    ``points``, ``score`` and ``lost`` (points lost, 扣分) are the
+    evaluation's Decimals, and ``points_text``, ``score_text`` and
+    ``lost_text`` the text every view writes for them: through babel, whole
+    numbers without decimals (``100``), others with the places of the
+    indicator's score rounding (``0.50``), never with group separators so
+    that CSV stays machine-readable.  ``measured`` is the value as the
+    report writes it (``117.14%``), empty for parents and for indicators
+    with nothing measured; ``status`` is the
+    :data:`~perfrubric.evaluation.Status` key and ``status_text`` its
+    translation.
     """
 
     path: str
     depth: int
     name: str
-    points: str
+    is_leaf: bool
+    points: Decimal
     criterion: str
     measured: str
-    score: str
-    lost: str
+    score: Decimal
+    lost: Decimal
     status: str
-    is_leaf: bool
+    status_text: str
+    points_text: str
+    score_text: str
+    lost_text: str
+
+
+@attrs.frozen
+class TotalRow:
+    """A footer line: ``key`` is ``sum`` (of the indicator scores), ``total`` or ``grade``.
+
+    ``value`` is the Decimal for ``sum`` and ``total``, ``None`` for ``grade``;
+    ``text`` is what the views print.
+    """
+
+    key: str
+    label: str
+    value: Decimal | None
+    text: str
+
+
+@attrs.frozen
+class Table:
+    """The scoring table of one evaluation, ready for any view."""
+
+    title: str
+    subtitle: str
+    headers: tuple[str, ...]
+    rows: tuple[TableRow, ...]
+    totals: tuple[TotalRow, ...]
+    closing: str
+    locale: str
+
+
+def _number(value: Decimal, rounding: Rounding, locale: str) -> str:
+    pattern = "0." + "0" * rounding.places if rounding.places else "0"
+    if value == value.to_integral_value():
+        value, pattern = value.to_integral_value(), "0"
+    return format_decimal(value, format=pattern, locale=_babel(locale),
+                          decimal_quantization=False)
 
 
 def table_rows(ev: Evaluation, *, locale: str = "zh_CN") -> list[TableRow]:
-    """The rows of the scoring table, parents before their children."""
+    """The rows of the scoring table, parents before their children, in table order."""
     rows = []
     for path, result in ev.results.items():
         ind = ev.rubric.indicator(path)
+        rounding = ind.rounding or ev.rubric.rounding
         rows.append(TableRow(
-            path=path, depth=result.depth, name=_name(ev, path, locale),
-            points=decimal_text(result.points), criterion=ind.criterion or "",
-            measured=(_value_text(ev, result, locale) or "") if result.is_leaf else "",
-            score=decimal_text(result.score), lost=decimal_text(result.lost),
-            status=translate(result.status, locale=locale), is_leaf=result.is_leaf,
+            path=path, depth=result.depth, name=indicator_name(ev, path, locale=locale),
+            is_leaf=result.is_leaf, points=result.points, criterion=ind.criterion or "",
+            measured=(value_text(ev, path, locale=locale) or "") if result.is_leaf else "",
+            score=result.score, lost=result.lost, status=result.status,
+            status_text=translate(result.status, locale=locale),
+            points_text=_number(result.points, rounding, locale),
+            score_text=_number(result.score, rounding, locale),
+            lost_text=_number(result.lost, rounding, locale),
         ))
     return rows
 
 
-def _headers(locale: str) -> list[str]:
-    return [translate(h, locale=locale) for h in
-            ("Level", "Indicator", "Points", "Criterion", "Measured", "Score", "Lost", "Status")]
+def _totals(ev: Evaluation, locale: str) -> tuple[TotalRow, ...]:
+    out = []
+    raw = ev.raw_total
+    rounding = ev.rubric.total_rounding
+    if raw != ev.total:  # rescaled (excluded indicators) or capped by a veto
+        out.append(TotalRow("sum", translate("Sum of indicator scores", locale=locale), raw,
+                            _number(raw, rounding, locale)))
+    out.append(TotalRow("total", translate("Total", locale=locale), ev.total,
+                        _number(ev.total, rounding, locale)))
+    grade = ev.grade_label(locale) or translate("no grade", locale=locale)
+    out.append(TotalRow("grade", translate("Grade", locale=locale), None, grade))
+    return tuple(out)
 
 
-def _cells(row: TableRow) -> list[str]:
-    return [str(row.depth), row.name, row.points, row.criterion, row.measured, row.score,
-            row.lost, row.status]
-
-
-def _footer(ev: Evaluation, locale: str) -> list[tuple[str, str]]:
-    return [(translate("Total", locale=locale), decimal_text(ev.total)),
-            (translate("Grade", locale=locale),
-             ev.grade_label(locale) or translate("no grade", locale=locale))]
-
-
-def _title(ev: Evaluation, locale: str) -> str:
+def scoring_table(ev: Evaluation, *, locale: str = "zh_CN") -> Table:
+    """Build the :class:`Table` every view renders."""
     title = ev.rubric.title_in(locale)
     if ev.department:
-        title = f"{ev.department} {ev.year or ''} — {title}".replace("  ", " ")
-    return title
-
-
-def to_markdown(ev: Evaluation, *, locale: str = "zh_CN") -> str:
-    """A GitHub-flavoured Markdown table with the total and grade below."""
-    def cell(text: str) -> str:
-        return text.replace("|", "\\|").replace("\n", " ")
-
-    lines = [f"# {cell(_title(ev, locale))}", ""]
-    headers = _headers(locale)
-    lines.append("| " + " | ".join(headers) + " |")
-    lines.append("|" + "---|" * len(headers))
-    for row in table_rows(ev, locale=locale):
-        cells = _cells(row)
-        cells[1] = "\u3000" * (row.depth - 1) + cells[1]
-        if not row.is_leaf:
-            cells[1] = f"**{cells[1]}**"
-        lines.append("| " + " | ".join(cell(c) for c in cells) + " |")
-    lines.append("")
-    lines += [f"**{label}**: {value}" + "  " for label, value in _footer(ev, locale)]
-    lines.append("")
-    lines.append(closing_sentence(ev, locale=locale).text)
-    return "\n".join(lines) + "\n"
-
-
-def to_csv(ev: Evaluation, *, locale: str = "zh_CN") -> str:
-    """CSV with a header row, one row per indicator, and total and grade rows.
-
-    The ``path`` column comes first; leaf scores add up to the raw total
-    (``Evaluation.raw_total``); the total row shows the final total, which
-    differs only when excluded indicators made it a rescaled one.
-    """
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([translate("Path", locale=locale), *_headers(locale)])
-    for row in table_rows(ev, locale=locale):
-        writer.writerow([row.path, *_cells(row)])
-    for label, value in _footer(ev, locale):
-        writer.writerow([label, "", "", "", "", "", value, "", ""])
-    return out.getvalue()
-
-
-_CSS = """
-body { font-family: "Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", sans-serif;
-       margin: 2rem; color: #222; }
-table { border-collapse: collapse; width: 100%; }
-th, td { border: 1px solid #bbb; padding: .35rem .5rem; vertical-align: top; }
-th { background: #eef2f7; white-space: nowrap; }
-td:last-child { white-space: nowrap; }
-td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-tr.depth-1 td { background: #f6f8fa; font-weight: bold; }
-tr.depth-2 td { background: #fbfcfd; font-weight: 600; }
-tfoot td { font-weight: bold; }
-p.closing { font-size: 1.1rem; margin-top: 1rem; }
-"""
-
-
-def to_html(ev: Evaluation, *, locale: str = "zh_CN") -> str:
-    """A standalone HTML page: the table with tiers, totals, grade and closing line."""
-    esc = html.escape
-    lang = "zh-CN" if locale.startswith("zh") else locale.replace("_", "-")
-    headers = "".join(f"<th>{esc(h)}</th>" for h in _headers(locale))
-    body = []
-    for row in table_rows(ev, locale=locale):
-        cells = _cells(row)
-        tds = [f"<td>{esc(cells[0])}</td>",
-               f'<td style="padding-left:{0.5 + (row.depth - 1) * 1.5}rem">{esc(cells[1])}</td>',
-               f'<td class="num">{esc(cells[2])}</td>', f"<td>{esc(cells[3])}</td>",
-               f'<td class="num">{esc(cells[4])}</td>', f'<td class="num">{esc(cells[5])}</td>',
-               f'<td class="num">{esc(cells[6])}</td>', f"<td>{esc(cells[7])}</td>"]
-        body.append(f'<tr class="depth-{row.depth}" data-path="{esc(row.path)}">'
-                    + "".join(tds) + "</tr>")
-    foot = "".join(
-        f'<tr><td colspan="5">{esc(label)}</td><td class="num" colspan="3">{esc(value)}</td></tr>'
-        for label, value in _footer(ev, locale))
-    title = esc(_title(ev, locale))
-    return (
-        f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
-        f"<title>{title}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
-        f"<h1>{title}</h1>\n<p>{esc(ev.rubric.id)} {esc(ev.rubric.version)} · sha256 "
-        f"{esc(ev.rubric.sha256[:12])}</p>\n"
-        f"<table>\n<thead><tr>{headers}</tr></thead>\n<tbody>\n" + "\n".join(body)
-        + f"\n</tbody>\n<tfoot>{foot}</tfoot>\n</table>\n"
-        f'<p class="closing">{esc(closing_sentence(ev, locale=locale).text)}</p>\n'
-        "</body>\n</html>\n"
+        title = " ".join(x for x in (ev.department, str(ev.year or "")) if x) + " — " + title
+    subtitle = f"{ev.rubric.id} {ev.rubric.version} · sha256 {ev.rubric.sha256[:12]}"
+    return Table(
+        title=title, subtitle=subtitle,
+        headers=tuple(translate(h, locale=locale) for h in _COLUMNS),
+        rows=tuple(table_rows(ev, locale=locale)), totals=_totals(ev, locale),
+        closing=closing_sentence(ev, locale=locale).text, locale=locale,
     )
 
 
-def to_xlsx(ev: Evaluation, *, locale: str = "zh_CN") -> bytes:
-    """An Excel workbook (needs the optional extra ``perfrubric[xlsx]``).
+def _cells(row: TableRow) -> list[str]:
+    return [str(row.depth), row.name, row.points_text, row.criterion, row.measured,
+            row.score_text, row.lost_text, row.status_text]
 
-    Scores are written as numbers, so Excel can sum them.
+
+# -- Markdown ---------------------------------------------------------------------
+
+
+def _md(text: str) -> str:
+    # Escape HTML (Markdown renderers pass it through) and the table syntax.
+    return html.escape(text, quote=False).replace("|", "\\|").replace("\n", " ")
+
+
+def to_markdown(ev: Evaluation, *, locale: str = "zh_CN") -> str:
+    """A GitHub-flavoured Markdown table, then the totals, grade and closing line.
+
+    Parents are bold and indented with ideographic spaces (U+3000).
+    """
+    table = scoring_table(ev, locale=locale)
+    lines = [f"# {_md(table.title)}", "", _md(table.subtitle), ""]
+    lines.append("| " + " | ".join(_md(h) for h in table.headers) + " |")
+    lines.append("|" + "|".join("---:" if h in ("Points", "Score", "Lost") else "---"
+                                for h in _COLUMNS) + "|")
+    for row in table.rows:
+        cells = [_md(c) for c in _cells(row)]
+        cells[1] = "\u3000" * (row.depth - 1) + (cells[1] if row.is_leaf else f"**{cells[1]}**")
+        lines.append("| " + " | ".join(cells) + " |")
+    lines.append("")
+    lines += [f"**{_md(t.label)}**: {_md(t.text)}  " for t in table.totals]
+    lines += ["", _md(table.closing)]
+    return "\n".join(lines) + "\n"
+
+
+# -- CSV --------------------------------------------------------------------------
+
+
+def to_csv(ev: Evaluation, *, locale: str = "zh_CN") -> str:
+    """CSV: a header row, one row per indicator, then the footer rows.
+
+    Columns: path, level (1 = 一级), leaf (是/否, yes/no), then the table's
+    columns.  The leaf rows' scores add up to the total; when the total is
+    rescaled (excluded indicators) or capped by a veto, they add up to the
+    ``指标得分合计`` / ``Sum of indicator scores`` row printed above the
+    total instead.  Footer rows carry their label in the path column and
+    their value in the score column.
+    """
+    table = scoring_table(ev, locale=locale)
+    yes, no = translate("yes", locale=locale), translate("no", locale=locale)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([translate("Path", locale=locale), table.headers[0],
+                     translate("Leaf", locale=locale), *table.headers[1:]])
+    for row in table.rows:
+        cells = _cells(row)
+        writer.writerow([row.path, cells[0], yes if row.is_leaf else no, *cells[1:]])
+    score_column = 2 + _COLUMNS.index("Score")
+    for total in table.totals:
+        line = [""] * (len(_COLUMNS) + 2)
+        line[0], line[score_column] = total.label, total.text
+        writer.writerow(line)
+    return out.getvalue()
+
+
+# -- HTML -------------------------------------------------------------------------
+
+_CSS = """
+body { font-family: "Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", sans-serif;
+       margin: 2rem; color: #222; line-height: 1.45; }
+h1 { font-size: 1.35rem; margin-bottom: .2rem; }
+p.meta { color: #666; font-size: .85rem; margin-top: 0; }
+table { border-collapse: collapse; width: 100%; }
+th, td { border: 1px solid #bbb; padding: .35rem .5rem; vertical-align: top; }
+th { background: #eef2f7; text-align: left; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+tr.depth-1 td { background: #f3f6f9; font-weight: bold; }
+tr.depth-2 td { background: #fafbfc; font-weight: 600; }
+tr.status-scored td.status { color: #666; }
+tfoot td { font-weight: bold; background: #eef2f7; }
+p.closing { font-size: 1.1rem; margin-top: 1rem; }
+"""
+
+_NUMERIC = frozenset({"Points", "Score", "Lost"})
+
+
+def to_html(ev: Evaluation, *, locale: str = "zh_CN") -> str:
+    """A standalone HTML page: inline CSS, no scripts, every text escaped.
+
+    Each indicator row carries ``data-path`` and ``data-leaf``; tiers are
+    indented and shaded; the footer gives the totals and the grade, and the
+    closing sentence follows the table.
+    """
+    esc = html.escape
+    table = scoring_table(ev, locale=locale)
+    lang = "zh-CN" if locale.replace("-", "_").startswith("zh") else locale.replace("_", "-")
+    head = "".join(f"<th>{esc(h)}</th>" for h in table.headers)
+    body = []
+    for row in table.rows:
+        tds = []
+        for key, text in zip(_COLUMNS, _cells(row), strict=True):
+            if key == "Indicator":
+                pad = 0.5 + (row.depth - 1) * 1.5
+                tds.append(f'<td style="padding-left:{pad}rem">{esc(text)}</td>')
+            else:
+                css = "num" if key in _NUMERIC else key.lower()
+                tds.append(f'<td class="{css}">{esc(text)}</td>')
+        body.append(f'<tr class="depth-{row.depth} status-{esc(row.status)}" '
+                    f'data-path="{esc(row.path)}" data-leaf="{str(row.is_leaf).lower()}">'
+                    + "".join(tds) + "</tr>")
+    score_at = _COLUMNS.index("Score")
+    foot = "".join(
+        f'<tr data-total="{esc(t.key)}"><td colspan="{score_at}">{esc(t.label)}</td>'
+        f'<td class="num">{esc(t.text)}</td><td colspan="{len(_COLUMNS) - score_at - 1}"></td>'
+        "</tr>" for t in table.totals)
+    title = esc(table.title)
+    return (
+        f'<!DOCTYPE html>\n<html lang="{esc(lang)}">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{title}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
+        f'<h1>{title}</h1>\n<p class="meta">{esc(table.subtitle)}</p>\n'
+        f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n" + "\n".join(body)
+        + f"\n</tbody>\n<tfoot>{foot}</tfoot>\n</table>\n"
+        f'<p class="closing">{esc(table.closing)}</p>\n</body>\n</html>\n'
+    )
+
+
+# -- Excel ------------------------------------------------------------------------
+
+
+def to_xlsx(ev: Evaluation, *, locale: str = "zh_CN") -> bytes:
+    """An Excel workbook as bytes (needs the optional extra ``perfrubric[xlsx]``).
+
+    Row 1 is the title, row 2 the headers (path, level, leaf, then the
+    table's columns); level, points, score and points lost are numeric
+    cells, so Excel can sum them.  The footer rows follow, value in the
+    score column.  Raises :class:`~perfrubric.errors.MissingDependencyError`
+    when openpyxl is not installed.
     """
     try:
         from openpyxl import Workbook
         from openpyxl.styles import Alignment, Font
     except ImportError:
         raise MissingDependencyError("Excel output", "perfrubric[xlsx]") from None
-    from decimal import Decimal
 
+    table = scoring_table(ev, locale=locale)
+    yes, no = translate("yes", locale=locale), translate("no", locale=locale)
     book = Workbook()
     sheet = book.active
-    sheet.title = "评分表" if locale.startswith("zh") else "Scoring table"
-    sheet.append([_title(ev, locale)])
-    sheet.append([translate("Path", locale=locale), *_headers(locale)])
+    sheet.title = translate("Scoring table", locale=locale)
+    sheet.append([table.title])
+    sheet["A1"].font = Font(bold=True, size=13)
+    sheet.append([translate("Path", locale=locale), table.headers[0],
+                  translate("Leaf", locale=locale), *table.headers[1:]])
     for cell in sheet[2]:
         cell.font = Font(bold=True)
-    for row in table_rows(ev, locale=locale):
-        cells: list[object] = [row.path, *_cells(row)]
-        cells[1] = row.depth
-        for i in (3, 6, 7):
-            cells[i] = Decimal(str(cells[i]))
-        sheet.append(cells)
+    for row in table.rows:
+        values: list[object] = [row.path, row.depth, yes if row.is_leaf else no, row.name,
+                                row.points, row.criterion, row.measured, row.score, row.lost,
+                                row.status_text]
+        sheet.append(values)
         current = sheet.max_row
-        sheet.cell(current, 3).alignment = Alignment(indent=row.depth - 1)
+        sheet.cell(current, 4).alignment = Alignment(indent=row.depth - 1)
         if not row.is_leaf:
             for cell in sheet[current]:
                 cell.font = Font(bold=True)
-    for label, value in _footer(ev, locale):
-        sheet.append([label, None, None, None, None, None, value])
+    score_column = 3 + _COLUMNS.index("Score")
+    for total in table.totals:
+        sheet.append([total.label])
+        sheet.cell(sheet.max_row, score_column,
+                   total.value if total.value is not None else total.text)
+        for cell in sheet[sheet.max_row]:
+            cell.font = Font(bold=True)
+    sheet.append([])
+    sheet.append([table.closing])
+    for letter, width in zip("ABCDEFGHIJ", _widths(table.rows), strict=True):
+        sheet.column_dimensions[letter].width = width
+    sheet.freeze_panes = "A3"
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
 
 
+def _widths(rows: Sequence[TableRow]) -> list[float]:
+    def width(texts: list[str], low: int, high: int) -> float:
+        # CJK characters are about two columns wide in Excel.
+        longest = max((sum(2 if ord(ch) > 0x2E7F else 1 for ch in t) for t in texts), default=0)
+        return float(min(max(longest + 2, low), high))
+
+    return [width([r.path for r in rows], 12, 40), 6.0, 6.0,
+            width([r.name for r in rows], 12, 40), 8.0,
+            width([r.criterion for r in rows], 12, 50),
+            width([r.measured for r in rows], 10, 30), 8.0, 8.0,
+            width([r.status_text for r in rows], 8, 20)]
+
+
 def render(ev: Evaluation, fmt: str, *, locale: str = "zh_CN") -> str | bytes:
-    """Render *ev* as *fmt* (one of :data:`FORMATS`); ``xlsx`` gives bytes."""
+    """Render *ev* as *fmt*, one of :data:`FORMATS`; ``xlsx`` gives bytes, the others text."""
     if fmt == "markdown":
         return to_markdown(ev, locale=locale)
     if fmt == "csv":
@@ -215,5 +367,3 @@ def render(ev: Evaluation, fmt: str, *, locale: str = "zh_CN") -> str | bytes:
     if fmt == "xlsx":
         return to_xlsx(ev, locale=locale)
     raise PerfrubricError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
-
-
