@@ -1,7 +1,9 @@
 """Rule kinds: how one indicator turns a measured value into points.
 
-One module per kind; each registers itself.  The API for writing your own
-kind lives in :mod:`perfrubric.indicators.base`.
+One module per kind; each registers itself on import.  The built-in kinds
+(TOML names): ``ratio``, ``threshold``, ``step_deduction``, ``bands``,
+``checklist``, ``levels``, ``yes_no``, ``per_event``, ``judged``.  The API
+for writing your own kind lives in :mod:`perfrubric.indicators.base`.
 """
 
 from __future__ import annotations
@@ -18,7 +20,9 @@ from .base import (
     as_text,
     get_kind,
     kind_names,
+    label_number,
     register_kind,
+    written_as_percent,
 )
 from .checklist import Checklist
 from .judged import Judged
@@ -51,5 +55,7 @@ __all__ = [
     "as_text",
     "get_kind",
     "kind_names",
+    "label_number",
     "register_kind",
+    "written_as_percent",
 ]

@@ -5,31 +5,41 @@ explanation.  It is a frozen attrs class built once, at rubric load, from
 the rule table of one indicator (``rule = { kind = "...", ... }``) and the
 indicator's points.  It knows nothing of the engine, the data model or text.
 
-Writing your own kind::
+Writing your own kind (this example is run by the test suite)::
+
+    from collections.abc import Mapping
+    from decimal import Decimal
+    from typing import Any, ClassVar
 
     import attrs
-    from decimal import Decimal
-    from perfrubric.indicators import RuleKind, Outcome, ParamReader, register_kind
 
+    from perfrubric.indicators import (
+        Direction, Outcome, ParamReader, RuleKind, as_number, register_kind)
+
+
+    # Full points at or above a pass mark, none below.
     @register_kind
     @attrs.frozen
-    class Pass(RuleKind):
-        kind = "pass_mark"          # the name used in TOML
-        direction = "higher"        # a higher value never scores less
+    class PassMark(RuleKind):
+        kind: ClassVar[str] = "pass_mark"     # the name used in TOML
         points: Decimal
         mark: Decimal
 
-        @classmethod
-        def from_params(cls, params, points):
-            r = ParamReader(params)
-            mark = r.decimal("mark")
-            r.done()                # raises ParamError with every problem
-            return cls(points=points, mark=mark)
+        @property
+        def direction(self) -> Direction:
+            return "higher"                   # a higher value never scores less
 
-        def params(self):
+        @classmethod
+        def from_params(cls, params: Mapping[str, Any], points: Decimal) -> "PassMark":
+            r = ParamReader(params)
+            mark = r.decimal("mark")          # 0.6 or "60%"
+            r.done()                          # raises ParamError with every problem
+            return cls(points, mark)
+
+        def params(self) -> Mapping[str, Any]:
             return {"mark": self.mark}
 
-        def score(self, value):
+        def score(self, value: object) -> Outcome:
             x = as_number(value)
             return Outcome(self.points if x >= self.mark else Decimal(0))
 
@@ -60,7 +70,9 @@ __all__ = [
     "as_text",
     "get_kind",
     "kind_names",
+    "label_number",
     "register_kind",
+    "written_as_percent",
 ]
 
 #: Which way a kind is ordered: ``"higher"`` (a higher value never scores
@@ -175,11 +187,20 @@ def kind_names() -> tuple[str, ...]:
 
 
 def as_number(value: object) -> Decimal:
-    """Return *value* as a Decimal, or raise :class:`RuleInputError`."""
+    """Return *value* as a Decimal, or raise :class:`RuleInputError`.
+
+    Accepts a finite Decimal, an int, or a finite float (converted through
+    :func:`str`, so ``0.1`` stays ``0.1``).  Booleans and text are refused.
+    """
     if isinstance(value, Decimal) and value.is_finite():
         return value
     if isinstance(value, int) and not isinstance(value, bool):
         return Decimal(value)
+    if isinstance(value, float):
+        try:
+            return to_decimal(value)
+        except ValueError:
+            pass
     raise RuleInputError(f"expected a number, got {_describe(value)}")
 
 
@@ -210,6 +231,26 @@ def as_items(value: object) -> tuple[str, ...]:
     if isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
         return tuple(value)
     raise RuleInputError(f"expected a list of item names, got {_describe(value)}")
+
+
+def written_as_percent(raw: object) -> bool:
+    """Whether a raw parameter was written as a percentage string (``"10%"``)."""
+    return isinstance(raw, str) and raw.strip().endswith("%")
+
+
+def label_number(value: Decimal, *, percent: bool = False) -> str:
+    """Show *value* for a label: ``0.1`` → ``"0.1"``, or ``"10%"`` with *percent*.
+
+    Trailing zeros are dropped and no exponent is used.
+
+    >>> label_number(Decimal("0.100"), percent=True)
+    '10%'
+    >>> label_number(Decimal("1E+1"))
+    '10'
+    """
+    shown = value.scaleb(2) if percent else value
+    text = format(shown.normalize(), "f") if shown else "0"
+    return text + "%" if percent else text
 
 
 def _describe(value: object) -> str:
@@ -334,6 +375,16 @@ class ParamReader:
                          expected="string", got=raw)
             return ""
         return raw
+
+    def notation(self, written: Iterable[object]) -> bool:
+        """Read the optional ``notation`` ("percent" | "number") for labels.
+
+        Returns whether labels show percentages.  Without the key, labels
+        follow the author's notation: percentages when any of the *written*
+        raw values is a percentage string.
+        """
+        default = "percent" if any(written_as_percent(w) for w in written) else "number"
+        return self.choice("notation", ("percent", "number"), default) == "percent"
 
     def table_list(self, key: str, *, required: bool = True) -> list[ParamReader]:
         """Read an array of tables; one sub-reader per item (``key[i].``)."""

@@ -9,7 +9,9 @@ from typing import Any, ClassVar
 import attrs
 
 from ..errors import RuleInputError
-from .base import Outcome, ParamReader, RuleKind, register_kind
+from .base import Outcome, ParamReader, RuleKind, as_bool, as_items, register_kind
+
+__all__ = ["Checklist"]
 
 _ZERO = Decimal(0)
 
@@ -19,93 +21,114 @@ _ZERO = Decimal(0)
 class Checklist(RuleKind):
     """Score the items met.
 
-    With ``each``, every item met earns its points (and the items' points
-    must add up to the indicator's).  With ``deduct``, every missing item
-    deducts that many points, 扣完为止.  Items may also be tables
-    ``{ item = "…", points = 1 }``.  The measured value is the list of item
-    names met, or a table of item = true/false.
+    ``mode = "each"``: every item met earns its points, and the items'
+    points must add up to the indicator's (checked at load).
+    ``mode = "deduct"``: every missing item costs its points, 扣完为止 (no
+    sum check).  ``item_points`` holds, per item, what it earns or costs.
+    In TOML, ``items`` lists names (with ``each = 1`` or ``deduct = 1``) or
+    tables ``{ item = "…", points = 1 }``.  The measured value is the list
+    of item names met, or a table of item = true/false.  Checklists have no
+    order (``direction`` is ``None``).
     """
 
     kind: ClassVar[str] = "checklist"
     points: Decimal
     items: tuple[str, ...]
     item_points: tuple[Decimal, ...]
-    mode: str  # "each" or "deduct"
-    deduct: Decimal = _ZERO
+    mode: str = "each"
 
     @classmethod
     def from_params(cls, params: Mapping[str, Any], points: Decimal) -> Checklist:
-        """Read ``items`` with ``each`` or ``deduct``."""
+        """Read ``items`` with ``each`` (points per item met) or ``deduct`` (per item missing)."""
         r = ParamReader(params)
         raw = r.raw("items")
         names: list[str] = []
-        item_points: list[Decimal | None] = []
+        own: list[Decimal | None] = []
         if not isinstance(raw, list) or not raw:
-            r.problem("items", "expected a non-empty list of item names", got=raw)
+            r.problem("items", "expected a non-empty list of item names (or of tables "
+                               "{ item = \"…\", points = 1 })", expected="array", got=raw)
             raw = []
         for i, item in enumerate(raw):
-            if isinstance(item, str):
+            if isinstance(item, str) and item.strip():
                 names.append(item)
-                item_points.append(None)
+                own.append(None)
             elif isinstance(item, Mapping):
                 sub = ParamReader(item, prefix=f"items[{i}].")
                 names.append(sub.text("item"))
-                item_points.append(sub.decimal("points", non_negative=True))
+                own.append(sub.decimal("points", non_negative=True))
                 r.adopt([sub])
             else:
-                r.problem(f"items[{i}]", f"expected an item name or {{ item, points }}, "
-                                         f"got {item!r}")
-        if len(set(names)) != len(names):
-            dup = sorted({n for n in names if names.count(n) > 1})
-            r.problem("items", f"duplicate items: {', '.join(dup)}")
-        has_each, has_deduct = r.has("each"), r.has("deduct")
-        mode, deduct = "each", _ZERO
-        if has_each and has_deduct:
+                r.problem(f"items[{i}]", "expected an item name or { item = \"…\", points = 1 }, "
+                                         f"got {item!r}", expected="string or table", got=item)
+        items_ok = not r.problems
+        dup = sorted({n for n in names if n and names.count(n) > 1})
+        if dup:
+            r.problem("items", "duplicate items: " + ", ".join(f"'{n}'" for n in dup))
+        mode = "deduct" if r.has("deduct") else "each"
+        if r.has("each") and r.has("deduct"):
             r.problem("deduct", "give either 'each' (points per item met) or 'deduct' "
                                 "(points lost per missing item), not both")
-        if has_deduct:
-            mode = "deduct"
-            deduct = r.decimal("deduct", positive=True)
-            item_points = [p if p is not None else deduct for p in item_points]
-        else:
-            each = r.decimal("each", positive=True) if has_each else None
-            if each is None and any(p is None for p in item_points):
-                r.problem("each", "missing; say how many points each item earns "
-                                  "(each = 1) or what a missing item costs (deduct = 1)")
-                each = Decimal(1)
-            item_points = [p if p is not None else each for p in item_points]
-            total = sum((p for p in item_points if p is not None), _ZERO)
-            if not r.problems and total != points:
-                r.problem("items", f"the items add up to {total} points but the indicator "
-                                   f"has {points}")
+        per_item: Decimal | None = None
+        if r.has(mode):
+            before = len(r.problems)
+            per_item = r.decimal(mode, positive=True)
+            items_ok = items_ok and len(r.problems) == before
+        elif any(p is None for p in own):
+            r.problem("each", "missing; say how many points each item earns (each = 1) or "
+                              "what a missing item costs (deduct = 1)",
+                      expected="each or deduct")
+            items_ok = False
+        item_points = [p if p is not None else per_item or _ZERO for p in own]
+        total = sum(item_points, _ZERO)
+        if mode == "each" and items_ok and total != points:
+            r.problem("items", f"the items add up to {total} points but the indicator has "
+                               f"{points}", expected=str(points), got=total)
         r.done()
-        return cls(points, tuple(names), tuple(p or _ZERO for p in item_points), mode, deduct)
+        return cls(points, tuple(names), tuple(item_points), mode)
 
     def params(self) -> Mapping[str, Any]:
-        """Return the items with their points and the mode."""
-        items = [{"item": n, "points": p} for n, p in zip(self.items, self.item_points,
-                                                           strict=True)]
-        if self.mode == "deduct":
-            return {"items": items, "deduct": self.deduct}
-        return {"items": items}
+        """Return ``{"items": [names], "each" | "deduct": …}``, as a table would read.
+
+        When the items are worth different points they come back as
+        ``{ item, points }`` tables; in deduct mode ``deduct`` then gives
+        the first item's cost (tables carry their own).
+        """
+        first = self.item_points[0]
+        if first > 0 and all(p == first for p in self.item_points):
+            return {"items": list(self.items), self.mode: first}
+        items = [{"item": n, "points": p}
+                 for n, p in zip(self.items, self.item_points, strict=True)]
+        return {"items": items, "deduct": first} if self.mode == "deduct" else {"items": items}
 
     def score(self, value: object) -> Outcome:
-        """Score the items met (a list of names or a table of name = yes/no)."""
+        """Score the items met: a list of names, or a table of name = yes/no.
+
+        ``matched`` is ``"2/3"`` (items met / items); ``detail`` holds the
+        ``met`` and ``missing`` item names, in the rubric's order.  An item
+        the rubric does not list is a :class:`RuleInputError`.
+        """
         if isinstance(value, Mapping):
-            met_names = [k for k, v in value.items() if v is True]
-            unknown = [k for k in value if k not in self.items]
-        elif isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
-            met_names = list(value)
-            unknown = [k for k in value if k not in self.items]
+            flags: dict[str, bool] = {}
+            for key, flag in value.items():
+                try:
+                    flags[str(key)] = as_bool(flag)
+                except RuleInputError as exc:
+                    raise RuleInputError(f"item '{key}': {exc}") from None
+            given = list(flags)
+            met_names = {k for k, v in flags.items() if v}
         else:
-            raise RuleInputError(f"expected a list of the items met, got {value!r}")
+            given = list(as_items(value))
+            met_names = set(given)
+        unknown = [k for k in dict.fromkeys(given) if k not in self.items]
         if unknown:
-            raise RuleInputError(f"unknown items {', '.join(unknown)}; the items are "
-                                 f"{', '.join(self.items)}")
+            raise RuleInputError(
+                "unknown " + ("item " if len(unknown) == 1 else "items ")
+                + ", ".join(f"'{k}'" for k in unknown) + "; the items are "
+                + ", ".join(f"'{k}'" for k in self.items))
         met = [n for n in self.items if n in met_names]
         missing = [n for n in self.items if n not in met_names]
         lost = sum((p for n, p in zip(self.items, self.item_points, strict=True)
-                    if n in missing), _ZERO)
+                    if n not in met_names), _ZERO)
         score = max(self.points - lost, _ZERO)
         return Outcome(score, deducted=self.points - score,
                        matched=f"{len(met)}/{len(self.items)}",

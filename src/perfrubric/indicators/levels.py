@@ -1,4 +1,4 @@
-"""``levels``: named levels giving a share of the points (好/较好/一般/差)."""
+"""``levels``: named levels giving a share of the points (好/较好/一般/差; 达成/部分达成/未达成)."""
 
 from __future__ import annotations
 
@@ -10,33 +10,52 @@ import attrs
 
 from ..decimals import to_decimal
 from ..errors import RuleInputError
-from .base import Outcome, ParamReader, RuleKind, register_kind
+from .base import Outcome, ParamReader, RuleKind, label_number, register_kind
+
+__all__ = ["Level", "Levels"]
 
 _ZERO = Decimal(0)
 
 
 @attrs.frozen
 class Level:
-    """One level: a fixed share, or a range of shares within which a score is given."""
+    """One level: a fixed share of the points, or a range of shares.
+
+    ``low`` and ``high`` are shares of the indicator's points (``0.8`` =
+    80%); they are equal for a fixed level.  ``points`` is set when the
+    rubric gave the level in points rather than as a share, and is then the
+    exact score (a share such as 1/3 has no exact decimal).
+    """
 
     name: str
     low: Decimal
     high: Decimal
+    points: Decimal | None = None
 
     @property
     def is_range(self) -> bool:
         """Whether the evaluator must give a score inside the range."""
         return self.low != self.high
 
+    def params(self) -> dict[str, Any]:
+        """The level as a TOML table."""
+        if self.points is not None:
+            return {"level": self.name, "points": self.points}
+        if self.is_range:
+            return {"level": self.name, "from": self.low, "upto": self.high}
+        return {"level": self.name, "share": self.low}
+
 
 @register_kind
 @attrs.frozen
 class Levels(RuleKind):
-    """Score by level: ``{ level = "好", share = "100%" }`` or ``points = 5``.
+    """Score by level: ``{ level = "好", share = "100%" }`` or ``{ level = "好", points = 5 }``.
 
     A range level (``{ level = "达成", from = "80%", upto = "100%" }``, the
     three-step rule for qualitative goals) needs the evaluator's score,
-    given in the data as ``{ level = "达成", score = 4.5 }``, within the range.
+    given with the level as ``{"level": "达成", "score": 4.5}`` and lying
+    within the range (both ends included).  Levels have no order
+    (``direction`` is ``None``).
     """
 
     kind: ClassVar[str] = "levels"
@@ -45,57 +64,47 @@ class Levels(RuleKind):
 
     @classmethod
     def from_params(cls, params: Mapping[str, Any], points: Decimal) -> Levels:
-        """Read the ``levels`` list."""
+        """Read the ``levels`` list; duplicate names and shares outside 0–100% are errors."""
         r = ParamReader(params)
         readers = r.table_list("levels")
         levels: list[Level] = []
         for b in readers:
-            name = b.text("level")
-            if b.has("share") or b.has("points"):
-                if b.has("share") and b.has("points"):
-                    b.problem("points", "give either 'share' or 'points', not both")
-                if b.has("points"):
-                    pts = b.decimal("points", non_negative=True)
-                    if pts > points:
-                        b.problem("points", f"{pts} exceeds the indicator's {points} points")
-                    share = pts / points if points else _ZERO
-                else:
-                    share = b.decimal("share", non_negative=True)
-                low = high = share
-            elif b.has("from") or b.has("upto"):
-                low = b.decimal("from", non_negative=True)
-                high = b.decimal("upto", non_negative=True)
-                if low > high:
-                    b.problem("upto", "the range's upper end is below its lower end")
-            else:
-                b.problem("share", "missing; give share = \"80%\", points = 4, or a range "
-                                   "from = \"60%\", upto = \"80%\"")
-                continue
-            if high > 1:
-                b.problem("share", "a level cannot give more than 100% of the points")
-            levels.append(Level(name, low, high))
+            level = _read_level(b, points)
+            if level is not None:
+                levels.append(level)
         r.adopt(readers)
-        names = [lv.name for lv in levels]
-        for i, n in enumerate(names):
-            if n in names[:i]:
-                r.problem(f"levels[{i}].level", f"duplicate level '{n}'")
+        seen: set[str] = set()
+        for i, b in enumerate(readers):
+            name = b.raw("level")
+            if isinstance(name, str) and name:
+                if name in seen:
+                    r.problem(f"levels[{i}].level", f"duplicate level '{name}'")
+                seen.add(name)
         r.done()
         return cls(points, tuple(levels))
 
     def params(self) -> Mapping[str, Any]:
-        """Return the levels as TOML tables."""
-        out = []
-        for lv in self.levels:
-            if lv.is_range:
-                out.append({"level": lv.name, "from": lv.low, "upto": lv.high})
-            else:
-                out.append({"level": lv.name, "share": lv.low})
-        return {"levels": out}
+        """Return ``{"levels": [...]}`` as TOML tables."""
+        return {"levels": [lv.params() for lv in self.levels]}
+
+    def names(self) -> tuple[str, ...]:
+        """The level names, in the rubric's order."""
+        return tuple(lv.name for lv in self.levels)
 
     def score(self, value: object) -> Outcome:
-        """Score a level name, or ``{"level": …, "score": …}`` for range levels."""
+        """Score a level name, or ``{"level": …, "score": …}`` for a range level.
+
+        ``matched`` is the level's name; ``detail`` holds ``level`` and, for
+        a range level, ``low`` and ``high`` (its range in points).  Raises
+        :class:`RuleInputError` for an unknown level, a range level without
+        a score, or a score outside the level's range.
+        """
         given: Decimal | None = None
         if isinstance(value, Mapping):
+            extra = sorted(str(k) for k in value if k not in ("level", "score"))
+            if extra:
+                raise RuleInputError(f"expected {{ level, score }}, got the keys "
+                                     f"{', '.join(extra)}")
             name = value.get("level")
             if value.get("score") is not None:
                 try:
@@ -105,21 +114,70 @@ class Levels(RuleKind):
         else:
             name = value
         if not isinstance(name, str):
-            raise RuleInputError(f"expected a level name, got {value!r}")
+            raise RuleInputError(f"expected a level name ({self._known()}), got {value!r}")
         level = next((lv for lv in self.levels if lv.name == name), None)
         if level is None:
-            raise RuleInputError(f"unknown level '{name}'; the levels are "
-                                 f"{', '.join(lv.name for lv in self.levels)}")
-        if level.is_range:
-            low, high = self.points * level.low, self.points * level.high
-            if given is None:
-                raise RuleInputError(f"level {name} spans {level.low:%}–{level.high:%} of the "
-                                     "points: give a score")
-            if not low <= given <= high:
-                raise RuleInputError(f"the score {given} for level {name} lies outside "
-                                     f"{low}–{high}")
-            score = given
+            raise RuleInputError(f"unknown level '{name}'; the levels are {self._known()}")
+        if not level.is_range:
+            score = level.points if level.points is not None else self.points * level.low
+            if given is not None and given != score:
+                raise RuleInputError(f"level {name} is worth {score} points, but the score "
+                                     f"{given} was given; a score goes with a range level only")
+            return Outcome(score, deducted=self.points - score, matched=name,
+                           detail={"level": name})
+        low, high = self.points * level.low, self.points * level.high
+        span = (f"{label_number(level.low, percent=True)}–"
+                f"{label_number(level.high, percent=True)}")
+        if given is None:
+            raise RuleInputError(f"level {name} spans {span} of the points: give a score")
+        if not low <= given <= high:
+            raise RuleInputError(f"the score {given} for level {name} lies outside "
+                                 f"{label_number(low)}–{label_number(high)} points ({span})")
+        return Outcome(given, deducted=self.points - given, matched=name,
+                       detail={"level": name, "low": low, "high": high})
+
+    def _known(self) -> str:
+        return ", ".join(f"'{n}'" for n in self.names())
+
+
+def _read_level(b: ParamReader, points: Decimal) -> Level | None:
+    """Read one level table; ``None`` when it has problems."""
+    before = len(b.problems)
+    name = b.text("level")
+    fixed_points: Decimal | None = None
+    if b.has("share") or b.has("points"):
+        for key in ("from", "upto"):
+            if b.has(key):
+                b.problem(key, "a level gives 'share', 'points', or a range 'from'…'upto', "
+                               "not both")
+        if b.has("share") and b.has("points"):
+            b.problem("points", "give either 'share' or 'points', not both")
+        if b.has("points"):
+            fixed_points = b.decimal("points", non_negative=True)
+            if fixed_points > points:
+                b.problem("points", f"{fixed_points} exceeds the indicator's {points} points",
+                          expected=f"a number from 0 to {points}", got=b.raw("points"))
+            low = high = fixed_points / points if points else _ZERO
         else:
-            score = self.points * level.low
-        return Outcome(score, deducted=self.points - score, matched=name,
-                       detail={"level": name})
+            low = high = _share(b, "share")
+    elif b.has("from") or b.has("upto"):
+        low, high = _share(b, "from"), _share(b, "upto")
+        if low > high:
+            b.problem("upto", f"the range ends ({label_number(high, percent=True)}) below where "
+                              f"it starts ({label_number(low, percent=True)})")
+    else:
+        b.problem("share", "missing; give share = \"80%\", points = 4, or a range "
+                           "from = \"60%\", upto = \"80%\"", expected="share, points or from/upto")
+        return None
+    if len(b.problems) != before:
+        return None
+    return Level(name, low, high, fixed_points)
+
+
+def _share(b: ParamReader, key: str) -> Decimal:
+    share = b.decimal(key, non_negative=True)
+    if share > 1:
+        b.problem(key, f"a level cannot give more than 100% of the points, got "
+                       f"{label_number(share, percent=True)}",
+                  expected="a share from 0% to 100%", got=b.raw(key))
+    return share

@@ -11,11 +11,16 @@ import attrs
 from ..errors import RuleInputError
 from .base import Direction, Outcome, ParamReader, RuleKind, as_number, register_kind
 
+__all__ = ["PerEvent"]
+
 
 @register_kind
 @attrs.frozen
 class PerEvent(RuleKind):
-    """Each event (a whole count) deducts ``deduct`` points, never below 0."""
+    """Each event (a whole count) deducts ``deduct`` points, never below 0 (扣完为止).
+
+    ``direction`` is ``"lower"``: more events never score more.
+    """
 
     kind: ClassVar[str] = "per_event"
     points: Decimal
@@ -39,10 +44,18 @@ class PerEvent(RuleKind):
         return {"deduct": self.deduct}
 
     def score(self, value: object) -> Outcome:
-        """Score a count of events."""
+        """Score a count of events (a whole number, 0 or more).
+
+        ``matched`` is ``"2 × 1"`` (events × points each); ``detail`` holds
+        ``events`` (an int) and ``floored`` (whether 扣完为止 cut the
+        deduction).  A negative or fractional count is a
+        :class:`RuleInputError`.
+        """
         n = as_number(value)
         if n < 0 or n != n.to_integral_value():
-            raise RuleInputError(f"expected a whole number of events, got {n}")
-        deducted = min(n * self.deduct, self.points)
+            raise RuleInputError(f"expected a whole number of events (0, 1, 2, …), got {n}")
+        events = int(n)
+        deducted = min(events * self.deduct, self.points)
         return Outcome(self.points - deducted, deducted=deducted,
-                       matched=f"{n} events", detail={"events": int(n)})
+                       matched=f"{events} × {self.deduct}",
+                       detail={"events": events, "floored": events * self.deduct > self.points})

@@ -8,9 +8,12 @@ from typing import Any, ClassVar
 
 import attrs
 
-from .base import Direction, Outcome, ParamReader, RuleKind, as_number, register_kind
+from .base import Direction, Outcome, ParamReader, RuleKind, as_number, label_number, register_kind
+
+__all__ = ["Ratio"]
 
 _ZERO = Decimal(0)
+_ONE = Decimal(1)
 
 
 @register_kind
@@ -18,27 +21,28 @@ _ZERO = Decimal(0)
 class Ratio(RuleKind):
     """Score ``points × min(value / full_at, 1)``, never below 0.
 
-    The measured value is a completion ratio (actual / target); ``full_at``
-    (default 100%) is the ratio that earns full points.
+    The measured value is a completion ratio (actual / target, 实际完成数 /
+    计划数); ``full_at`` (default 100%) is the ratio that earns full points.
+    Labels show percentages, since the value is a ratio.
 
     >>> Ratio(Decimal(10), Decimal(1)).score(Decimal("0.9433")).score
-    Decimal('9.433')
+    Decimal('9.4330')
     """
 
     kind: ClassVar[str] = "ratio"
     points: Decimal
-    full_at: Decimal
+    full_at: Decimal = _ONE
 
     @property
     def direction(self) -> Direction:
-        """A higher value never scores less."""
+        """A higher ratio never scores less."""
         return "higher"
 
     @classmethod
     def from_params(cls, params: Mapping[str, Any], points: Decimal) -> Ratio:
         """Read ``full_at`` (a number or percent, > 0; default "100%")."""
         r = ParamReader(params)
-        full_at = r.decimal("full_at", Decimal(1), positive=True)
+        full_at = r.decimal("full_at", _ONE, positive=True)
         r.done()
         return cls(points, full_at)
 
@@ -47,10 +51,15 @@ class Ratio(RuleKind):
         return {"full_at": self.full_at}
 
     def score(self, value: object) -> Outcome:
-        """Score the completion ratio *value*."""
+        """Score the completion ratio *value*.
+
+        ``matched`` is ``"≥100%"`` at or above ``full_at``, else ``"<100%"``;
+        ``detail`` holds ``ratio``, ``full_at`` and ``share`` (of the points).
+        """
         x = as_number(value)
-        share = min(max(x / self.full_at, _ZERO), Decimal(1))
+        share = min(max(x / self.full_at, _ZERO), _ONE)
         score = self.points * share
+        edge = label_number(self.full_at, percent=True)
         return Outcome(score, deducted=self.points - score,
-                       matched="full" if share == 1 else "proportional",
-                       detail={"ratio": x, "share": share, "full_at": self.full_at})
+                       matched=f"≥{edge}" if x >= self.full_at else f"<{edge}",
+                       detail={"ratio": x, "full_at": self.full_at, "share": share})

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import decimal
 from collections.abc import Mapping
-from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from decimal import Decimal
 from typing import Any, ClassVar
 
 import attrs
 
-from .base import Direction, Outcome, ParamReader, RuleKind, as_number, register_kind
+from .base import Direction, Outcome, ParamReader, RuleKind, as_number, label_number, register_kind
+
+__all__ = ["StepDeduction"]
 
 _ZERO = Decimal(0)
 
@@ -18,61 +21,97 @@ _ZERO = Decimal(0)
 class StepDeduction(RuleKind):
     """Full points within the limit; each step beyond it deducts points.
 
-    ``direction = "above"`` deducts when the value exceeds ``limit``
-    (在职人员控制率≤100%计满分，每超过1个百分点扣0.5分); ``"below"`` when it
-    falls short (预算完成率100%计满分，每低于5%扣2分).  ``steps`` says how a
-    partial step counts: ``"whole"`` (only completed steps), ``"started"``
-    (every started step) or ``"fraction"`` (in proportion).  The score never
-    falls below ``floor`` (default 0, 扣完为止).
+    ``side`` (``direction`` in TOML) ``"above"`` deducts when the value
+    exceeds ``limit`` (在职人员控制率≤100%计满分，每超过1个百分点扣0.5分);
+    ``"below"`` when it falls short (预算完成率100%计满分，每低于5%扣2分).
+    ``steps`` says how a partial step counts: ``"whole"`` (only completed
+    steps), ``"started"`` (every started step) or ``"fraction"`` (in
+    proportion).  The score is ``points − steps × deduct``, never below
+    ``floor`` (default 0, 扣完为止).  ``percent`` says whether labels show
+    percentages (see ``notation``).
     """
 
     kind: ClassVar[str] = "step_deduction"
     points: Decimal
     limit: Decimal
-    over: str
+    side: str
     step: Decimal
     deduct: Decimal
     steps: str
     floor: Decimal = _ZERO
+    percent: bool = False
 
     @property
     def direction(self) -> Direction:
-        """A lower value is better when deducting above the limit, and vice versa."""
-        return "lower" if self.over == "above" else "higher"
+        """``"lower"`` when deducting above the limit, ``"higher"`` when below."""
+        return "lower" if self.side == "above" else "higher"
 
     @classmethod
     def from_params(cls, params: Mapping[str, Any], points: Decimal) -> StepDeduction:
-        """Read ``limit``, ``direction``, ``step`` (> 0), ``deduct`` (> 0), ``steps``, ``floor``."""
+        """Read ``limit``, ``direction``, ``step``, ``deduct``, ``steps``, ``floor``, ``notation``.
+
+        ``step`` and ``deduct`` must be above 0; ``floor`` must lie within
+        ``[0, points]``.
+        """
         r = ParamReader(params)
         limit = r.decimal("limit")
-        over = r.choice("direction", ("above", "below"))
+        side = r.choice("direction", ("above", "below"))
         step = r.decimal("step", positive=True)
         deduct = r.decimal("deduct", positive=True)
         steps = r.choice("steps", ("whole", "started", "fraction"))
         floor = r.decimal("floor", _ZERO, non_negative=True)
         if floor > points:
-            r.problem("floor", f"the floor {floor} is above the indicator's {points} points")
+            r.problem("floor", f"the floor {floor} is above the indicator's {points} points",
+                      expected=f"a number from 0 to {points}", got=r.raw("floor"))
+        percent = r.notation([r.raw("limit"), r.raw("step")])
         r.done()
-        return cls(points, limit, over, step, deduct, steps, floor)
+        return cls(points, limit, side, step, deduct, steps, floor, percent)
 
     def params(self) -> Mapping[str, Any]:
-        """Return the parameters as written in TOML."""
-        return {"limit": self.limit, "direction": self.over, "step": self.step,
-                "deduct": self.deduct, "steps": self.steps, "floor": self.floor}
+        """Return the parameters as written in TOML, every default spelled out."""
+        return {"limit": self.limit, "direction": self.side, "step": self.step,
+                "deduct": self.deduct, "steps": self.steps, "floor": self.floor,
+                "notation": "percent" if self.percent else "number"}
+
+    def count(self, excess: Decimal) -> Decimal:
+        """The steps counted for *excess* (the distance beyond the limit, ≥ 0).
+
+        Whole and started steps are computed exactly with :func:`divmod`, so
+        102.3% over 100% in steps of 1% is 2 whole or 3 started steps, and
+        2.3 steps in proportion.
+        """
+        if self.steps == "fraction":
+            return excess / self.step
+        try:
+            whole, rest = divmod(excess, self.step)
+        except decimal.InvalidOperation:  # a quotient beyond 28 digits: far past 扣完为止
+            mode = decimal.ROUND_CEILING if self.steps == "started" else decimal.ROUND_FLOOR
+            return (excess / self.step).to_integral_value(rounding=mode)
+        if self.steps == "started" and rest:
+            whole += 1
+        return whole
 
     def score(self, value: object) -> Outcome:
-        """Deduct for the steps *value* lies beyond the limit."""
+        """Deduct for the steps *value* lies beyond the limit.
+
+        ``matched`` is the side of the limit (``"≤100%"`` within it,
+        ``">100%"`` beyond).  ``detail`` holds ``limit``, ``excess`` (how far
+        beyond the limit, 0 within it), ``steps`` (an int for whole and
+        started steps, a Decimal in proportion), ``per_step`` and
+        ``floored`` (whether 扣完为止 / the floor cut the deduction).
+        """
         x = as_number(value)
-        excess = x - self.limit if self.over == "above" else self.limit - x
-        excess = max(excess, _ZERO)
-        raw = excess / self.step
-        if self.steps == "whole":
-            count = raw.to_integral_value(rounding=ROUND_FLOOR)
-        elif self.steps == "started":
-            count = raw.to_integral_value(rounding=ROUND_CEILING)
+        excess = max(x - self.limit if self.side == "above" else self.limit - x, _ZERO)
+        count = self.count(excess)
+        room = self.points - self.floor
+        deducted = min(count * self.deduct, room)
+        edge = label_number(self.limit, percent=self.percent)
+        if self.side == "above":
+            matched = f">{edge}" if excess else f"≤{edge}"
         else:
-            count = raw
-        deducted = min(count * self.deduct, self.points - self.floor)
-        return Outcome(self.points - deducted, deducted=deducted,
-                       matched=None if count == 0 else f"{count} steps",
-                       detail={"excess": excess, "steps": count, "limit": self.limit})
+            matched = f"<{edge}" if excess else f"≥{edge}"
+        steps: int | Decimal = count if self.steps == "fraction" else int(count)
+        return Outcome(self.points - deducted, deducted=deducted, matched=matched,
+                       detail={"limit": self.limit, "excess": excess, "steps": steps,
+                               "per_step": self.deduct,
+                               "floored": count * self.deduct > room})

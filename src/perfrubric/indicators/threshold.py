@@ -8,9 +8,12 @@ from typing import Any, ClassVar
 
 import attrs
 
-from .base import Direction, Outcome, ParamReader, RuleKind, as_number, register_kind
+from .base import Direction, Outcome, ParamReader, RuleKind, as_number, label_number, register_kind
+
+__all__ = ["Threshold"]
 
 _ZERO = Decimal(0)
+_ONE = Decimal(1)
 
 
 @register_kind
@@ -19,43 +22,55 @@ class Threshold(RuleKind):
     """Full points when the value meets the threshold, proportional otherwise.
 
     ``full_when = "at_least"``: full when value ≥ threshold, else
-    ``points × value / threshold``.  ``full_when = "at_most"``: full when
-    value ≤ threshold, else ``points × threshold / value``.
+    ``points × value / threshold`` (0 for a negative value).
+    ``full_when = "at_most"``: full when value ≤ threshold, else
+    ``points × threshold / value``.  The threshold must be above 0.
+    ``percent`` says whether labels show percentages (see ``notation``).
     """
 
     kind: ClassVar[str] = "threshold"
     points: Decimal
     threshold: Decimal
     full_when: str
+    percent: bool = False
 
     @property
     def direction(self) -> Direction:
-        """``higher`` for at_least, ``lower`` for at_most."""
+        """``"higher"`` for ``at_least``, ``"lower"`` for ``at_most``."""
         return "higher" if self.full_when == "at_least" else "lower"
 
     @classmethod
     def from_params(cls, params: Mapping[str, Any], points: Decimal) -> Threshold:
-        """Read ``threshold`` (> 0) and ``full_when`` ("at_least" | "at_most")."""
+        """Read ``threshold`` (> 0), ``full_when`` ("at_least" | "at_most"), ``notation``."""
         r = ParamReader(params)
         threshold = r.decimal("threshold", positive=True)
         full_when = r.choice("full_when", ("at_least", "at_most"))
+        percent = r.notation([r.raw("threshold")])
         r.done()
-        return cls(points, threshold, full_when)
+        return cls(points, threshold, full_when, percent)
 
     def params(self) -> Mapping[str, Any]:
-        """Return ``{"threshold": …, "full_when": …}``."""
-        return {"threshold": self.threshold, "full_when": self.full_when}
+        """Return ``{"threshold": …, "full_when": …, "notation": …}``."""
+        return {"threshold": self.threshold, "full_when": self.full_when,
+                "notation": "percent" if self.percent else "number"}
 
     def score(self, value: object) -> Outcome:
-        """Score *value* against the threshold."""
+        """Score *value* against the threshold.
+
+        ``matched`` is the side of the threshold (``"≤1"`` or ``">1"``);
+        ``detail`` holds ``threshold``, ``met`` and ``share`` (of the points).
+        """
         x = as_number(value)
+        edge = label_number(self.threshold, percent=self.percent)
         if self.full_when == "at_least":
             met = x >= self.threshold
-            share = Decimal(1) if met else max(x, _ZERO) / self.threshold
+            share = _ONE if met else max(x, _ZERO) / self.threshold
+            matched = f"≥{edge}" if met else f"<{edge}"
         else:
             met = x <= self.threshold
-            share = Decimal(1) if met else self.threshold / x
+            # x > threshold > 0 here, so the division is safe and the share below 1.
+            share = _ONE if met else self.threshold / x
+            matched = f"≤{edge}" if met else f">{edge}"
         score = self.points * share
-        return Outcome(score, deducted=self.points - score,
-                       matched="met" if met else "proportional",
+        return Outcome(score, deducted=self.points - score, matched=matched,
                        detail={"threshold": self.threshold, "met": met, "share": share})

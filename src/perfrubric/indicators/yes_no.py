@@ -10,11 +10,17 @@ import attrs
 
 from .base import Direction, Outcome, ParamReader, RuleKind, as_bool, register_kind
 
+__all__ = ["YesNo"]
+
 
 @register_kind
 @attrs.frozen
 class YesNo(RuleKind):
-    """Yes earns the points, no earns ``no_points`` (default 0).  Yes ranks above no."""
+    """Yes earns the points, no earns ``no_points`` (default 0, at most the points).
+
+    For ordering, false < true (as in Python), and yes never scores less
+    than no, so ``direction`` is ``"higher"``.
+    """
 
     kind: ClassVar[str] = "yes_no"
     points: Decimal
@@ -40,7 +46,10 @@ class YesNo(RuleKind):
         return {"no_points": self.no_points}
 
     def score(self, value: object) -> Outcome:
-        """Score a yes/no value."""
+        """Score a yes/no value (true/false, 1/0, 是/否, 有/无, yes/no).
+
+        ``matched`` is ``"yes"`` or ``"no"``; ``detail`` holds ``yes``.
+        """
         yes = as_bool(value)
         score = self.points if yes else self.no_points
         return Outcome(score, deducted=self.points - score, matched="yes" if yes else "no",
