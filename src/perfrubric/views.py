@@ -343,16 +343,16 @@ def to_xlsx(ev: Evaluation, *, locale: str = "zh_CN") -> bytes:
     return buffer.getvalue()
 
 
-def _widths(rows: Sequence[TableRow]) -> list[float]:
-    def width(texts: list[str], low: int, high: int) -> float:
+def _widths(rows: Sequence[TableRow]) -> list[int]:
+    def width(texts: list[str], low: int, high: int) -> int:
         # CJK characters are about two columns wide in Excel.
         longest = max((sum(2 if ord(ch) > 0x2E7F else 1 for ch in t) for t in texts), default=0)
-        return float(min(max(longest + 2, low), high))
+        return min(max(longest + 2, low), high)  # Excel column width, not a score
 
-    return [width([r.path for r in rows], 12, 40), 6.0, 6.0,
-            width([r.name for r in rows], 12, 40), 8.0,
+    return [width([r.path for r in rows], 12, 40), 6, 6,
+            width([r.name for r in rows], 12, 40), 8,
             width([r.criterion for r in rows], 12, 50),
-            width([r.measured for r in rows], 10, 30), 8.0, 8.0,
+            width([r.measured for r in rows], 10, 30), 8, 8,
             width([r.status_text for r in rows], 8, 20)]
 
 
