@@ -26,7 +26,7 @@ from typing import TextIO
 
 from . import __version__
 from ._tomlwrite import dump_toml
-from .errors import PerfrubricError, Problem, RubricError
+from .errors import PerfrubricError, Problem, RubricError, did_you_mean
 from .evaluation import Evaluation, evaluate
 from .loading import load_rubric
 from .rubric import Indicator, Rubric
@@ -43,8 +43,6 @@ def _rubric(ref: str) -> Rubric:
     if os.path.exists(ref) or ref.endswith(".toml") or os.sep in ref:
         return load_rubric(ref)
     if ref not in builtin_ids():
-        from .loading import did_you_mean
-
         raise RubricError(Problem(
             "no such file, and no built-in rubric of that name"
             f"{did_you_mean(ref, builtin_ids())}; built-ins: {', '.join(builtin_ids())}",

@@ -34,7 +34,7 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
 from . import _tomlpos
 from ._files import parse_toml, read_text
 from .decimals import to_decimal
-from .errors import DataError, Problem
+from .errors import DataError, Problem, did_you_mean
 from .model import (
     Assessment,
     Budget,
@@ -289,12 +289,6 @@ def _document_path(path: PathTuple) -> PathTuple:
     return ("department", *path)
 
 
-def _hint(word: str, options: Any) -> str:
-    import difflib
-
-    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
-
 
 class _Collector:
     """Problems of one document, located in its file."""
@@ -320,7 +314,7 @@ class _Collector:
         elif isinstance(exc, ForbiddenExtraKeysError):
             names = _FIELD_NAMES.get(exc.cl, ())
             for key in sorted(exc.extra_fields):
-                self.add((*where, key), f"unknown key '{key}'{_hint(key, names)}",
+                self.add((*where, key), f"unknown key '{key}'{did_you_mean(key, names)}",
                          f"one of {', '.join(names)}", repr(key))
         elif isinstance(exc, KeyError):
             self.add(where, "required key missing", "a value", None)
@@ -334,7 +328,7 @@ def _check_sections(document: Mapping[str, Any], out: _Collector) -> dict[str, A
     """The keyword arguments of :class:`Department`, or ``None`` after problems."""
     for key in document:
         if key not in SECTIONS:
-            out.add((str(key),), f"unknown section '{key}'{_hint(str(key), SECTIONS)}",
+            out.add((str(key),), f"unknown section '{key}'{did_you_mean(str(key), SECTIONS)}",
                     f"one of {', '.join(SECTIONS)}", repr(key))
     head = document.get("department")
     if head is None:

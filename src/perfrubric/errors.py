@@ -9,6 +9,7 @@ line and column, so that tools need not parse messages.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable, Sequence
 
 import attrs
@@ -24,6 +25,7 @@ __all__ = [
     "Problem",
     "RubricError",
     "RuleInputError",
+    "did_you_mean",
 ]
 
 
@@ -59,6 +61,12 @@ class Problem:
             text += f"{self.path}: "
         text += self.message
         return text
+
+
+def did_you_mean(word: str, options: Iterable[str]) -> str:
+    """Return `` (did you mean 'x'?)`` for the closest of *options*, or ``""``."""
+    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 def _sort_key(problem: Problem) -> tuple[str, int, int, str]:

@@ -15,7 +15,13 @@ from typing import Any, Literal
 import attrs
 
 from .decimals import Rounding
-from .errors import EvaluationError, MeasureUnavailable, PerfrubricError, RuleInputError
+from .errors import (
+    EvaluationError,
+    MeasureUnavailable,
+    PerfrubricError,
+    RuleInputError,
+    did_you_mean,
+)
 from .expr import Expression, Value
 from .facts import Facts
 from .indicators.base import Outcome
@@ -219,8 +225,6 @@ class _Run:
         self.assessments: dict[str, Assessment] = {}
         for assessment in dept.assessments:
             if assessment.indicator not in rubric:
-                from .loading import did_you_mean
-
                 paths = [i.path for i in rubric.walk()]
                 raise EvaluationError(
                     assessment.indicator,

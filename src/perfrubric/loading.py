@@ -8,10 +8,9 @@ with the file, the TOML path (``indicator[3].rule.step``) and the line.
 
 from __future__ import annotations
 
-import difflib
 import itertools
 import os
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, cast
@@ -21,7 +20,7 @@ from ._files import parse_toml, read_text
 from ._template import LOCALES as TEMPLATE_LOCALES
 from ._template import template_problems
 from .decimals import ROUNDING_MODES, Rounding, to_decimal
-from .errors import ExpressionError, ParamError, Problem, RubricError
+from .errors import ExpressionError, ParamError, Problem, RubricError, did_you_mean
 from .expr import Expression, parse_expression
 from .facts import check_name
 from .indicators import get_kind, kind_names
@@ -112,12 +111,6 @@ def _build(doc: Mapping[str, Any], source: _Source) -> Rubric:
 
 def _parse_toml(text: str, file: str | None) -> dict[str, Any]:
     return parse_toml(text, file, RubricError)
-
-
-def did_you_mean(word: str, options: Iterable[str]) -> str:
-    """Return `` (did you mean 'x'?)`` for the closest option, or ``""``."""
-    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 class _Builder:

@@ -49,7 +49,6 @@ A registered kind is checked at load exactly like a built-in one.
 from __future__ import annotations
 
 import abc
-import difflib
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, ClassVar, Literal, TypeVar
@@ -57,7 +56,7 @@ from typing import Any, ClassVar, Literal, TypeVar
 import attrs
 
 from ..decimals import to_decimal
-from ..errors import ParamError, Problem, RuleInputError
+from ..errors import ParamError, Problem, RuleInputError, did_you_mean
 
 __all__ = [
     "Direction",
@@ -341,7 +340,7 @@ class ParamReader:
             return choices[0]
         raw = self._params[key]
         if raw not in choices:
-            hint = _did_you_mean(str(raw), choices)
+            hint = did_you_mean(str(raw), choices)
             self.problem(key, f"expected {options}, got {raw!r}{hint}", expected=options, got=raw)
             return choices[0]
         return str(raw)
@@ -416,7 +415,7 @@ class ParamReader:
     def _check_unknown(self) -> None:
         for key in self._params:
             if key not in self._seen:
-                hint = _did_you_mean(key, sorted(self._seen))
+                hint = did_you_mean(key, sorted(self._seen))
                 self.problem(key, f"unknown key '{key}'{hint}")
 
     def done(self) -> None:
@@ -425,7 +424,3 @@ class ParamReader:
         if self.problems:
             raise ParamError(self.problems)
 
-
-def _did_you_mean(word: str, options: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""

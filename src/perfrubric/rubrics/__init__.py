@@ -11,7 +11,7 @@ import functools
 import sys
 from importlib import resources
 
-from ..errors import RubricError
+from ..errors import RubricError, did_you_mean
 from ..rubric import Rubric
 
 if sys.version_info >= (3, 11):
@@ -44,8 +44,6 @@ def builtin_text(rubric_id: str) -> tuple[str, str]:
     """Return ``(text, resource name)`` of the built-in rubric *rubric_id*."""
     index = _index()
     if rubric_id not in index:
-        from ..loading import did_you_mean
-
         known = ", ".join(index) or "none"
         raise RubricError(f"no built-in rubric '{rubric_id}'"
                           f"{did_you_mean(rubric_id, index)}; built-ins: {known}")
