@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 import attrs
 
+from ._serialize import SCHEMA_VERSION, decimal_text, plain, unstructure
 from .decimals import Rounding
 from .errors import (
     EvaluationError,
@@ -191,9 +192,40 @@ class Evaluation:
 
     def to_dict(self) -> dict[str, Any]:
         """The documented JSON shape (see ``docs/json.md``); Decimals as strings."""
-        from ._serialize import evaluation_to_dict
-
-        return evaluation_to_dict(self)
+        indicators = []
+        for result in self.results.values():
+            item = unstructure(result)
+            item["name"] = result.name
+            item["depth"] = result.depth
+            item["lost"] = decimal_text(result.lost)
+            item["measured"] = plain(result.measured)
+            item["detail"] = plain(dict(result.detail))
+            item["children"] = list(result.children)
+            indicators.append(item)
+        return {
+            "schema": SCHEMA_VERSION,
+            "rubric": {
+                "id": self.rubric.id,
+                "version": self.rubric.version,
+                "sha256": self.rubric.sha256,
+                "title": dict(self.rubric.title),
+            },
+            "department": self.department,
+            "year": self.year,
+            "total": decimal_text(self.total),
+            "raw_total": decimal_text(self.raw_total),
+            "full_marks": decimal_text(self.full_marks),
+            "counted_points": decimal_text(self.counted_points),
+            "rescaled": self.rescaled,
+            "grade": self.grade,
+            "rated": self.rated,
+            "cannot_rate": list(self.cannot_rate),
+            "vetoes": [unstructure(v) for v in self.vetoes],
+            "figures": [{"id": f.id, "name": f.name, "value": plain(f.value),
+                         "shown": None if f.shown is None else decimal_text(f.shown),
+                         "unit": f.unit, "note": f.note} for f in self.figures.values()],
+            "indicators": indicators,
+        }
 
 
 # -- the engine ---------------------------------------------------------------
