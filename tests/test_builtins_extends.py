@@ -236,12 +236,14 @@ def test_remove_without_extends_is_an_error() -> None:
 
 def test_seed_against_the_national_framework() -> None:
     ev = pr.evaluate(pr.load_rubric(EXAMPLE / "national.toml"), pr.load_data(EXAMPLE / "data.toml"))
-    # 在职 21/11 = 190.91% → 0 of 5; 三公 not reported → full 5; 实际完成率 3/3 → 15
-    # counted 25 points, raw 20 → 20 × 100 / 25 = 80 → 良
+    # 在职 21/11 = 190.91% → 0 of 5; 实际完成率 3/3 → 15; the 14 rows whose figures the
+    # report does not give (三公 included) are not reported: 0 each, and no grade.
+    # Nothing is rescaled: total = 0 + 15 = 15 of 100.
     assert ev.results["投入/预算配置/在职人员控制率"].score == 0
     assert ev.results["投入/预算配置/在职人员控制率"].shown == Decimal("190.91")
-    assert ev.counted_points == 25 and ev.raw_total == 20
-    assert ev.total == 80 and ev.grade == "良"
+    assert ev.results["投入/预算配置/三公经费变动率"].status == "cannot_rate"
+    assert ev.counted_points == 100 and not ev.rescaled
+    assert ev.total == 15 and ev.grade is None and len(ev.cannot_rate) == 14
 
 
 def test_resolved_document_scores_like_the_extending_rubric(tmp_path: Path) -> None:

@@ -180,10 +180,16 @@ def test_override_outside_points_is_an_error() -> None:
         evaluate(BASE, data)
 
 
-def test_assessment_for_unknown_indicator_is_an_error() -> None:
+def test_assessment_for_unknown_indicator_is_a_warning_or_strict_error() -> None:
+    # one data file, several rubrics: an assessment this rubric lacks is ignored, with a warning
     data = dept(assessment=[{"indicator": "产出/数量/安全事", "score": 1}])
+    ev = evaluate(BASE, data)
+    assert ev.total == 100
+    assert [(w.code, w.indicator) for w in ev.warnings] == [("unknown_indicator", "产出/数量/安全事")]
+    assert "did you mean '产出/数量/安全事故'" in ev.warnings[0].message
+    assert ev.to_dict()["warnings"][0]["code"] == "unknown_indicator"
     with pytest.raises(pr.EvaluationError, match="did you mean '产出/数量/安全事故'"):
-        evaluate(BASE, data)
+        pr.evaluate(pr.loads_rubric(BASE), data, strict=True)
 
 
 def test_veto_caps_the_grade() -> None:

@@ -282,13 +282,24 @@ def test_mixing_currencies_is_an_input_error(source: str) -> None:
     ("a.m + 1", "cannot apply '+' to money in 万元 and a number (in 'a.m + 1')"),
     ("a.m * a.m", "cannot apply '*' to money in 万元 and money in 万元"),
     ("1 / a.m", "cannot apply '/' to a number and money in 万元"),
-    ("a.m > 0", "cannot compare money in 万元 and a number with '>'"),
-    ("a.m == 0", "cannot compare money in 万元 and a number with '=='"),
+    ("a.m > 1", "cannot compare money in 万元 and a number with '>'"),
+    ("a.m == 1", "cannot compare money in 万元 and a number with '=='"),
 ])
 def test_money_and_plain_numbers_do_not_mix(source: str, fragment: str) -> None:
     with pytest.raises(RuleInputError) as info:
         ev(source, {"a.m": Money(1, "万元")})
     assert fragment in str(info.value)
+
+
+@pytest.mark.parametrize(("source", "amount", "expected"), [
+    ("a.m > 0", "0.01", True),    # 0 needs no unit: 0.01万元 > 0
+    ("a.m > 0", "0", False),
+    ("0 < a.m", "-1", False),
+    ("a.m == 0", "0", True),      # 上年无三公经费: a reported zero
+    ("a.m != 0", "5", True),
+])
+def test_money_compares_with_zero(source: str, amount: str, expected: bool) -> None:
+    assert ev(source, {"a.m": Money(amount, "万元")}) is expected
 
 
 # -- evaluation errors -------------------------------------------------------------------

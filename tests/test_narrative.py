@@ -399,7 +399,7 @@ def test_every_status_has_its_sentence_zh(sv: pr.Evaluation) -> None:
     s = {path: n.indicator_sentence(sv, path).text for path in sv.results}
     assert s["过程/政府采购执行率"] == "政府采购执行率：无数据，按规定计0分"
     assert s["过程/三公经费变动率"] == "三公经费变动率：无数据，按规定计满分10分"
-    assert s["过程/公用经费控制率"] == "公用经费控制率：不纳入评分"
+    assert s["过程/公用经费控制率"] == "公用经费控制率：未报告，10分不计入，按其余指标折算"
     assert s["过程/楼堂馆所控制率"] == "楼堂馆所控制率：不适用，按满分计10分"
     assert s["过程/支付进度率"] == "支付进度率：二者择其一，本项未选用"
     assert s["过程/预算执行率"] == "预算执行率为100.00%，得满分10分"

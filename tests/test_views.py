@@ -100,11 +100,19 @@ def test_views_write_points_as_the_narrative_does() -> None:
     assert html_row[5:7] == ["9.50", "0.50"]
 
 
-def test_rescaled_csv_shows_both_sums() -> None:
-    ev = _seed("national.toml")
-    # national.toml: 20 points earned of the 25 scorable → 20 × 100 / 25 = 80
-    _, _, footer = read_csv(ev)
-    assert footer == {"指标得分合计": "20", "总分": "80", "等级": "良"}
+def test_rescaled_csv_shows_both_sums_and_why() -> None:
+    ev = status_evaluation()
+    # the status rubric: 55 points earned of the 90 that counted (公用经费控制率's 10 left
+    # out: not reported, legacy missing = "exclude") → 55 × 100 / 90 = 61.11
+    _, table, footer = read_csv(ev)
+    assert footer == {
+        "指标得分合计": "55",
+        "折算": "按适用指标折算：适用指标分值90分，得分55分，折算为100分制；"
+                "不计分指标：公用经费控制率（10分，未报告）",
+        "总分": "61.11", "等级": "中"}
+    status = {r[0]: r[9] for r in table}
+    assert status["过程/公用经费控制率"] == "未报告，不计分（折算）"
+    assert status["过程/三公经费变动率"] == "未报告，按满分计"  # legacy missing = "full"
 
 
 def test_english_csv() -> None:

@@ -30,9 +30,11 @@ from .errors import (
 )
 from .evaluation import (
     Evaluation,
+    EvaluationWarning,
     FigureResult,
     IndicatorResult,
     Override,
+    Rescaled,
     VetoResult,
     evaluate,
 )
@@ -63,6 +65,7 @@ __all__ = [
     "EitherOr",
     "Evaluation",
     "EvaluationError",
+    "EvaluationWarning",
     "Expression",
     "ExpressionError",
     "Figure",
@@ -80,6 +83,7 @@ __all__ = [
     "ParamReader",
     "PerfrubricError",
     "Problem",
+    "Rescaled",
     "Rounding",
     "Rubric",
     "RubricError",

@@ -192,12 +192,33 @@ class RuleInputError(PerfrubricError):
 
 
 class EvaluationError(PerfrubricError):
-    """Scoring failed for one indicator; ``indicator`` names its path."""
+    """Scoring failed; ``indicator`` names the (first) indicator's path.
 
-    def __init__(self, indicator: str, message: str) -> None:
+    ``problems`` holds one :class:`Problem` per indicator that failed, its
+    ``path`` the indicator path, in table order: scoring with several
+    missing values reports every one at once.  ``indicator`` and
+    ``message`` are the first problem's.
+    """
+
+    def __init__(self, indicator: str, message: str, *,
+                 more: Sequence[Problem] = ()) -> None:
         self.indicator = indicator
         self.message = message
-        super().__init__(f"{indicator}: {message}")
+        self.problems: tuple[Problem, ...] = (Problem(message, indicator), *more)
+        if more:
+            text = f"{len(self.problems)} problems:\n" + "\n".join(
+                f"  {p.path}: {p.message}" if p.path else f"  {p.message}"
+                for p in self.problems)
+        else:
+            text = f"{indicator}: {message}"
+        super().__init__(text)
+
+    @classmethod
+    def collect(cls, errors: Sequence[EvaluationError]) -> EvaluationError:
+        """One error carrying every problem of *errors* (at least one), in their order."""
+        problems = [p for e in errors for p in e.problems]
+        first = problems[0]
+        return cls(first.path, first.message, more=problems[1:])
 
 
 class MissingDependencyError(PerfrubricError, ImportError):

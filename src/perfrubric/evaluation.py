@@ -33,9 +33,11 @@ from .units import UNITS, Money
 __all__ = [
     "STATUSES",
     "Evaluation",
+    "EvaluationWarning",
     "FigureResult",
     "IndicatorResult",
     "Override",
+    "Rescaled",
     "Status",
     "VetoResult",
     "evaluate",
@@ -127,6 +129,45 @@ class FigureResult:
 
 
 @attrs.frozen
+class Rescaled:
+    """Points left out of the total, which was therefore rescaled to full marks (折算).
+
+    ``reason`` is ``"not_applicable"`` (the indicator's declared
+    ``applicable`` condition is false and ``not_applicable = "exclude"``:
+    不适用，按适用指标折算) or ``"not_reported"`` (the data lacks the value and
+    the legacy ``missing = "exclude"`` policy dropped it; such points are
+    also in :attr:`Evaluation.warnings`).  ``note`` says what was absent or
+    why the indicator did not apply.
+    """
+
+    path: str
+    points: Decimal
+    reason: Literal["not_applicable", "not_reported"]
+    note: str
+
+
+@attrs.frozen
+class EvaluationWarning:
+    """Something the evaluation did that a reader must know, though it is not an error.
+
+    ``code`` is ``"unknown_indicator"`` (the data assesses an indicator the
+    rubric does not have: one data file, several rubrics),
+    ``"not_reported_rewarded"`` (a legacy ``missing = "full"`` or
+    ``"exclude"`` gave points or rescaled for a value the data does not
+    report) or ``"score_clamped"`` (a rule kind returned a score outside
+    ``[0, points]``).  ``indicator`` is the path concerned.  With
+    ``evaluate(..., strict=True)`` every warning is an error instead.
+    """
+
+    code: str
+    indicator: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.indicator}: {self.message}"
+
+
+@attrs.frozen
 class VetoResult:
     """A veto that was triggered, and what it did."""
 
@@ -160,6 +201,8 @@ class Evaluation:
     cannot_rate: tuple[str, ...] = ()
     targets: tuple[Target, ...] = ()
     figures: Mapping[str, FigureResult] = attrs.field(factory=dict)
+    rescaling: tuple[Rescaled, ...] = ()
+    warnings: tuple[EvaluationWarning, ...] = ()
 
     @property
     def full_marks(self) -> Decimal:
@@ -220,6 +263,8 @@ class Evaluation:
             "grade": self.grade,
             "rated": self.rated,
             "cannot_rate": list(self.cannot_rate),
+            "rescaling": [unstructure(r) for r in self.rescaling],
+            "warnings": [unstructure(w) for w in self.warnings],
             "vetoes": [unstructure(v) for v in self.vetoes],
             "figures": [{"id": f.id, "name": f.name, "value": plain(f.value),
                          "shown": None if f.shown is None else decimal_text(f.shown),
@@ -231,41 +276,51 @@ class Evaluation:
 # -- the engine ---------------------------------------------------------------
 
 
-def evaluate(rubric: Rubric, data: Department | Mapping[str, Any] | str | Any) -> Evaluation:
+def evaluate(rubric: Rubric, data: Department | Mapping[str, Any] | str | Any, *,
+             strict: bool = False) -> Evaluation:
     """Score *data* against *rubric*.
 
     *data* is a :class:`~perfrubric.model.Department`, a mapping, or a path
     to a TOML/JSON file (anything :func:`perfrubric.load_data` accepts).
-    Raises :class:`~perfrubric.errors.EvaluationError` naming the indicator
-    when a measure is missing under the ``error`` policy, a rule cannot
-    score its value, or an assessment names no indicator of the rubric.
+    Raises :class:`~perfrubric.errors.EvaluationError` when a measure is
+    missing under the ``error`` policy or a rule cannot score its value,
+    with one problem per indicator concerned (every missing value at once).
+    An assessment for an indicator the rubric does not have is a warning
+    (:attr:`Evaluation.warnings`); with *strict* every warning is an error.
     """
     if not isinstance(data, Department):
         from .data import load_data
 
         data = load_data(data)
-    return _Run(rubric, data).run()
+    return _Run(rubric, data, strict=strict).run()
 
 
 class _Run:
     """State of one evaluation (private; the result is immutable)."""
 
-    def __init__(self, rubric: Rubric, dept: Department) -> None:
+    def __init__(self, rubric: Rubric, dept: Department, *, strict: bool = False) -> None:
         self.rubric = rubric
         self.dept = dept
+        self.strict = strict
         self.facts = Facts.from_department(dept)
         self.assessments: dict[str, Assessment] = {}
+        self.warnings: list[EvaluationWarning] = []
+        self.errors: list[EvaluationError] = []
         for assessment in dept.assessments:
             if assessment.indicator not in rubric:
                 paths = [i.path for i in rubric.walk()]
-                raise EvaluationError(
-                    assessment.indicator,
-                    "the data gives an assessment for an indicator this rubric does not have"
-                    + did_you_mean(assessment.indicator, paths),
-                )
+                self._warn("unknown_indicator", assessment.indicator,
+                           "the data gives an assessment for an indicator this rubric does "
+                           "not have" + did_you_mean(assessment.indicator, paths)
+                           + "; it is ignored")
+                continue
             self.assessments[assessment.indicator] = assessment
         self.results: dict[str, IndicatorResult] = {}
         self.cannot_rate: list[str] = []
+        self.excluded: dict[str, tuple[Literal["not_applicable", "not_reported"], str]] = {}
+
+    def _warn(self, code: str, indicator: str, message: str) -> None:
+        self.warnings.append(EvaluationWarning(code, indicator, message))
 
     def run(self) -> Evaluation:
         rubric = self.rubric
@@ -275,6 +330,11 @@ class _Run:
                        for node in rubric.indicator(v.indicator).walk()}
         for top in rubric.indicators:
             self._indicator(top)
+        if self.strict:
+            self.errors += [EvaluationError(w.indicator, f"{w.message} (strict: warnings are "
+                                            "errors)") for w in self.warnings]
+        if self.errors:
+            raise EvaluationError.collect(self.errors)
         # _indicator fills self.results children first; reorder to table order.
         results = {ind.path: self.results[ind.path] for ind in rubric.walk()}
         tops = [results[i.path] for i in rubric.indicators]
@@ -304,6 +364,9 @@ class _Run:
             total=total, raw_total=raw, counted_points=counted, grade=grade,
             results=results, vetoes=tuple(vetoes), cannot_rate=tuple(self.cannot_rate),
             targets=tuple(self.dept.targets), figures=self._figures(),
+            rescaling=tuple(Rescaled(path, results[path].points, reason, note)
+                            for path, (reason, note) in self.excluded.items()),
+            warnings=tuple(self.warnings),
         )
 
     def _figures(self) -> dict[str, FigureResult]:
@@ -390,7 +453,11 @@ class _Run:
                 children=tuple(k.path for k in kids),
             )
         else:
-            result = self._leaf(ind)
+            try:
+                result = self._leaf(ind)
+            except EvaluationError as exc:  # go on, to report every indicator at once
+                self.errors.append(exc)
+                result = self._empty(ind, "missing", str(exc))
         self.results[ind.path] = result
         return result
 
@@ -419,6 +486,8 @@ class _Run:
                 return self._missing(ind, exc.detail, override)
             if not applies:
                 if ind.not_applicable == "exclude":
+                    self.excluded[ind.path] = (
+                        "not_applicable", f"not applicable: {ind.applicable.source!r} is false")
                     return self._empty(ind, "excluded", "not applicable; excluded")
                 return IndicatorResult(path=ind.path, points=ind.points,
                                        counted_points=ind.points, score=ind.points,
@@ -429,7 +498,15 @@ class _Run:
         except MeasureUnavailable as exc:
             return self._missing(ind, exc.detail, override)
         outcome = self._score(ind, value)
-        score = self._round(ind, _clamp(outcome.score, ind.points))
+        clamped = _clamp(outcome.score, ind.points)
+        detail = outcome.detail
+        if clamped != outcome.score:
+            assert ind.rule is not None
+            detail = {**detail, "clamped_from": outcome.score, "clamped_to": clamped}
+            self._warn("score_clamped", ind.path,
+                       f"rule '{ind.rule.kind}' gave {outcome.score} points, outside 0–"
+                       f"{ind.points}; clamped to {clamped}")
+        score = self._round(ind, clamped)
         status: Status = "scored"
         rule_score: Decimal | None = None
         if override is not None:
@@ -438,7 +515,7 @@ class _Run:
             path=ind.path, points=ind.points, counted_points=ind.points, score=score,
             status=status, kind=kind, measured=value, shown=self._shown(ind, value),
             unit=ind.unit, matched=outcome.matched, deducted=outcome.deducted,
-            detail=outcome.detail, rule_score=rule_score, override=override,
+            detail=detail, rule_score=rule_score, override=override,
             note=None if assessment is None else assessment.reason,
         )
 
@@ -510,7 +587,16 @@ class _Run:
             raise EvaluationError(ind.path, f"{detail}; give the value in the data, or declare "
                                   "missing = \"zero\" | \"full\" | \"exclude\" | \"cannot_rate\" "
                                   "on the indicator")
+        if policy in ("exclude", "full"):
+            self._warn("not_reported_rewarded", ind.path,
+                       f"not reported ({detail}), yet missing = \"{policy}\" "
+                       + ("drops it and rescales the total" if policy == "exclude"
+                          else f"gives it full {ind.points} points")
+                       + "; a value that is not reported should earn nothing: declare "
+                         "applicable = \"<condition>\" for an indicator that may not apply, "
+                         "and missing = \"zero\" or \"cannot_rate\"")
         if policy == "exclude":
+            self.excluded[ind.path] = ("not_reported", f"not reported: {detail}")
             return self._empty(ind, "excluded", f"excluded: {detail}")
         if policy == "cannot_rate":
             self.cannot_rate.append(f"{ind.path}: {detail}")

@@ -299,6 +299,11 @@ def _neg(value: Value, where: str) -> Value:
 
 
 def _same_money(op: str, a: Value, b: Value, where: str) -> tuple[Money, Money]:
+    # Zero needs no unit: `budget.sangong.previous_budget > 0` compares with 0 of its unit.
+    if isinstance(a, Money) and isinstance(b, Decimal) and not isinstance(b, bool) and b == 0:
+        b = Money(b, a.unit)
+    elif isinstance(b, Money) and isinstance(a, Decimal) and a == 0:
+        a = Money(a, b.unit)
     if isinstance(a, Money) and isinstance(b, Money):
         if a.currency != b.currency:
             raise _cannot(op, a, b, where, ": different currencies")

@@ -59,6 +59,8 @@ __all__ = [
     "indicator_name",
     "indicator_sentence",
     "report_text",
+    "rescaling_sentence",
+    "status_text",
     "target_sentence",
     "template_problems",
     "tier_summary",
@@ -81,8 +83,8 @@ class Fragment:
     """One sentence, with the values it was built from.
 
     ``key`` is the indicator path, ``target:<id>``, ``figure:<id>``,
-    ``veto:<name>`` or ``closing``; ``kind`` is ``indicator``, ``tier``,
-    ``target``, ``figure``, ``veto`` or ``closing``.  ``values`` holds the
+    ``veto:<name>``, ``rescaling`` or ``closing``; ``kind`` is ``indicator``,
+    ``tier``, ``target``, ``figure``, ``veto``, ``rescaling`` or ``closing``.  ``values`` holds the
     structured values (``Decimal``, :class:`~perfrubric.Money`, ``str``,
     lists) and ``parts`` the formatted strings that filled the sentence's
     placeholders, under the same keys, so a tool can lay the figures out
@@ -476,8 +478,38 @@ def _scored_message(ev: Evaluation, result: IndicatorResult, p: _Parts) -> str:
             else "{name} {value}: {score} of {points} points, {lost} deducted")
 
 
+def _rescaled_reason(ev: Evaluation, path: str) -> str | None:
+    return next((r.reason for r in ev.rescaling if r.path == path), None)
+
+
+def status_text(ev: Evaluation, path: str, *, locale: str = "zh_CN") -> str:
+    """The status of one indicator as the table views write it.
+
+    The translated status, except where points were left out or given
+    without a measured value, which say why: ``不适用，不计分（折算）`` /
+    ``excluded: not applicable (rescaled)``, ``未报告，不计分（折算）`` /
+    ``excluded: not reported (rescaled)``, ``未报告，按满分计`` /
+    ``not reported: full points``.
+    """
+    result = ev.results[path]
+    reason = _rescaled_reason(ev, path) if result.status == "excluded" else None
+    if reason == "not_applicable":
+        return translate("excluded: not applicable (rescaled)", locale=locale)
+    if reason == "not_reported":
+        return translate("excluded: not reported (rescaled)", locale=locale)
+    if result.status == "missing" and result.score == result.points and result.points > 0:
+        return translate("not reported: full points", locale=locale)
+    return translate(result.status, locale=locale)
+
+
 def _indicator_message(ev: Evaluation, result: IndicatorResult, p: _Parts) -> str:
     status = result.status
+    if status == "excluded" and result.is_leaf:
+        reason = _rescaled_reason(ev, result.path)
+        if reason == "not_applicable":
+            return "{name}: not applicable; its {points} points are left out and the total rescaled"
+        if reason == "not_reported":
+            return "{name}: not reported; its {points} points are left out and the total rescaled"
     if status == "missing":
         return ("{name}: no data; full {points} points under its missing-data rule"
                 if result.score == result.points and result.points > 0
@@ -658,11 +690,45 @@ def closing_sentence(ev: Evaluation, *, locale: str = "zh_CN") -> Fragment:
     return Fragment("closing", "closing", _say(message, p, locale), p.values, locale, p.parts)
 
 
+def rescaling_sentence(ev: Evaluation, *, locale: str = "zh_CN") -> Fragment | None:
+    """Say how a rescaled total was computed and which points were left out, and why.
+
+    ``按适用指标折算：适用指标分值25分，得分20分，折算为100分制；不计分指标：
+    生态效益（5分，不适用）`` / ``Rescaled to 100: 20 points earned of 25
+    applicable; left out: Ecological benefit (5 points, not applicable)``.
+    ``None`` when the total was not rescaled.  ``values["left_out"]`` lists
+    the :class:`~perfrubric.evaluation.Rescaled` entries.
+    """
+    if not ev.rescaled:
+        return None
+    rounding = ev.rubric.total_rounding
+    p = _Parts()
+    p.put("raw", ev.raw_total, format_points(ev.raw_total, rounding, locale=locale))
+    p.put("counted", ev.counted_points, format_number(ev.counted_points, locale=locale))
+    p.put("full_marks", ev.full_marks, format_number(ev.full_marks, locale=locale))
+    items = []
+    for entry in ev.rescaling:
+        q = _Parts()
+        name = indicator_name(ev, entry.path, locale=locale)
+        q.put("name", name, name)
+        q.put("points", entry.points, format_number(entry.points, locale=locale))
+        items.append(_say("{name} ({points} points, not applicable)"
+                          if entry.reason == "not_applicable"
+                          else "{name} ({points} points, not reported)", q, locale))
+    p.put("left_out", list(ev.rescaling), _join(items, locale))
+    message = ("Rescaled to {full_marks}: {raw} points earned of {counted} applicable; "
+               "left out: {left_out}" if items
+               else "Rescaled to {full_marks}: {raw} points earned of {counted} applicable")
+    return Fragment("rescaling", "rescaling", _say(message, p, locale), p.values, locale,
+                    p.parts)
+
+
 def fragments(ev: Evaluation, *, locale: str = "zh_CN", compact: bool = False) -> list[Fragment]:
     """Every fragment, in report order.
 
     Targets with a result, report figures, then each top tier's summary
-    followed by its leaf indicators, triggered vetoes, and the closing line.
+    followed by its leaf indicators, triggered vetoes, how a rescaled total
+    was computed (:func:`rescaling_sentence`), and the closing line.
     """
     out = [target_sentence(ev, t.id, locale=locale, compact=compact)
            for t in ev.targets if t.actual is not None]
@@ -672,6 +738,9 @@ def fragments(ev: Evaluation, *, locale: str = "zh_CN", compact: bool = False) -
         out += [indicator_sentence(ev, ind.path, locale=locale)
                 for ind in top.walk() if ind.is_leaf]
     out += [veto_sentence(ev, veto.name, locale=locale) for veto in ev.vetoes]
+    rescaling = rescaling_sentence(ev, locale=locale)
+    if rescaling is not None:
+        out.append(rescaling)
     out.append(closing_sentence(ev, locale=locale))
     return out
 

@@ -25,7 +25,15 @@ from babel.numbers import format_decimal
 from .decimals import Rounding
 from .errors import MissingDependencyError, PerfrubricError
 from .evaluation import Evaluation
-from .narrative import _babel, closing_sentence, indicator_name, translate, value_text
+from .narrative import (
+    _babel,
+    closing_sentence,
+    indicator_name,
+    rescaling_sentence,
+    status_text,
+    translate,
+    value_text,
+)
 
 __all__ = [
     "FORMATS",
@@ -61,7 +69,9 @@ class TableRow:
     report writes it (``117.14%``), empty for parents and for indicators
     with nothing measured; ``status`` is the
     :data:`~perfrubric.evaluation.Status` key and ``status_text`` its
-    translation.
+    translation, which says why for points left out by rescaling (不适用 or
+    未报告) or given for an unreported value
+    (:func:`~perfrubric.narrative.status_text`).
     """
 
     path: str
@@ -82,10 +92,13 @@ class TableRow:
 
 @attrs.frozen
 class TotalRow:
-    """A footer line: ``key`` is ``sum`` (of the indicator scores), ``total`` or ``grade``.
+    """A footer line: ``key`` is ``sum``, ``rescaled``, ``total`` or ``grade``.
 
-    ``value`` is the Decimal for ``sum`` and ``total``, ``None`` for ``grade``;
-    ``text`` is what the views print.
+    ``sum`` is the sum of the indicator scores.  ``rescaled`` is present when the total was rescaled (折算): its text
+    says over how many applicable points and which points were left out,
+    and why (:func:`~perfrubric.narrative.rescaling_sentence`).  ``value`` is
+    the Decimal for ``sum`` and ``total``, ``None`` for ``rescaled`` and
+    ``grade``; ``text`` is what the views print.
     """
 
     key: str
@@ -126,7 +139,7 @@ def table_rows(ev: Evaluation, *, locale: str = "zh_CN") -> list[TableRow]:
             is_leaf=result.is_leaf, points=result.points, criterion=ind.criterion or "",
             measured=(value_text(ev, path, locale=locale) or "") if result.is_leaf else "",
             score=result.score, lost=result.lost, status=result.status,
-            status_text=translate(result.status, locale=locale),
+            status_text=status_text(ev, path, locale=locale),
             points_text=_number(result.points, rounding, locale),
             score_text=_number(result.score, rounding, locale),
             lost_text=_number(result.lost, rounding, locale),
@@ -141,6 +154,10 @@ def _totals(ev: Evaluation, locale: str) -> tuple[TotalRow, ...]:
     if raw != ev.total:  # rescaled (excluded indicators) or capped by a veto
         out.append(TotalRow("sum", translate("Sum of indicator scores", locale=locale), raw,
                             _number(raw, rounding, locale)))
+    rescaling = rescaling_sentence(ev, locale=locale)
+    if rescaling is not None:
+        out.append(TotalRow("rescaled", translate("Rescaled", locale=locale), None,
+                            rescaling.text))
     out.append(TotalRow("total", translate("Total", locale=locale), ev.total,
                         _number(ev.total, rounding, locale)))
     grade = ev.grade_label(locale) or translate("no grade", locale=locale)
