@@ -94,10 +94,11 @@ class TableRow:
 class TotalRow:
     """A footer line: ``key`` is ``sum``, ``rescaled``, ``total`` or ``grade``.
 
-    ``sum`` is the sum of the indicator scores.  ``rescaled`` is present when the total was rescaled (折算): its text
-    says over how many applicable points and which points were left out,
-    and why (:func:`~perfrubric.narrative.rescaling_sentence`).  ``value`` is
-    the Decimal for ``sum`` and ``total``, ``None`` for ``rescaled`` and
+    ``sum`` is the sum of the indicator scores.  ``rescaled`` is present
+    when the total was rescaled (折算): its text says over how many
+    applicable points and which points were left out, and why
+    (:func:`~perfrubric.narrative.rescaling_sentence`).  ``value`` is the
+    Decimal for ``sum`` and ``total``, ``None`` for ``rescaled`` and
     ``grade``; ``text`` is what the views print.
     """
 
