@@ -26,7 +26,7 @@ from typing import TextIO
 
 from . import __version__
 from ._tomlwrite import dump_toml
-from .errors import PerfrubricError, Problem, RubricError, did_you_mean
+from .errors import EvaluationError, PerfrubricError, Problem, RubricError, did_you_mean
 from .evaluation import Evaluation, evaluate
 from .loading import load_rubric
 from .rubric import Indicator, Rubric
@@ -149,6 +149,9 @@ def render_text(ev: Evaluation) -> str:
     lines.append("")
     lines.append(f"total {_num(ev.total)} / {_num(ev.full_marks)}"
                  + ("  (rescaled)" if ev.rescaled else ""))
+    for entry in ev.rescaling:
+        lines.append(f"  rescaled: {entry.path} ({_num(entry.points)} points) left out, "
+                     f"{entry.reason.replace('_', ' ')}: {entry.note}")
     lines.append(f"grade {ev.grade if ev.grade is not None else '— (cannot rate)'}")
     for reason in ev.cannot_rate:
         lines.append(f"  cannot rate: {reason}")
@@ -157,12 +160,20 @@ def render_text(ev: Evaluation) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _evaluate(rubric: Rubric, args: argparse.Namespace) -> Evaluation:
+    """Evaluate, honouring ``--strict``; print the evaluation's warnings on standard error."""
+    ev = evaluate(rubric, args.data, strict=args.strict)
+    for warning in ev.warnings:
+        sys.stderr.write(f"warning: {warning}\n")
+    return ev
+
+
 def cmd_score(args: argparse.Namespace, out: TextIO) -> int:
     """Score DATA against RUBRIC and print (or write, with -o) the result."""
     from .views import render
 
     rubric = _rubric(args.rubric)
-    ev = evaluate(rubric, args.data)
+    ev = _evaluate(rubric, args)
     result: str | bytes
     if args.format == "json":
         result = json.dumps(ev.to_dict(), ensure_ascii=False, indent=2) + "\n"
@@ -194,9 +205,15 @@ def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
     """Print the narrative: one sentence per target, tier and indicator, then the closing."""
     from .narrative import report_text
 
-    ev = evaluate(_rubric(args.rubric), args.data)
+    ev = _evaluate(_rubric(args.rubric), args)
     out.write(report_text(ev, locale=args.locale, compact=args.compact))
     return EXIT_OK
+
+
+def _add_strict(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--strict", action="store_true",
+                   help="make the evaluation's warnings errors (e.g. an assessment for an "
+                        "indicator the rubric does not have)")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -231,6 +248,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--locale", choices=("zh_CN", "en"), default="zh_CN",
                    help="language of the table views (markdown, csv, html, xlsx)")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+    _add_strict(p)
     p.set_defaults(func=cmd_score)
 
     p = sub.add_parser("report", help="print the narrative sentences of a scoring")
@@ -239,6 +257,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--locale", choices=("zh_CN", "en"), default="zh_CN")
     p.add_argument("--compact", action="store_true",
                    help="write money in babel's compact form (1.2147亿美元 for 12147万美元)")
+    _add_strict(p)
     p.set_defaults(func=cmd_report)
     return parser
 
@@ -256,6 +275,10 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     except BrokenPipeError:  # e.g. piped into `head`: not an error of ours
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
+    except EvaluationError as exc:  # one line per indicator, every one at once
+        for problem in exc.problems:
+            sys.stderr.write(f"error: {problem.path}: {problem.message}\n")
+        return EXIT_INVALID
     except PerfrubricError as exc:
         problems = getattr(exc, "problems", None)
         for problem in problems or [exc]:
