@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from .errors import EvaluationError, MissingDependencyError
+from .errors import EvaluationError, MissingDependencyError, PerfrubricError, RuleInputError
 
 try:
     from hypothesis import HealthCheck, given, settings
@@ -58,6 +58,7 @@ __all__ = [
     "grade_matches_scale",
     "monotone_rules",
     "order_invariant",
+    "params_round_trip",
     "parents_are_sums",
     "reproducible",
     "rounding_idempotent",
@@ -65,6 +66,8 @@ __all__ = [
     "rubric_test",
     "rubrics",
     "rule_params",
+    "rule_scores_in_range",
+    "scores_not_clamped",
     "scores_within_points",
     "to_dict_round_trips",
     "total_in_range",
@@ -424,6 +427,19 @@ def scores_within_points(ev: Evaluation) -> None:
                                      f"score {r.score} outside [0, {r.points}]", path)
 
 
+def scores_not_clamped(ev: Evaluation) -> None:
+    """No rule returned a score outside [0, its points] that the engine had to clamp.
+
+    The engine clamps such a score (扣完为止 / 满分为止) and records it in
+    ``detail["clamped_from"]``; a rule kind that relies on it hides a bug.
+    """
+    for path, r in ev.results.items():
+        if "clamped_from" in r.detail:
+            raise InvariantViolation(
+                "scores_not_clamped", f"rule '{r.kind}' returned {r.detail['clamped_from']} "
+                f"points, outside [0, {r.points}]; the engine clamped it", path)
+
+
 def parents_are_sums(ev: Evaluation) -> None:
     """A parent's score is the sum of its children's; the raw total of the top tier's."""
     for path, r in ev.results.items():
@@ -523,6 +539,62 @@ def monotone_rules(rubric: Rubric, values: Iterable[Decimal]) -> None:
             previous = (probe, score)
 
 
+def _probe_inputs(rule: RuleKind) -> list[object]:
+    numbers: list[object] = list(_probe_values())
+    if isinstance(rule, PerEvent):
+        numbers = [D(n) for n in range(0, 12)]
+    return [*numbers, True, False, *_edges(rule)]
+
+
+def rule_scores_in_range(rule: RuleKind, values: Iterable[object] | None = None,
+                         path: str | None = None) -> None:
+    """A kind's raw score lies in [0, its points] for every value it accepts.
+
+    *values* defaults to a spread of numbers (negative, between 0 and 1,
+    above 1), yes/no and the rule's own edges; a value the kind refuses with
+    :class:`~perfrubric.errors.RuleInputError` is skipped.  The engine would
+    clamp an out-of-range score (and record it), so without this check a
+    faulty kind goes unnoticed.
+    """
+    points = getattr(rule, "points", None)
+    if not isinstance(points, Decimal):
+        return  # a kind without points cannot be checked here
+    for x in (values if values is not None else _probe_inputs(rule)):
+        try:
+            score = rule.score(x).score
+        except RuleInputError:
+            continue
+        if not D(0) <= score <= points:
+            raise InvariantViolation(
+                "rule_scores_in_range", f"rule '{rule.kind}' scores the value {x!r} as {score}, "
+                f"outside [0, {points}] points", path)
+
+
+def params_round_trip(rule: RuleKind, points: Decimal, path: str | None = None) -> None:
+    """``from_params(params(), points)`` gives back an equal rule.
+
+    Fails with a message naming ``params()`` of the kind's class, so that a
+    kind author sees their method is at fault, not the rubric.
+    """
+    cls = type(rule)
+    where = f"{cls.__name__}.params() (kind '{rule.kind}')"
+    try:
+        params = dict(rule.params())
+    except Exception as exc:  # a user's kind: any failure is the finding
+        raise InvariantViolation("params_round_trip", f"{where} raised {exc!r}", path) from None
+    try:
+        again = cls.from_params(params, points)
+    except PerfrubricError as exc:
+        raise InvariantViolation(
+            "params_round_trip", f"{where} does not round-trip: from_params() refuses what "
+            f"params() returned ({params!r}): {exc}", path) from None
+    if again != rule:
+        raise InvariantViolation(
+            "params_round_trip", f"{where} does not round-trip: from_params(params()) gave "
+            f"{again!r}, not {rule!r}; params() must return every parameter as from_params() "
+            "reads it", path)
+
+
 def rubric_document(rubric: Rubric) -> dict[str, Any]:
     """A rubric document (the dict a TOML file parses to) equivalent to *rubric*."""
     def num(v: Decimal) -> str:
@@ -586,13 +658,24 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _round_trip(rubric: Rubric, doc: Mapping[str, Any] | None = None) -> Rubric:
+    """The rubric rebuilt from its document; a rule whose ``params()`` fails is named."""
+    try:
+        return rubric_from_dict(doc if doc is not None else rubric_document(rubric))
+    except PerfrubricError:
+        for ind in rubric.leaves():  # find the params() at fault rather than blame the rubric
+            if ind.rule is not None:
+                params_round_trip(ind.rule, ind.points, ind.path)
+        raise
+
+
 def order_invariant(rubric: Rubric, data: Mapping[str, Any], seed: int = 0) -> None:
     """Shuffling sibling rows in the file changes no score and not the total."""
     doc = rubric_document(rubric)
     rows = doc["indicator"]
     rng = random.Random(seed)
     rng.shuffle(rows)  # the loader builds the tree from paths, in any row order
-    shuffled = rubric_from_dict(doc)
+    shuffled = _round_trip(rubric, doc)
     a, b = evaluate(rubric, data), evaluate(shuffled, data)
     if a.total != b.total or a.grade != b.grade:
         raise InvariantViolation("order_invariant",
@@ -607,7 +690,7 @@ def reproducible(rubric: Rubric, data: Mapping[str, Any]) -> None:
     first, second = evaluate(rubric, data).to_dict(), evaluate(rubric, data).to_dict()
     if first != second:
         raise InvariantViolation("reproducible", "two evaluations differ")
-    if rubric_from_dict(rubric_document(rubric)).sha256 != rubric.sha256:
+    if _round_trip(rubric).sha256 != rubric.sha256:
         raise InvariantViolation("reproducible", "the rubric's hash changed on a round trip")
 
 
@@ -620,6 +703,7 @@ INVARIANTS: dict[str, Callable[[Evaluation], None]] = {
     "vetoes_respected": vetoes_respected,
     "rounding_idempotent": rounding_idempotent,
     "to_dict_round_trips": to_dict_round_trips,
+    "scores_not_clamped": scores_not_clamped,
 }
 
 
@@ -634,8 +718,10 @@ def check_rubric(rubric: Rubric, *, data: st.SearchStrategy[dict[str, Any]] | No
 
     Evaluates the rubric on data from :func:`data_for` (or your *data*
     strategy) and checks each invariant in :data:`INVARIANTS`, plus row-order
-    invariance, reproducibility and the monotonicity of every ordered rule
-    (built-in or registered by you).  An evaluation may stop with an
+    invariance, reproducibility and, for every rule (built-in or registered
+    by you), that ``params()`` round-trips (:func:`params_round_trip`), that
+    raw scores lie in [0, points] (:func:`rule_scores_in_range`) and that
+    ordered rules are monotone.  An evaluation may stop with an
     :class:`~perfrubric.errors.EvaluationError` only where the rubric says so
     (``missing = "error"`` on absent data); any other error is a failure
     too: a band table that does not cover a reachable value, say.
@@ -647,6 +733,10 @@ def check_rubric(rubric: Rubric, *, data: st.SearchStrategy[dict[str, Any]] | No
     unknown = [name for name in chosen if name not in INVARIANTS]
     if unknown:
         raise ValueError(f"unknown invariants {unknown}; known: {', '.join(INVARIANTS)}")
+    for ind in rubric.leaves():
+        if ind.rule is not None:
+            params_round_trip(ind.rule, ind.points, ind.path)
+            rule_scores_in_range(ind.rule, path=ind.path)
     monotone_rules(rubric, _probe_values())
     strategy = data if data is not None else data_for(rubric)
 
@@ -657,10 +747,13 @@ def check_rubric(rubric: Rubric, *, data: st.SearchStrategy[dict[str, Any]] | No
         try:
             ev = evaluate(rubric, doc)
         except EvaluationError as exc:
-            if "give the value in the data" in exc.message or "no measure and no" in exc.message:
+            unexpected = [p for p in exc.problems
+                          if "give the value in the data" not in p.message
+                          and "no measure and no" not in p.message]
+            if not unexpected:
                 return  # the rubric's declared 'error' policy on absent data
-            raise _with_data(InvariantViolation("evaluates", exc.message, exc.indicator),
-                             doc) from None
+            raise _with_data(InvariantViolation("evaluates", unexpected[0].message,
+                                                unexpected[0].path), doc) from None
         try:
             for name in chosen:
                 INVARIANTS[name](ev)
