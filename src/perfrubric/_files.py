@@ -1,11 +1,25 @@
-"""Reading rubric and data files: one place for file and TOML syntax errors."""
+"""Reading rubric and data files: one place for file, encoding and syntax errors.
+
+Everything a user hands over passes the limits declared here before a
+parser sees it: a file is read with a size cap (:data:`MAX_FILE_BYTES`, so
+``/dev/zero`` or an endless pipe is refused, not read forever), its text
+must be UTF-8 (a UTF-8 byte-order mark is accepted; GBK, UTF-16 and Excel
+workbooks are named), arrays and tables may nest at most
+:data:`MAX_DEPTH` levels (checked before ``tomllib``/``json`` run, so they
+never recurse deeply) and an array may hold at most :data:`MAX_ITEMS`
+items.  TOML and JSON floats are read as exact Decimals, never as binary
+floats, and their bounds are checked where they become numbers
+(:func:`perfrubric.decimals.to_decimal`).
+"""
 
 from __future__ import annotations
 
+import json
 import re
 import sys
-from pathlib import Path
-from typing import Any
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any, Final
 
 from .errors import Problem, _LocatedError
 
@@ -14,9 +28,21 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
-__all__ = ["parse_toml", "read_text"]
+__all__ = ["MAX_DEPTH", "MAX_FILE_BYTES", "MAX_ITEMS", "check_structure", "decode",
+           "parse_json", "parse_toml", "read_text"]
+
+#: The largest rubric or data file read: 8 MiB (the shipped ones are < 20 KiB).
+MAX_FILE_BYTES: Final = 8 * 1024 * 1024
+#: How deeply arrays and tables may nest, dotted keys and headers included.
+MAX_DEPTH: Final = 32
+#: The most items one array may hold.
+MAX_ITEMS: Final = 10_000
 
 _TOML_POS = re.compile(r"\s*\(at line (\d+), column (\d+)\)")
+# Strings and comments (skipped), and the brackets that nest.
+_TOKENS = re.compile(r'"""(?:[^\\]|\\.)*?"""|\'\'\'.*?\'\'\'|"(?:[^"\\\n]|\\.)*"|'
+                     r"'[^'\n]*'|#[^\n]*|[\[\]{}]", re.DOTALL)
+_LONG_DIGITS = re.compile(r"\d{4000,}")
 
 
 def _hint(line: str) -> str:
@@ -28,20 +54,136 @@ def _hint(line: str) -> str:
     return ""
 
 
-def read_text(file: str, error: type[_LocatedError]) -> str:
-    """The UTF-8 text of *file*; a missing or unreadable file raises *error*."""
+def _read_capped(file: str, error: type[_LocatedError]) -> bytes:
     try:
-        return Path(file).read_text(encoding="utf-8")
+        with open(file, "rb") as fh:
+            data = fh.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
         raise error(Problem("no such file", file=file)) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise error(Problem(f"cannot read the file: {exc}", file=file)) from None
+    except IsADirectoryError:
+        raise error(Problem("is a directory, not a file", file=file)) from None
+    except OSError as exc:
+        raise error(Problem(f"cannot read the file: {exc.strerror or exc}", file=file)) from None
+    if len(data) > MAX_FILE_BYTES:
+        raise error(Problem(f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB; "
+                            "a rubric or data file is far smaller (is it the right file?)",
+                            file=file))
+    return data
+
+
+def decode(data: bytes, file: str | None, error: type[_LocatedError]) -> str:
+    """The UTF-8 text of *data*; a BOM is dropped; other encodings are named."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise error(Problem(_not_utf8(data, exc), file=file,
+                            line=data.count(b"\n", 0, exc.start) + 1)) from None
+
+
+def _not_utf8(data: bytes, exc: UnicodeDecodeError) -> str:
+    if data.startswith(b"PK\x03\x04"):
+        return ("this is an Excel workbook (.xlsx) or another zip file, not TOML or JSON; "
+                "write the data as TOML (see docs/data.md)")
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        return ("this is an old Excel workbook (.xls) or another Office file, not TOML or "
+                "JSON; write the data as TOML (see docs/data.md)")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "the file is UTF-16, not UTF-8; save it as UTF-8"
+    try:
+        data.decode("gb18030")
+    except UnicodeDecodeError:
+        return f"the file is not UTF-8 text (byte {exc.start}); save it as UTF-8"
+    return "the file is not UTF-8 (GBK?); save it as UTF-8 (in Excel or Notepad: 另存为 UTF-8)"
+
+
+def read_text(file: str, error: type[_LocatedError]) -> str:
+    """The UTF-8 text of *file*, read with a size cap; any problem raises *error*."""
+    return decode(_read_capped(file, error), file, error)
+
+
+def _line_of(text: str, index: int) -> tuple[int, int]:
+    line = text.count("\n", 0, index) + 1
+    return line, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
+def check_nesting(text: str, file: str | None, error: type[_LocatedError]) -> None:
+    """Refuse text whose brackets nest deeper than :data:`MAX_DEPTH`, before parsing it."""
+    if text.count("[") + text.count("{") <= MAX_DEPTH:
+        return
+    depth = 0
+    for match in _TOKENS.finditer(text):
+        token = match[0]
+        if token in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                line, column = _line_of(text, match.start())
+                raise error(Problem(f"arrays and tables nest more than {MAX_DEPTH} levels deep",
+                                    file=file, line=line, column=column))
+        elif token in "]}":
+            depth = max(depth - 1, 0)
+
+
+def check_structure(doc: Any, file: str | None, error: type[_LocatedError]) -> None:
+    """Refuse a parsed document nested too deeply, with too long an array or a non-text key.
+
+    Walks without recursion; dotted keys (``a.b.c = 1``) and headers count
+    as nesting too.  Also for documents given as dicts from Python.
+    """
+    if not isinstance(doc, Mapping):
+        raise error(Problem(f"expected a document (a table of sections), got "
+                            f"{type(doc).__name__}", file=file, expected="a table"))
+    stack: list[tuple[Any, tuple[str | int, ...]]] = [(doc, ())]
+    while stack:
+        value, path = stack.pop()
+        if isinstance(value, Mapping):
+            children: Any = value.items()
+        elif isinstance(value, list):
+            if len(value) > MAX_ITEMS:
+                raise error(Problem(f"an array of {len(value)} items; at most {MAX_ITEMS} are "
+                                    "read", path=_format(path), file=file))
+            children = enumerate(value)
+        else:
+            continue
+        if len(path) >= MAX_DEPTH:
+            raise error(Problem(f"keys and tables nest more than {MAX_DEPTH} levels deep",
+                                path=_format(path[:3]) + ".…", file=file))
+        for key, item in children:
+            if not isinstance(key, (str, int)) or (isinstance(value, Mapping) and
+                                                   not isinstance(key, str)):
+                raise error(Problem(f"keys must be text, got the {type(key).__name__} "
+                                    f"{_short(key)}", path=_format(path), file=file))
+            if isinstance(item, (Mapping, list)):
+                stack.append((item, (*path, key)))
+
+
+def _short(value: object) -> str:
+    text = repr(value) if not isinstance(value, int) or abs(value) < 10**20 else "(huge)"
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _format(path: tuple[str | int, ...]) -> str:
+    from ._tomlpos import format_path
+
+    return format_path(tuple(k if isinstance(k, int) else str(k) for k in path))
+
+
+def _float(text: str) -> Decimal:
+    return Decimal(text)
 
 
 def parse_toml(text: str, file: str | None, error: type[_LocatedError]) -> dict[str, Any]:
-    """Parse TOML; a syntax error raises *error* with its line and column."""
+    """Parse TOML; a syntax error raises *error* with its line and column.
+
+    Floats become exact :class:`~decimal.Decimal` (``1e-999999`` stays
+    itself instead of becoming ``0.0``; ``nan`` and ``inf`` become Decimal
+    NaN and Infinity, which the loaders refuse where they are used).
+    """
+    text = text.removeprefix("\ufeff")
+    check_nesting(text, file, error)
     try:
-        doc: dict[str, Any] = tomllib.loads(text)
+        doc: dict[str, Any] = tomllib.loads(text, parse_float=_float)
     except tomllib.TOMLDecodeError as exc:
         line = getattr(exc, "lineno", None)
         column = getattr(exc, "colno", None)
@@ -52,4 +194,34 @@ def parse_toml(text: str, file: str | None, error: type[_LocatedError]) -> dict[
         text_line = text.splitlines()[line - 1] if line and line <= len(text.splitlines()) else ""
         raise error(Problem(f"TOML syntax error: {_TOML_POS.sub('', message).strip()}"
                             f"{_hint(text_line)}", file=file, line=line, column=column)) from None
+    except ValueError:  # Python's limit on int digits (int("9" * 5000))
+        raise _too_long(text, file, error) from None
+    check_structure(doc, file, error)
+    return doc
+
+
+def _too_long(text: str, file: str | None, error: type[_LocatedError]) -> _LocatedError:
+    match = _LONG_DIGITS.search(text)
+    line, column = _line_of(text, match.start()) if match else (None, None)
+    return error(Problem("a number with thousands of digits; numbers may be at most 1e15 in "
+                         "magnitude", file=file, line=line, column=column))
+
+
+def _constant(name: str) -> Decimal:
+    raise ValueError(f"{name} is not a number a scoring table can use")
+
+
+def parse_json(text: str, file: str | None, error: type[_LocatedError]) -> Any:
+    """Parse JSON; floats become Decimals; NaN/Infinity and syntax errors raise *error*."""
+    check_nesting(text, file, error)
+    try:
+        doc = json.loads(text, parse_float=_float, parse_constant=_constant)
+    except json.JSONDecodeError as exc:
+        raise error(Problem(f"JSON syntax error: {exc.msg}", file=file, line=exc.lineno,
+                            column=exc.colno)) from None
+    except ValueError as exc:
+        if "is not a number" in str(exc):
+            raise error(Problem(f"JSON: {exc}", file=file)) from None
+        raise _too_long(text, file, error) from None
+    check_structure(doc, file, error)
     return doc

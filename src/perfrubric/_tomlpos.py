@@ -31,6 +31,7 @@ _ESCAPE = re.compile(r"\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|x[0-9A-Fa-f]{2}|.)", r
 _SIMPLE_ESCAPES = {"b": "\b", "t": "\t", "n": "\n", "f": "\f", "r": "\r", "e": "\x1b",
                    '"': '"', "\\": "\\"}
 _SCALAR_END = ",]}\n#"
+_MAX_DEPTH = 64  # nesting followed; the loaders refuse more than 32 levels anyway
 
 
 def _unescape(raw: str) -> str:
@@ -166,6 +167,9 @@ class _Scanner:
 
     def items(self, path: PathTuple, close: str) -> None:
         """The inside of an array (``]``) or an inline table (``}``), after the opening bracket."""
+        if len(path) > _MAX_DEPTH:  # deeper than any loader accepts: stop, never recurse on
+            self.i = self.n
+            return
         index = 0
         while True:
             self.skip_ws(True)

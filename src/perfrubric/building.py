@@ -17,7 +17,7 @@ from . import _tomlpos
 from ._sources import Origins, PathTuple, Source, origin
 from ._template import LOCALES as TEMPLATE_LOCALES
 from ._template import template_problems
-from .decimals import ROUNDING_MODES, Rounding, to_decimal
+from .decimals import ROUNDING_MODES, NumberOutOfBounds, Rounding, to_decimal
 from .errors import ExpressionError, ParamError, Problem, RubricError, did_you_mean
 from .expr import Expression, parse_expression
 from .facts import check_name
@@ -125,9 +125,10 @@ class _Builder:
         value = table[key]
         try:
             number = to_decimal(value)
-        except ValueError:
-            self.problem(path + (key,), f"expected a number, got {_kind_of(value)}",
-                         expected="number", got=value)
+        except ValueError as exc:
+            self.problem(path + (key,), str(exc) if isinstance(exc, NumberOutOfBounds) else
+                         f"expected a number, got {_kind_of(value)}", expected="number",
+                         got=value if isinstance(value, str) else None)
             return None
         if number < 0 or (positive and number == 0):
             bound = "greater than 0" if positive else "0 or more"
@@ -163,7 +164,7 @@ class _Builder:
                          f"expected a whole number from 0 to 12, got {places!r}",
                          expected="0..12", got=places)
             ok = False
-        if mode not in ROUNDING_MODES:
+        if not isinstance(mode, str) or mode not in ROUNDING_MODES:
             options = ", ".join(ROUNDING_MODES)
             self.problem(path + (key, "mode"),
                          f"unknown rounding mode {mode!r}{did_you_mean(str(mode), ROUNDING_MODES)};"
@@ -703,7 +704,7 @@ def _fmt(value: Decimal | None) -> str:
 def _kind_of(value: object) -> str:
     if isinstance(value, bool):
         return f"the boolean {str(value).lower()}"
-    if isinstance(value, (int, float)):
+    if isinstance(value, (int, float, Decimal)):
         return f"the number {value}"
     if isinstance(value, str):
         return f"the string {value!r}"

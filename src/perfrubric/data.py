@@ -15,7 +15,6 @@ guessing.
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
@@ -32,7 +31,7 @@ from cattrs.errors import (
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
 
 from . import _tomlpos
-from ._files import parse_toml, read_text
+from ._files import check_structure, parse_json, parse_toml, read_text
 from .decimals import to_decimal
 from .errors import DataError, Problem, did_you_mean
 from .model import (
@@ -126,6 +125,10 @@ def _structure_money(value: Any, _type: type) -> Money:
 def _structure_int(value: Any, _type: type) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise _Bad(f"expected a whole number, got {_kind(value)}", "a whole number", value)
+    try:
+        to_decimal(value)  # the bounds every number a user writes must keep
+    except ValueError as exc:
+        raise _Bad(str(exc), "a whole number", "(a huge number)") from None
     return value
 
 
@@ -370,6 +373,7 @@ def structure_department(document: Mapping[str, Any], *, file: str | None = None
         out.add((), f"expected a table of sections ({', '.join(SECTIONS)}), got "
                 f"{_kind(document)}", "a table", _show(document))
         raise DataError(out.problems)
+    check_structure(document, file, DataError)
     fields = _check_sections(document, out)
     if fields is None:
         raise DataError(out.problems)
@@ -406,12 +410,7 @@ def load_data(source: str | os.PathLike[str] | Mapping[str, Any] | Department, *
     kind = format or ("json" if file.lower().endswith(".json") else "toml")
     text = read_text(file, DataError)
     if kind == "json":
-        try:
-            doc = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise DataError(Problem(f"JSON syntax error: {exc.msg}", file=file,
-                                    line=exc.lineno, column=exc.colno)) from None
-        return structure_department(doc, file=file)
+        return structure_department(parse_json(text, file, DataError), file=file)
     doc = parse_toml(text, file, DataError)
     return structure_department(doc, file=file, positions=_tomlpos.key_positions(text))
 

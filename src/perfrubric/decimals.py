@@ -16,7 +16,50 @@ from typing import Final
 
 import attrs
 
-__all__ = ["ROUNDING_MODES", "Rounding", "to_decimal"]
+__all__ = ["MAX_MAGNITUDE", "MAX_PLACES", "ROUNDING_MODES", "NumberOutOfBounds", "Rounding",
+           "check_bounds", "to_decimal"]
+
+#: The largest magnitude a number written in a rubric or a data file may have:
+#: 10**15 (a thousand 万亿, whatever the unit).  Larger numbers are refused,
+#: so that every sum, ratio and format stays exact and fast.
+MAX_MAGNITUDE: Final = Decimal(10) ** 15
+#: The most decimal places a written number may have (nothing finer than 1e-12).
+MAX_PLACES: Final = 12
+#: The longest number text read (digits, sign, point, exponent, unit).
+_MAX_TEXT: Final = 100
+
+
+class NumberOutOfBounds(ValueError):
+    """A number beyond :data:`MAX_MAGNITUDE` or finer than :data:`MAX_PLACES` places."""
+
+
+def _shown(value: object) -> str:
+    text = repr(value) if isinstance(value, str) else str(value)
+    return text if len(text) <= 40 else f"{text[:20]}…{text[-8:]} ({len(text)} characters)"
+
+
+def check_bounds(value: Decimal, written: object) -> Decimal:
+    """Return *value* if it is finite and within the declared bounds.
+
+    Raises :class:`NumberOutOfBounds` (a :class:`ValueError`) naming the
+    bound for a number beyond ±10**15 or with more than 12 decimal places,
+    and :class:`ValueError` for NaN and infinities.  *written* is what the
+    user wrote, for the message.
+    """
+    if not value.is_finite():
+        raise ValueError(f"expected a finite number, got {_shown(written)}")
+    if value.adjusted() > 15 or (value.adjusted() == 15 and value.copy_abs() > MAX_MAGNITUDE):
+        raise NumberOutOfBounds(
+            f"the number {_shown(written)} is too large: numbers may be at most 1e15 "
+            "(1,000,000,000,000,000) in magnitude")
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -MAX_PLACES and value != value.quantize(
+            _QUANTA[MAX_PLACES], context=_WIDE):
+        raise NumberOutOfBounds(
+            f"the number {_shown(written)} is too fine: numbers may have at most "
+            f"{MAX_PLACES} decimal places (nothing finer than 1e-12)")
+    return value
+
 
 #: Rounding modes a rubric may name, and the :mod:`decimal` constant of each.
 #: ``down`` truncates towards zero (截断), which is what the seed report's
@@ -33,48 +76,61 @@ ROUNDING_MODES: Final[dict[str, str]] = {
 
 _CONTEXT: Final = decimal.Context(prec=34, rounding=decimal.ROUND_HALF_UP)
 _QUANTA: Final = tuple(Decimal(1).scaleb(-places) for places in range(13))
+# Wide enough to quantize anything within the bounds (15 + 12 digits) exactly.
+_WIDE: Final = decimal.Context(prec=60, rounding=decimal.ROUND_HALF_UP, Emax=decimal.MAX_EMAX,
+                               Emin=decimal.MIN_EMIN)
 
 
 def to_decimal(value: object, *, percent: bool = True) -> Decimal:
-    """Convert *value* to a finite :class:`~decimal.Decimal`.
+    """Convert *value*, a number a user wrote, to a finite :class:`~decimal.Decimal`.
 
+    This is the one place where user text and numbers become Decimals.
     Accepts ``int``, ``float`` (through ``str()``), ``Decimal`` and strings.
     With *percent* true, a string ending in ``%`` is divided by 100 and a
     string ending in ``‰`` by 1000.  Booleans are refused: ``True`` is not
-    a number in a scoring table.
+    a number in a scoring table.  The number as written must lie within
+    ±:data:`MAX_MAGNITUDE` (1e15) and have at most :data:`MAX_PLACES` (12)
+    decimal places.
 
     >>> to_decimal(0.1)
     Decimal('0.1')
     >>> to_decimal("117.14%")
     Decimal('1.1714')
 
-    Raises :class:`ValueError` with a readable message otherwise.
+    Raises :class:`ValueError` with a readable message otherwise
+    (:class:`NumberOutOfBounds` for a number beyond the bounds).
     """
     if isinstance(value, bool):
         raise ValueError(f"expected a number, got {value!r}")
+    scale = 1
     if isinstance(value, Decimal):
         result = value
     elif isinstance(value, int):
+        if abs(value) > 10**15:  # before any conversion: a 5,000-digit int stays cheap
+            raise NumberOutOfBounds(
+                f"the number {_shown(value if value.bit_length() < 10_000 else '(huge)')} is "
+                "too large: numbers may be at most 1e15 (1,000,000,000,000,000) in magnitude")
         result = Decimal(value)
     elif isinstance(value, float):
         result = Decimal(str(value))
     elif isinstance(value, str):
         text = value.strip().replace(",", "").replace("_", "")
-        scale = Decimal(1)
+        if len(text) > _MAX_TEXT:
+            raise NumberOutOfBounds(f"expected a number of at most {_MAX_TEXT} characters, "
+                                    f"got {_shown(value)}")
         if percent and text.endswith("%"):
-            text, scale = text[:-1].strip(), Decimal(100)
+            text, scale = text[:-1].strip(), 100
         elif percent and text.endswith("‰"):
-            text, scale = text[:-1].strip(), Decimal(1000)
+            text, scale = text[:-1].strip(), 1000
         try:
             result = Decimal(text)
         except decimal.InvalidOperation:
             raise ValueError(f"expected a number such as 12.5 or '12.5%', got {value!r}") from None
-        if scale != 1:
-            result = _CONTEXT.divide(result, scale)
     else:
-        raise ValueError(f"expected a number, got {type(value).__name__} {value!r}")
-    if not result.is_finite():
-        raise ValueError(f"expected a finite number, got {value!r}")
+        raise ValueError(f"expected a number, got {type(value).__name__} {_shown(repr(value))}")
+    check_bounds(result, value)
+    if scale != 1:
+        result = _CONTEXT.divide(result, Decimal(scale))
     return result
 
 
@@ -108,9 +164,19 @@ class Rounding:
         return _QUANTA[self.places]
 
     def apply(self, value: Decimal) -> Decimal:
-        """Round *value* to the declared places with the declared mode."""
+        """Round *value* to the declared places with the declared mode.
+
+        Exact for any finite value: the precision grows with the value's
+        digits (a quotient of numbers within the bounds has at most 28 whole
+        digits), so quantizing never fails.
+        """
+        context = _CONTEXT
+        if value.is_finite() and value.adjusted() + self.places >= 33:
+            context = decimal.Context(prec=value.adjusted() + self.places + 2,
+                                      rounding=decimal.ROUND_HALF_UP, Emax=decimal.MAX_EMAX,
+                                      Emin=decimal.MIN_EMIN)
         rounded = value.quantize(_QUANTA[self.places], rounding=ROUNDING_MODES[self.mode],
-                                 context=_CONTEXT)
+                                 context=context)
         # Normalise negative zero, which a truncated tiny negative would give.
         return rounded if rounded else abs(rounded)
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ._builtin_index import builtin_ids, builtin_text
+from ._files import read_text
 from ._sources import (
     Origins,
     PathTuple,
@@ -198,12 +199,17 @@ def _read_parent(ref: str, child_file: str | None) -> tuple[str, str, str]:
     """Find the parent rubric: a file relative to the child, or a built-in id."""
     base = Path(child_file).parent if child_file and not child_file.startswith("<") else Path()
     candidate = base / ref
-    if ref.endswith(".toml") or candidate.is_file():
+    try:
+        is_file = candidate.is_file()
+    except (OSError, ValueError):  # a name too long for the file system, a NUL byte
+        is_file = False
+    if ref.endswith(".toml") or is_file:
         try:
-            text = candidate.read_text(encoding="utf-8")
-            return text, str(candidate), source_key(str(candidate))
-        except OSError:
-            raise RubricError(f"cannot read the parent rubric file '{candidate}'") from None
+            text = read_text(str(candidate), RubricError)
+        except RubricError as exc:
+            raise RubricError(f"cannot read the parent rubric file '{candidate}': "
+                              f"{exc.problems[0].message}") from None
+        return text, str(candidate), source_key(str(candidate))
     if ref in builtin_ids():
         text, name = builtin_text(ref)
         return text, f"<builtin>/{name}", f"<builtin>/{name}"

@@ -13,7 +13,7 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-from ._files import read_text
+from ._files import check_structure, read_text
 from ._sources import Source, parse_rubric_toml
 from .building import build
 from .errors import RubricError
@@ -52,6 +52,7 @@ def rubric_from_dict(document: Mapping[str, Any], *, file: str | None = None) ->
 
     Errors carry TOML paths but no lines.
     """
+    check_structure(document, file, RubricError)
     return _build(document, Source(file, {}))
 
 

@@ -122,7 +122,8 @@ def _fail(name: str | Sequence[PathPart], message: str, expected: str | None,
 # -- converters (the edge) -----------------------------------------------------------
 
 # An amount, then a unit that cannot begin with a digit ("601.53" has no unit).
-_MONEY_TEXT = re.compile(r"^\s*([-+]?(?:\d[\d,]*(?:\.\d*)?|\.\d+))\s*([^\d\s.,+-]\S*)\s*$")
+_MONEY_TEXT = re.compile(r"^\s*([-+]?(?:\d[\d,]*(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?)\s*"
+                         r"([^\d\s.,+-]\S*)\s*$")
 _MONEY_EXPECTED = 'money such as "601.53万元" or { amount = 601.53, unit = "万元" }'
 _NUMBER_TEXT = re.compile(r"^\s*[-+]?(\d+(\.\d*)?|\.\d+)\s*[%‰]?\s*$")
 
@@ -139,14 +140,14 @@ def _to_money(value: Money | str | Mapping[str, Any]) -> Money:
         match = _MONEY_TEXT.match(value)
         if not match:
             raise ValueError(f"expected {_MONEY_EXPECTED}, got {value!r}")
-        return Money(match[1].replace(",", ""), match[2])
+        return Money(to_decimal(match[1], percent=False), match[2])
     if isinstance(value, Mapping):
         keys = set(value)
         if keys != {"amount", "unit"}:
             raise ValueError(f"expected {_MONEY_EXPECTED}, got a table with "
                              f"{', '.join(sorted(map(str, keys))) or 'no keys'}")
         if isinstance(value["unit"], str):
-            return Money(value["amount"], value["unit"])
+            return Money(to_decimal(value["amount"], percent=False), value["unit"])
         raise ValueError(f"expected the unit as text such as \"万元\", got {value['unit']!r}")
     raise ValueError(f"expected {_MONEY_EXPECTED}, got {value!r}")
 
@@ -222,13 +223,11 @@ class _FrozenMap(Mapping[str, _T]):
 def _fact_value(value: Any) -> Any:
     """Convert one free fact: numbers (and numeric text) to Decimal, lists to tuples."""
     kind = type(value)
-    if kind is int:
-        return Decimal(value)
     if kind is str:
         return to_decimal(value) if _NUMBER_TEXT.match(value) else value
-    if value is None or kind is bool or kind is Decimal:
+    if value is None or kind is bool:
         return value
-    if isinstance(value, (int, float)):
+    if isinstance(value, (int, float, Decimal)):
         try:
             return to_decimal(value)
         except ValueError:
@@ -332,8 +331,9 @@ def _year(_instance: object, attribute: attrs.Attribute[Any], value: object) -> 
     if value is None:
         return
     if isinstance(value, bool) or not isinstance(value, int) or not 1000 <= value <= 9999:
-        raise _fail(attribute.name, f"expected a year such as 2021, got {value!r}",
-                    "a four-digit year", value)
+        shown = value if not isinstance(value, int) or abs(value) < 10**20 else "a huge number"
+        raise _fail(attribute.name, f"expected a year such as 2021, got {shown!r}",
+                    "a four-digit year", shown)
 
 
 def _direction(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -377,8 +377,9 @@ def _fact_issues(facts: Mapping[str, Any],
     found: list[FieldIssue] = []
     for key, value in facts.items():
         kind = type(value)
-        if (kind is str or kind is bool or value is None or kind is int
-                or (kind is Decimal and value.is_finite())) and _is_fact_key(key):
+        if (kind is str or kind is bool or value is None
+                or (kind is Decimal and value.is_finite() and -16 < value.adjusted() < 15
+                    and value.as_tuple().exponent >= -12)) and _is_fact_key(key):
             continue  # the common case, checked fast
         path = (*prefix, key)
         if not _is_fact_key(key):
@@ -395,11 +396,23 @@ def _fact_issues(facts: Mapping[str, Any],
         elif isinstance(value, (float, Decimal)) and not _finite(value):
             found.append(FieldIssue(path, f"expected a finite number, got {value!r}",
                                     "a finite number", repr(value)))
+        elif isinstance(value, (int, float, Decimal)) and not isinstance(value, bool) and (
+                bounds := _out_of_bounds(value)):
+            found.append(FieldIssue(path, bounds, "a number within ±1e15, at most 12 decimal "
+                                    "places", "(out of bounds)"))
         elif value is not None and not isinstance(value, (bool, int, float, str, Decimal)):
             found.append(FieldIssue(path, "expected a number, yes/no, text or a list of "
                                     f"text, got {type(value).__name__}",
                                     "a number, yes/no, text or a list of text", repr(value)))
     return found
+
+
+def _out_of_bounds(value: float | Decimal) -> str | None:
+    try:
+        to_decimal(value)
+    except ValueError as exc:
+        return str(exc)
+    return None
 
 
 def _finite(value: float | Decimal) -> bool:

@@ -91,6 +91,12 @@ def _shift(amount: Decimal, exponent: int) -> Decimal:
 
 
 def _convert_amount(value: object) -> Decimal:
+    # A Decimal is the result of arithmetic (or was checked where it was read: see
+    # perfrubric.model); anything else is a number as written, within the bounds.
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise ValueError(f"expected a finite amount, got {value}")
+        return value
     return to_decimal(value, percent=False)
 
 

@@ -55,7 +55,7 @@ from typing import Any, ClassVar, Literal, TypeVar
 
 import attrs
 
-from ..decimals import to_decimal
+from ..decimals import NumberOutOfBounds, to_decimal
 from ..errors import ParamError, Problem, RuleInputError, did_you_mean
 
 __all__ = [
@@ -315,6 +315,10 @@ class ParamReader:
         raw = self._params[key]
         try:
             value = to_decimal(raw)
+        except NumberOutOfBounds as exc:
+            self.problem(key, str(exc), expected="a number within ±1e15, at most 12 decimal "
+                         "places")
+            return Decimal(1)
         except ValueError:
             self.problem(key, f"expected a number such as 0.5 or \"10%\", got {raw!r}",
                          expected="number", got=raw)
