@@ -13,6 +13,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, cast
 
+from . import _rubric_keys as keys
 from . import _tomlpos
 from ._sources import Origins, PathTuple, Source, origin
 from ._template import LOCALES as TEMPLATE_LOCALES
@@ -38,18 +39,15 @@ from .rubric import (
 
 __all__ = ["build"]
 
-_TOP_KEYS = ("rubric", "indicator", "either_or", "veto", "figure")
-_FIGURE_KEYS = ("id", "name", "measure", "unit", "value_rounding")
-_RUBRIC_KEYS = ("id", "version", "title", "locale", "source", "description", "full_marks",
-                "rounding", "total_rounding", "grades", "extends")
-_INDICATOR_KEYS = ("path", "points", "weight", "name_en", "definition", "criterion", "measure",
-                   "unit", "value_rounding", "rule", "missing", "rounding", "applicable",
-                   "not_applicable", "templates", "note")
-_GRADE_KEYS = ("name", "min", "max", "en", "labels")
-_EITHER_KEYS = ("name", "alternatives")
-_ALTERNATIVE_KEYS = ("path", "when")
-_VETO_KEYS = ("name", "when", "reason", "grade_at_most", "total_at_most", "indicator", "missing")
-_VETO_MISSING = ("error", "pass", "trigger")
+_TOP_KEYS = keys.TOP.names
+_FIGURE_KEYS = keys.FIGURE.names
+_RUBRIC_KEYS = keys.RUBRIC.names
+_INDICATOR_KEYS = keys.INDICATOR.names
+_GRADE_KEYS = keys.GRADE.names
+_EITHER_KEYS = keys.EITHER_OR.names
+_ALTERNATIVE_KEYS = keys.ALTERNATIVE.names
+_VETO_KEYS = keys.VETO.names
+_VETO_MISSING = keys.VETO_MISSING
 
 
 def build(doc: Mapping[str, Any], source: Source, origins: Origins) -> Rubric:
@@ -154,7 +152,7 @@ class _Builder:
                            "a rounding { places = 2, mode = \"half_up\" }")
         if value is None:
             return None
-        self.unknown_keys(value, ("places", "mode"), path + (key,))
+        self.unknown_keys(value, keys.ROUNDING.names, path + (key,))
         places = value.get("places", 2)
         mode = value.get("mode", "half_up")
         ok = True
