@@ -156,10 +156,13 @@ def test_extends_points_must_still_add_up(tmp_path: Path) -> None:
     ''')
     with pytest.raises(pr.RubricError) as info:
         pr.load_rubric(path)
-    messages = [str(p) for p in info.value.problems]
-    assert any("'投入/预算配置' add up to 11 points, but it has 10" in m for m in messages)
-    # the sum problem points into the parent rubric, where 投入/预算配置 is defined
-    assert any(p.file == "<builtin>/mof-2013-department.toml" for p in info.value.problems)
+    # 6 + 5 = 11 under 投入/预算配置 (10). The change is this file's: the problem is
+    # located at its `points = 6` (line 9), and cites the parent rubric's row
+    # of 投入/预算配置 second ([[indicator]] at line 36 of the built-in).
+    (p,) = [p for p in info.value.problems if "add up to 11" in p.message]
+    assert (p.file, p.line, p.path) == (str(path), 9, "indicator[0].points")
+    assert p.message == ("the children of '投入/预算配置' add up to 11 points, but it has 10 "
+                         "(its row in the parent rubric: <builtin>/mof-2013-department.toml:36)")
 
 
 def test_extends_remove_add_rename_and_grades(tmp_path: Path) -> None:

@@ -18,7 +18,7 @@ from ._files import parse_toml
 from .errors import Problem, RubricError
 
 __all__ = ["Origins", "PathTuple", "Place", "Source", "origin", "parse_rubric_toml",
-           "problem_at", "source_key"]
+           "place_text", "problem_at", "source_key"]
 
 PathTuple = tuple[str | int, ...]
 
@@ -60,6 +60,13 @@ def problem_at(source: Source, path: PathTuple, message: str) -> Problem:
     pos = _tomlpos.locate(source.positions, path) if source.positions else None
     return Problem(message, path=_tomlpos.format_path(path), file=source.file,
                    line=pos[0] if pos else None, column=pos[1] if pos else None)
+
+
+def place_text(source: Source, path: PathTuple) -> str:
+    """``file:line`` (or ``file``) of *path* in *source*, to cite a second place in a message."""
+    pos = _tomlpos.locate(source.positions, path) if source.positions else None
+    where = source.file or "<string>"
+    return f"{where}:{pos[0]}" if pos else f"{where}, {_tomlpos.format_path(path)}"
 
 
 def source_key(file: str | None) -> str:

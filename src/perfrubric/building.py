@@ -13,8 +13,9 @@ from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, cast
 
+from . import _rubric_keys as keys
 from . import _tomlpos
-from ._sources import Origins, PathTuple, Source, origin
+from ._sources import Origins, PathTuple, Source, origin, place_text
 from ._template import LOCALES as TEMPLATE_LOCALES
 from ._template import template_problems
 from .decimals import ROUNDING_MODES, NumberOutOfBounds, Rounding, to_decimal
@@ -38,18 +39,15 @@ from .rubric import (
 
 __all__ = ["build"]
 
-_TOP_KEYS = ("rubric", "indicator", "either_or", "veto", "figure")
-_FIGURE_KEYS = ("id", "name", "measure", "unit", "value_rounding")
-_RUBRIC_KEYS = ("id", "version", "title", "locale", "source", "description", "full_marks",
-                "rounding", "total_rounding", "grades", "extends")
-_INDICATOR_KEYS = ("path", "points", "weight", "name_en", "definition", "criterion", "measure",
-                   "unit", "value_rounding", "rule", "missing", "rounding", "applicable",
-                   "not_applicable", "templates", "note")
-_GRADE_KEYS = ("name", "min", "max", "en", "labels")
-_EITHER_KEYS = ("name", "alternatives")
-_ALTERNATIVE_KEYS = ("path", "when")
-_VETO_KEYS = ("name", "when", "reason", "grade_at_most", "total_at_most", "indicator", "missing")
-_VETO_MISSING = ("error", "pass", "trigger")
+_TOP_KEYS = keys.TOP.names
+_FIGURE_KEYS = keys.FIGURE.names
+_RUBRIC_KEYS = keys.RUBRIC.names
+_INDICATOR_KEYS = keys.INDICATOR.names
+_GRADE_KEYS = keys.GRADE.names
+_EITHER_KEYS = keys.EITHER_OR.names
+_ALTERNATIVE_KEYS = keys.ALTERNATIVE.names
+_VETO_KEYS = keys.VETO.names
+_VETO_MISSING = keys.VETO_MISSING
 
 
 def build(doc: Mapping[str, Any], source: Source, origins: Origins) -> Rubric:
@@ -82,13 +80,34 @@ class _Builder:
         file, line, column = self.where(path)
         self.problems.append(Problem(
             message,
-            path=_tomlpos.format_path(path),
+            path=_tomlpos.format_path(origin(self.origins, self.source, path)[1]),
             file=file,
             line=line,
             column=column,
             expected=expected,
             got=None if got is None else repr(got),
         ))
+
+    def written_here(self, path: PathTuple) -> bool:
+        """Whether *path* was written in the loaded file itself (not in a parent rubric)."""
+        return origin(self.origins, self.source, path)[0] is self.source
+
+    def blame(self, total: PathTuple, parts: Sequence[_Row], whole: PathTuple,
+              what: str = "its row") -> tuple[PathTuple, str]:
+        """Where a sum problem is reported, and the second place it cites.
+
+        A sum that a rubric extending another breaks is reported at the row
+        of the loaded file that changed it (the *total* itself, or the first
+        part it added or changed), and the message cites *whole* (the row of
+        the parent rubric) second.  Without ``extends`` it is the *total*.
+        """
+        candidates = [total] + [("indicator", r.index, "weight" if "weight" in r.table
+                                 else "points") for r in parts]
+        at = next((c for c in candidates if self.written_here(c)), total)
+        source, original = origin(self.origins, self.source, whole)
+        if source is self.source:
+            return at, ""
+        return at, f" ({what} in the parent rubric: {place_text(source, original)})"
 
     def unknown_keys(self, table: Mapping[str, Any], allowed: Sequence[str],
                      path: PathTuple) -> None:
@@ -155,7 +174,7 @@ class _Builder:
                            "a rounding { places = 2, mode = \"half_up\" }")
         if value is None:
             return None
-        self.unknown_keys(value, ("places", "mode"), path + (key,))
+        self.unknown_keys(value, keys.ROUNDING.names, path + (key,))
         places = value.get("places", 2)
         mode = value.get("mode", "half_up")
         ok = True
@@ -385,17 +404,18 @@ class _Builder:
                 continue
             total = _sum_once(kids, alt_of)
             if total != parent.points:
-                self.problem(("indicator", parent.index, "points"),
-                             f"the children of '{parent_path}' add up to {_fmt(total)} points, "
-                             f"but it has {_fmt(parent.points)}",
+                at, cite = self.blame(("indicator", parent.index, "points"), kids,
+                                      ("indicator", parent.index))
+                self.problem(at, f"the children of '{parent_path}' add up to {_fmt(total)} "
+                             f"points, but it has {_fmt(parent.points)}{cite}",
                              expected=_fmt(total), got=_fmt(parent.points))
         tops = children.get(None, [])
         if tops and all(r.points is not None for r in tops):
             total = _sum_once(tops, alt_of)
             if total != full_marks:
-                self.problem(("rubric", "full_marks"),
-                             f"the top-tier indicators add up to {_fmt(total)} points, but the "
-                             f"full marks are {_fmt(full_marks)}",
+                at, cite = self.blame(("rubric", "full_marks"), tops, ("rubric", "full_marks"))
+                self.problem(at, f"the top-tier indicators add up to {_fmt(total)} points, but "
+                             f"the full marks are {_fmt(full_marks)}{cite}",
                              expected=_fmt(total), got=_fmt(full_marks))
         return tuple(ind for ind in top if ind is not None)
 
@@ -568,10 +588,14 @@ class _Builder:
             points = {to_decimal(rows[a.path].table.get("points", "0"))
                       if _is_number(rows[a.path].table.get("points")) else None for a in alts}
             if len(points) != 1:
-                self.problem(gpath + ("alternatives",),
-                             "the alternatives of an either-or group must have equal points, "
-                             f"got {', '.join(sorted(_fmt(p) for p in points if p is not None))}")
-                continue
+                at, cite = self.blame(gpath + ("alternatives",), [rows[a.path] for a in alts],
+                                      gpath, "the group")
+                self.problem(at, "the alternatives of an either-or group must have equal "
+                             "points, got "
+                             f"{', '.join(sorted(_fmt(p) for p in points if p is not None))}"
+                             f"{cite}")
+                # kept (the load fails anyway) so the parent's sum counts the group once
+                # and does not add a second, misleading problem
             name = self.string(table, "name", gpath) or " | ".join(a.path for a in alts)
             groups.append(EitherOr(name, tuple(alts)))
         return groups
@@ -651,8 +675,9 @@ class _Row:
 
 def _relocate(builder: _Builder, problem: Problem, path: PathTuple) -> Problem:
     file, line, column = builder.where(path)
+    original = origin(builder.origins, builder.source, path)[1]
     return Problem(
-        problem.message, path=_tomlpos.format_path(path), file=file,
+        problem.message, path=_tomlpos.format_path(original), file=file,
         line=line, column=column, expected=problem.expected, got=problem.got,
     )
 

@@ -8,6 +8,7 @@ Commands::
     perfrubric score RUBRIC DATA [--format text|json|markdown|csv|html|xlsx]
                                  [--locale zh_CN|en] [-o FILE]
     perfrubric report RUBRIC DATA [--locale zh_CN|en] [--compact]
+    perfrubric schema rubric|data
 
 ``RUBRIC`` is a TOML file or the id of a built-in rubric.  Exit codes:
 0 success, 1 invalid rubric or data (messages on standard error, never a
@@ -216,6 +217,21 @@ def _add_strict(p: argparse.ArgumentParser) -> None:
                         "indicator the rubric does not have)")
 
 
+def cmd_schema(args: argparse.Namespace, out: TextIO) -> int:
+    """Print the JSON Schema of a rubric file or of a data file."""
+    from .schema import schema_json
+
+    out.write(schema_json(args.which))
+    return EXIT_OK
+
+
+def _add_schema_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("schema", help="print the JSON Schema of rubric or data files "
+                                      "(for editor completion)")
+    p.add_argument("which", choices=("rubric", "data"), help="which file's schema")
+    p.set_defaults(func=cmd_schema)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="perfrubric",
@@ -259,6 +275,7 @@ def _parser() -> argparse.ArgumentParser:
                    help="write money in babel's compact form (1.2147亿美元 for 12147万美元)")
     _add_strict(p)
     p.set_defaults(func=cmd_report)
+    _add_schema_parser(sub)
     return parser
 
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from ._builtin_index import builtin_ids, builtin_text
 from ._files import read_text
+from ._rubric_keys import EXTEND_ONLY
 from ._sources import (
     Origins,
     PathTuple,
@@ -25,6 +26,7 @@ from ._sources import (
     Source,
     origin,
     parse_rubric_toml,
+    place_text,
     problem_at,
     source_key,
 )
@@ -33,7 +35,12 @@ from .errors import Problem, RubricError, did_you_mean
 __all__ = ["EXTEND_KEYS", "merge_chain"]
 
 #: Keys only a row of an extending rubric may use.
-EXTEND_KEYS = ("remove", "rename")
+EXTEND_KEYS = EXTEND_ONLY
+
+#: Keys that a child may set to ``false`` to drop what the parent rubric gave.
+DROPPABLE = ("rule", "measure")
+
+Row = tuple[dict[str, Any], Place, dict[str, Place]]
 
 
 def merge_chain(doc: Mapping[str, Any], source: Source, seen: list[str]
@@ -48,6 +55,13 @@ def merge_chain(doc: Mapping[str, Any], source: Source, seen: list[str]
                         "([rubric] extends = \"…\")")
             for i, row in enumerate(_list(doc.get("indicator")))
             if isinstance(row, Mapping) for key in EXTEND_KEYS if key in row
+        ]
+        problems += [
+            problem_at(source, ("indicator", i, key),
+                        f"'{key} = false' drops the {key} a parent rubric gave, so it is only "
+                        "for a rubric that extends another ([rubric] extends = \"…\")")
+            for i, row in enumerate(_list(doc.get("indicator")))
+            if isinstance(row, Mapping) for key in DROPPABLE if row.get(key) is False
         ]
         return dict(doc), {}, problems
     where: PathTuple = ("rubric", "extends")
@@ -95,10 +109,11 @@ def _overlay(base: Mapping[str, Any], child: Mapping[str, Any], source: Source,
             origins[("rubric", key)] = origin(base_origins, parent_source, ("rubric", key))
     merged["rubric"] = meta
     # Indicator rows: (row dict, origin of the row, origins of keys set by the child).
-    rows: list[tuple[dict[str, Any], Place, dict[str, Place]]]
-    rows = [(dict(r), origin(base_origins, parent_source, ("indicator", i)), {})
-            for i, r in enumerate(_list(base.get("indicator"))) if isinstance(r, Mapping)]
+    rows: list[Row] = [(dict(r), origin(base_origins, parent_source, ("indicator", i)), {})
+                       for i, r in enumerate(_list(base.get("indicator")))
+                       if isinstance(r, Mapping)]
     renamed: dict[str, str] = {}
+    dropped: dict[str, PathTuple] = {}   # path → this file's row that said rule = false
     for j, raw in enumerate(_list(child.get("indicator"))):
         here: PathTuple = ("indicator", j)
         if not isinstance(raw, Mapping) or not isinstance(raw.get("path"), str):
@@ -108,6 +123,7 @@ def _overlay(base: Mapping[str, Any], child: Mapping[str, Any], source: Source,
         change = dict(raw)
         path = renamed.get(change["path"], change["path"])
         at = next((k for k, (r, _, _) in enumerate(rows) if r.get("path") == path), None)
+        place = _placement(change, source, here, problems)
         if change.pop("remove", False) is True:
             if at is None:
                 problems.append(problem_at(source, here + ("path",),
@@ -117,19 +133,22 @@ def _overlay(base: Mapping[str, Any], child: Mapping[str, Any], source: Source,
                 rows = [row for row in rows if not _within(row[0].get("path"), path)]
             continue
         new_name = change.pop("rename", None)
+        drops = [key for key in DROPPABLE if change.get(key) is False]
+        for key in drops:
+            change.pop(key)
         if at is None:
             if new_name is not None:
                 problems.append(problem_at(source, here + ("rename",),
                                             f"cannot rename '{path}': the parent rubric has no "
                                             f"such indicator{did_you_mean(path, _paths(rows))}"))
                 continue
-            parent = path.rsplit("/", 1)[0] if "/" in path else None
-            insert = len(rows)
-            if parent is not None:
-                last = [k for k, (r, _, _) in enumerate(rows) if _within(r.get("path"), parent)]
-                insert = last[-1] + 1 if last else len(rows)
-            rows.insert(insert, (change, (source, here), {k: (source, here + (k,))
-                                                          for k in change}))
+            for key in drops:
+                problems.append(problem_at(source, here + (key,),
+                                            f"'{key} = false' drops the {key} of a row of the "
+                                            f"parent rubric, but '{path}' is a new row"))
+            block: list[Row] = [(change, (source, here),
+                                 {k: (source, here + (k,)) for k in change})]
+            _insert(rows, block, path, place, source, here, problems)
             continue
         row, row_origin, keys = rows[at]
         if new_name is not None:
@@ -143,14 +162,26 @@ def _overlay(base: Mapping[str, Any], child: Mapping[str, Any], source: Source,
                 if _within(other.get("path"), path):
                     other["path"] = new_path + other["path"][len(path):]
             keys["path"] = (source, here + ("rename",))
+            path = new_path
         change.pop("path")
         if "points" in change:
             row.pop("weight", None)
         if "weight" in change:
             row.pop("points", None)
+        for key in drops:
+            # rule = false: the row is to become a parent; its measure goes with its rule.
+            for gone in ("rule", "measure") if key == "rule" else (key,):
+                row.pop(gone, None)
+                keys.pop(gone, None)
+            dropped.setdefault(path, here + (key,))
         for key, value in change.items():
             row[key] = value
             keys[key] = (source, here + (key,))
+        if place is not None:
+            moved = [r for r in rows if _within(r[0].get("path"), path)]
+            rows = [r for r in rows if not _within(r[0].get("path"), path)]
+            _insert(rows, moved, path, place, source, here, problems)
+    problems += _new_parents(rows, dropped, source)
     # Paths named elsewhere follow renames.
     for group in _list(merged.get("either_or")):
         if isinstance(group, dict) and isinstance(group.get("alternatives"), list):
@@ -168,10 +199,97 @@ def _overlay(base: Mapping[str, Any], child: Mapping[str, Any], source: Source,
     merged["indicator"] = [row for row, _, _ in rows]
     for i, (_, row_origin, keys) in enumerate(rows):
         origins[("indicator", i)] = row_origin
-        for key, place in keys.items():
-            origins[("indicator", i, key)] = place
+        for key, written in keys.items():
+            origins[("indicator", i, key)] = written
     merged["__problems__"] = problems
     return merged
+
+
+def _placement(change: dict[str, Any], source: Source, here: PathTuple,
+               problems: list[Problem]) -> tuple[str, str] | None:
+    """Pop ``after`` / ``before`` from a child row: ``(key, sibling)`` or ``None``."""
+    given = [(key, change.pop(key)) for key in ("after", "before") if key in change]
+    if len(given) > 1:
+        problems.append(problem_at(source, here + ("before",),
+                                   "give either 'after' or 'before', not both"))
+        return None
+    if not given:
+        return None
+    key, target = given[0]
+    if not isinstance(target, str) or not target.strip():
+        problems.append(problem_at(source, here + (key,),
+                                   f"expected the name or path of a sibling row, got {target!r}"))
+        return None
+    return key, target
+
+
+def _parent_of(path: str) -> str | None:
+    return path.rsplit("/", 1)[0] if "/" in path else None
+
+
+def _insert(rows: list[Row], block: list[Row], path: str, place: tuple[str, str] | None,
+            source: Source, here: PathTuple, problems: list[Problem]) -> None:
+    """Insert *block* (a row and its descendants) where *place* says, in place."""
+    parent = _parent_of(path)
+    if place is None:
+        # After the last row under the parent (or at the end for the top tier).
+        insert = len(rows)
+        if parent is not None:
+            last = [k for k, (r, _, _) in enumerate(rows) if _within(r.get("path"), parent)]
+            insert = last[-1] + 1 if last else len(rows)
+        rows[insert:insert] = block
+        return
+    key, target = place
+    sibling = target if "/" in target else (f"{parent}/{target}" if parent else target)
+    siblings = [r["path"] for r, _, _ in rows if isinstance(r.get("path"), str)
+                and _parent_of(r["path"]) == parent and r["path"] != path]
+    if sibling not in siblings:
+        names = [s.rsplit("/", 1)[-1] for s in siblings]
+        where = f"'{parent}'" if parent else "the top tier"
+        problems.append(problem_at(
+            source, here + (key,),
+            f"cannot place '{path}' {key} '{target}': no sibling of that name under {where}"
+            f"{did_you_mean(target.rsplit('/', 1)[-1], names)}; its siblings: "
+            f"{', '.join(names) or 'none'}"))
+        rows[len(rows):] = block
+        return
+    if key == "before":
+        insert = next(k for k, (r, _, _) in enumerate(rows) if r.get("path") == sibling)
+    else:
+        insert = max(k for k, (r, _, _) in enumerate(rows) if _within(r.get("path"), sibling)) + 1
+    rows[insert:insert] = block
+
+
+def _new_parents(rows: list[Row], dropped: Mapping[str, PathTuple],
+                 source: Source) -> list[Problem]:
+    """A leaf of the parent rubric given children here must drop its rule explicitly."""
+    problems: list[Problem] = []
+    parents = {_parent_of(r["path"]) for r, _, _ in rows if isinstance(r.get("path"), str)}
+    for row, row_origin, keys in rows:
+        path = row.get("path")
+        if not isinstance(path, str):
+            continue
+        if path in parents:
+            inherited = [k for k in ("rule", "measure") if k in row and k not in keys]
+            added = next(((r, place) for r, place, _ in rows
+                          if place[0] is source and _parent_of(str(r.get("path"))) == path),
+                         None)
+            if inherited and added is not None:
+                child_row, child_place = added
+                what = " and ".join(f"'{k}'" for k in inherited)
+                problems.append(problem_at(
+                    source, child_place[1] + ("path",),
+                    f"adding '{child_row['path']}' makes '{path}' a parent, and a parent is "
+                    f"scored by its children: the {what} the parent rubric gives it would be "
+                    f"dropped. Say so explicitly: add a row path = \"{path}\" with "
+                    f"rule = false (its row in the parent rubric: "
+                    f"{place_text(*row_origin)})"))
+        elif path in dropped:
+            problems.append(problem_at(
+                source, dropped[path],
+                f"'{path}' has no rows under it, so it stays a leaf and needs a rule: add "
+                "rows under it, or give it a new rule instead of false"))
+    return problems
 
 
 def _rename_alt(alt: Any, renamed: Mapping[str, str]) -> Any:

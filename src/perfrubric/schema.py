@@ -1,0 +1,189 @@
+"""JSON Schemas of the rubric file and the data file, for editors.
+
+Taplo and the VS Code extension *Even Better TOML* read a JSON Schema to
+offer completion, hover text and inline errors while a rubric or a data
+file is written (see ``docs/schema.md``).  Both schemas are generated from
+what the loaders themselves accept, never written by hand:
+
+- the rubric schema from the key tables of :mod:`perfrubric._rubric_keys`,
+  which the rubric loader uses to refuse unknown keys, and from the
+  registered rule kinds;
+- the data schema from the attrs classes of :mod:`perfrubric.model` and the
+  sections of :mod:`perfrubric.data`, which the data loader structures
+  with unknown keys forbidden.
+
+The schemas check the shape (keys, types, choices); the loaders check
+everything else (sums, grade scales, expressions, rule parameters).
+
+>>> schema = rubric_schema()
+>>> sorted(schema["definitions"]["rounding"]["properties"])
+['mode', 'places']
+"""
+
+from __future__ import annotations
+
+import json
+import types
+import typing
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any, Literal
+
+import attrs
+
+from . import _rubric_keys as keys
+from . import data as _data
+from . import model
+from .indicators import kind_names
+from .units import Money
+
+__all__ = ["SCHEMA_DIALECT", "data_schema", "rubric_schema", "schema_json"]
+
+#: The JSON Schema dialect of the generated schemas (the one Taplo reads).
+SCHEMA_DIALECT = "http://json-schema.org/draft-07/schema#"
+
+Json = dict[str, Any]
+
+
+def _table(table: keys.Table) -> Json:
+    return {
+        "type": "object",
+        "description": table.doc,
+        "properties": {k.name: _described(k.schema, k.doc) for k in table.keys},
+        "required": [k.name for k in table.keys if k.required],
+        "additionalProperties": False,
+    }
+
+
+def _described(schema: Mapping[str, Any], doc: str) -> Json:
+    # Draft-07 ignores keywords beside "$ref": wrap it so the description shows.
+    if "$ref" in schema:
+        return {"allOf": [dict(schema)], "description": doc}
+    return {**schema, "description": doc}
+
+
+def _rule() -> Json:
+    builtin = list(kind_names())
+    return {
+        "type": "object",
+        "description": "A rule kind and its parameters (see docs/rule-kinds.md); the "
+                       "parameters are checked by the loader.",
+        "properties": {"kind": {
+            "description": f"The rule kind: {', '.join(builtin)}, or a plugin's kind.",
+            "anyOf": [{"enum": builtin}, {"type": "string", "pattern": r"^[A-Za-z_]\w*$"}],
+        }},
+        "required": ["kind"],
+        "additionalProperties": True,
+    }
+
+
+def rubric_schema() -> dict[str, Any]:
+    """The JSON Schema (draft-07) of a rubric TOML document.
+
+    Rule kinds registered when it is called (built-in and plugin kinds) are
+    offered as ``rule.kind`` values; any identifier is accepted there, so a
+    rubric naming a plugin's kind still validates.
+    """
+    top = _table(keys.TOP)
+    definitions: Json = {t.name: _table(t) for t in keys.TABLES if t is not keys.TOP}
+    definitions["rule"] = _rule()
+    return {
+        "$schema": SCHEMA_DIALECT,
+        "title": "perfrubric rubric (指标评分表)",
+        **top,
+        "definitions": definitions,
+    }
+
+
+# -- data ---------------------------------------------------------------------------
+
+_MONEY: Json = {
+    "description": 'Money: "601.53万元", or { amount = 601.53, unit = "万元" }.',
+    "anyOf": [
+        {"type": "string", "minLength": 1},
+        {"type": "object", "properties": {"amount": keys.NUMBER, "unit": keys.TEXT},
+         "required": ["amount", "unit"], "additionalProperties": False},
+    ],
+}
+_FACT: Json = {"anyOf": [{"type": ["number", "boolean", "string"]},
+                         {"type": "array", "items": {"type": "string"}}]}
+_FACTS: Json = {"type": "object", "additionalProperties": {"anyOf": [_FACT, {"type": "object"}]},
+                "description": "Named values the typed model has no field for: facts.<name>."}
+
+
+def _type_schema(tp: Any, defs: Json) -> Json:
+    """The schema of one model field type."""
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        options = [a for a in typing.get_args(tp) if a is not type(None)]
+        if len(options) == 1:
+            return _type_schema(options[0], defs)
+        if tp == model.FactValue or set(options) == set(typing.get_args(model.FactValue)):
+            return dict(_FACT)
+        return {"anyOf": [_type_schema(a, defs) for a in options]}
+    if tp is str:
+        return {"type": "string"}
+    if tp is int:
+        return {"type": "integer"}
+    if tp is Decimal:
+        return dict(keys.NUMBER)
+    if tp is bool:
+        return {"type": "boolean"}
+    if tp is Money:
+        return dict(_MONEY)
+    if origin is Literal:
+        return {"enum": list(typing.get_args(tp))}
+    if origin is tuple:
+        return {"type": "array", "items": _type_schema(typing.get_args(tp)[0], defs)}
+    if origin is Mapping:
+        value = typing.get_args(tp)[1]
+        if value is Any:
+            return dict(_FACTS)
+        return {"type": "object", "additionalProperties": _type_schema(value, defs)}
+    if attrs.has(tp):
+        return _class_ref(tp, defs)
+    raise TypeError(f"no schema for the model type {tp!r}")  # pragma: no cover
+
+
+def _class_ref(cls: type, defs: Json, only: tuple[str, ...] | None = None) -> Json:
+    name = cls.__name__
+    if name not in defs:
+        defs[name] = {}  # reserve: classes may nest themselves (BudgetLine.lines)
+        hints = typing.get_type_hints(cls, vars(model))
+        fields = [f for f in attrs.fields(cls) if only is None or f.name in only]
+        doc = (cls.__doc__ or "").strip().split("\n\n")[0].replace("\n", " ")
+        defs[name] = {
+            "type": "object",
+            "description": doc,
+            "properties": {f.name: _type_schema(hints[f.name], defs) for f in fields},
+            "required": [f.name for f in fields if f.default is attrs.NOTHING],
+            "additionalProperties": False,
+        }
+    return {"$ref": f"#/definitions/{name}"}
+
+
+def data_schema() -> dict[str, Any]:
+    """The JSON Schema (draft-07) of a department data document (TOML or JSON)."""
+    defs: Json = {}
+    hints = typing.get_type_hints(model.Department, vars(model))
+    sections: Json = {}
+    for section in _data.SECTIONS:
+        if section == "department":
+            sections[section] = _class_ref(model.Department, defs, _data._DEPARTMENT_KEYS)
+            continue
+        sections[section] = _type_schema(hints[_data._SECTION_FIELDS[section]], defs)
+    return {
+        "$schema": SCHEMA_DIALECT,
+        "title": "perfrubric department data (基础数据表)",
+        "type": "object",
+        "properties": sections,
+        "required": ["department"],
+        "additionalProperties": False,
+        "definitions": defs,
+    }
+
+
+def schema_json(which: Literal["rubric", "data"]) -> str:
+    """The schema *which* (``"rubric"`` or ``"data"``) as indented JSON text."""
+    schema = rubric_schema() if which == "rubric" else data_schema()
+    return json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
