@@ -10,6 +10,19 @@ See ``docs/analysis.md``.
 
 from __future__ import annotations
 
+from .comparison import COMPARE_FORMATS, CompareError, Comparison, RowDelta, Side, compare
 from .planning import DataChange, Plan, PlanError, PlanStep, next_grade
 
-__all__ = ["DataChange", "Plan", "PlanError", "PlanStep", "next_grade"]
+__all__ = [
+    "COMPARE_FORMATS",
+    "CompareError",
+    "Comparison",
+    "DataChange",
+    "Plan",
+    "PlanError",
+    "PlanStep",
+    "RowDelta",
+    "Side",
+    "compare",
+    "next_grade",
+]
