@@ -12,17 +12,23 @@ from __future__ import annotations
 
 from .comparison import COMPARE_FORMATS, CompareError, Comparison, RowDelta, Side, compare
 from .planning import DataChange, Plan, PlanError, PlanStep, next_grade
+from .rubric_diff import DIFF_FORMATS, FieldChange, IndicatorDiff, RubricDiff, diff_rubrics
 
 __all__ = [
     "COMPARE_FORMATS",
     "CompareError",
     "Comparison",
+    "DIFF_FORMATS",
     "DataChange",
+    "FieldChange",
+    "IndicatorDiff",
     "Plan",
     "PlanError",
     "PlanStep",
     "RowDelta",
+    "RubricDiff",
     "Side",
     "compare",
+    "diff_rubrics",
     "next_grade",
 ]
