@@ -20,6 +20,7 @@ from .base import (
     register_kind,
     written_as_percent,
 )
+from .inverse import Interval, ValueRange, merge
 
 __all__ = ["Band", "Bands"]
 
@@ -177,6 +178,11 @@ class Bands(RuleKind):
                                detail={"band": i, "points": band.points})
         raise RuleInputError(f"value {label_number(x, percent=self.percent)} lies outside "
                              f"every band (bands cover {self.cover})")
+
+    def values_for(self, score: Decimal) -> ValueRange:
+        """The union of the bands giving at least *score* points (touching bands joined)."""
+        return ValueRange(merge([Interval(b.low, b.low_inclusive, b.high, b.high_inclusive)
+                                 for b in self.bands if b.points >= score]))
 
 
 def _read_band(b: ParamReader, points: Decimal) -> tuple[Band | None, bool]:

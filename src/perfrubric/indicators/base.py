@@ -57,6 +57,7 @@ import attrs
 
 from ..decimals import NumberOutOfBounds, to_decimal
 from ..errors import ParamError, Problem, RuleInputError, did_you_mean
+from .inverse import Inverse
 
 __all__ = [
     "Direction",
@@ -148,6 +149,19 @@ class RuleKind(abc.ABC):
         Raise :class:`~perfrubric.errors.RuleInputError` when *value* is of
         a type the kind cannot score.
         """
+
+    def values_for(self, score: Decimal) -> Inverse | None:
+        """Which measured values earn at least *score* points (the inverse rule).
+
+        Returns a :class:`~perfrubric.indicators.inverse.ValueRange`,
+        :class:`~perfrubric.indicators.inverse.Choices` or
+        :class:`~perfrubric.indicators.inverse.ItemSets` (see
+        :mod:`perfrubric.indicators.inverse`), or ``None`` when the kind
+        cannot answer.  This default returns ``None``: a kind of your own
+        need not implement it, and planning (:func:`perfrubric.next_grade`)
+        then leaves its indicators as they are.
+        """
+        return None
 
 
 _REGISTRY: dict[str, type[RuleKind]] = {}

@@ -10,6 +10,7 @@ import attrs
 
 from ..errors import RuleInputError
 from .base import Outcome, ParamReader, RuleKind, as_bool, as_items, register_kind
+from .inverse import ItemSets
 
 __all__ = ["Checklist"]
 
@@ -133,3 +134,11 @@ class Checklist(RuleKind):
         return Outcome(score, deducted=self.points - score,
                        matched=f"{len(met)}/{len(self.items)}",
                        detail={"met": met, "missing": missing})
+
+    def values_for(self, score: Decimal) -> ItemSets:
+        """The sets of items met earning *score*: missing items cost ≤ points − score."""
+        if score > self.points:
+            return ItemSets(self.items, self.item_points, Decimal(-1))
+        if score <= 0:
+            return ItemSets(self.items, self.item_points, sum(self.item_points, _ZERO))
+        return ItemSets(self.items, self.item_points, self.points - score)

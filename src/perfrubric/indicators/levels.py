@@ -11,6 +11,7 @@ import attrs
 from ..decimals import to_decimal
 from ..errors import RuleInputError
 from .base import Outcome, ParamReader, RuleKind, label_number, register_kind
+from .inverse import Choices
 
 __all__ = ["Level", "Levels"]
 
@@ -138,6 +139,19 @@ class Levels(RuleKind):
 
     def _known(self) -> str:
         return ", ".join(f"'{n}'" for n in self.names())
+
+    def values_for(self, score: Decimal) -> Choices:
+        """The level names that can earn *score*, in the rubric's order.
+
+        A range level is listed when its top reaches *score*; the
+        evaluator's score given with it must then be at least *score*.
+        """
+        return Choices(tuple(lv.name for lv in self.levels if self._top(lv) >= score))
+
+    def _top(self, level: Level) -> Decimal:
+        if level.points is not None:
+            return level.points
+        return self.points * level.high
 
 
 def _read_level(b: ParamReader, points: Decimal) -> Level | None:

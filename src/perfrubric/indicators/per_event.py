@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from decimal import Decimal
+from decimal import ROUND_FLOOR, Decimal
 from typing import Any, ClassVar
 
 import attrs
 
 from ..errors import RuleInputError
 from .base import Direction, Outcome, ParamReader, RuleKind, as_number, register_kind
+from .inverse import Interval, ValueRange
 
 __all__ = ["PerEvent"]
 
@@ -59,3 +60,22 @@ class PerEvent(RuleKind):
         return Outcome(self.points - deducted, deducted=deducted,
                        matched=f"{events} × {self.deduct}",
                        detail={"events": events, "floored": events * self.deduct > self.points})
+
+    def values_for(self, score: Decimal) -> ValueRange:
+        """The event counts earning at least *score*: ``0 … ⌊(points − score) / deduct⌋``."""
+        if score <= 0:
+            return ValueRange.everything(whole=True)
+        if score > self.points:
+            return ValueRange.nothing()
+        most = ((self.points - score) / self.deduct).to_integral_value(rounding=ROUND_FLOOR)
+        while most >= 0 and self.points - most * self.deduct < score:
+            most -= 1  # a quotient rounded up in its last digit
+        return ValueRange((Interval(Decimal(0), True, most, True),), whole=True)
+
+    def max_events(self, score: Decimal) -> int | None:
+        """The most events that still earn *score* (``None``: any number; ``-1``: none)."""
+        found = self.values_for(score)
+        if not found.intervals:
+            return -1
+        high = found.intervals[0].high
+        return None if high is None else int(high)

@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 import attrs
 
 from .base import Direction, Outcome, ParamReader, RuleKind, as_number, label_number, register_kind
+from .inverse import Interval, ValueRange, at_least
 
 __all__ = ["Ratio"]
 
@@ -63,3 +64,13 @@ class Ratio(RuleKind):
         return Outcome(score, deducted=self.points - score,
                        matched=f"≥{edge}" if x >= self.full_at else f"<{edge}",
                        detail={"ratio": x, "full_at": self.full_at, "share": share})
+
+    def values_for(self, score: Decimal) -> ValueRange:
+        """The ratios earning at least *score*: ``[full_at × score / points, +∞)``."""
+        if score <= 0:
+            return ValueRange.everything()
+        if score > self.points:
+            return ValueRange.nothing()
+        low = at_least(self.full_at * score / self.points,
+                       lambda x: self.score(x).score >= score)
+        return ValueRange((Interval(low, True, None, False),))

@@ -10,6 +10,7 @@ from typing import Any, ClassVar
 import attrs
 
 from .base import Direction, Outcome, ParamReader, RuleKind, as_number, label_number, register_kind
+from .inverse import Interval, ValueRange, at_least, at_most
 
 __all__ = ["StepDeduction"]
 
@@ -115,3 +116,39 @@ class StepDeduction(RuleKind):
                        detail={"limit": self.limit, "excess": excess, "steps": steps,
                                "per_step": self.deduct,
                                "floored": count * self.deduct > room})
+
+    def values_for(self, score: Decimal) -> ValueRange:
+        """The values earning at least *score*: within the limit plus the steps it can afford.
+
+        With ``n`` = the steps affordable (``(points − score) / deduct``,
+        whole for ``whole``/``started``), the excess allowed is ``< (n+1) ×
+        step`` for whole steps, ``≤ n × step`` for started steps and ``≤
+        (points − score) / deduct × step`` in proportion.  At or below the
+        floor every value earns the score.
+        """
+        if score <= self.floor:
+            return ValueRange.everything()
+        if score > self.points:
+            return ValueRange.nothing()
+        afford = (self.points - score) / self.deduct
+        if self.steps == "fraction":
+            reach, inclusive = afford * self.step, True
+        else:
+            steps = afford.to_integral_value(rounding=decimal.ROUND_FLOOR)
+            if self.steps == "whole":
+                reach, inclusive = (steps + 1) * self.step, False
+            else:
+                reach, inclusive = steps * self.step, True
+
+        def earns(x: Decimal) -> bool:
+            return self.score(x).score >= score
+
+        if self.side == "above":
+            edge = self.limit + reach
+            if inclusive:
+                edge = at_most(edge, earns)
+            return ValueRange((Interval(None, False, edge, inclusive),))
+        edge = self.limit - reach
+        if inclusive:
+            edge = at_least(edge, earns)
+        return ValueRange((Interval(edge, inclusive, None, False),))

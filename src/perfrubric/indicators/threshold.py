@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 import attrs
 
 from .base import Direction, Outcome, ParamReader, RuleKind, as_number, label_number, register_kind
+from .inverse import Interval, ValueRange, at_least, at_most
 
 __all__ = ["Threshold"]
 
@@ -74,3 +75,23 @@ class Threshold(RuleKind):
         score = self.points * share
         return Outcome(score, deducted=self.points - score, matched=matched,
                        detail={"threshold": self.threshold, "met": met, "share": share})
+
+    def values_for(self, score: Decimal) -> ValueRange:
+        """The values earning at least *score*.
+
+        ``at_least``: ``[threshold × score / points, +∞)``; ``at_most``:
+        ``(-∞, threshold × points / score]``.
+        """
+        if score <= 0:
+            return ValueRange.everything()
+        if score > self.points:
+            return ValueRange.nothing()
+
+        def earns(x: Decimal) -> bool:
+            return self.score(x).score >= score
+
+        if self.full_when == "at_least":
+            edge = self.threshold if score == self.points else self.threshold * score / self.points
+            return ValueRange((Interval(at_least(edge, earns), True, None, False),))
+        edge = self.threshold if score == self.points else self.threshold * self.points / score
+        return ValueRange((Interval(None, False, at_most(edge, earns), True),))

@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 import attrs
 
 from .base import Direction, Outcome, ParamReader, RuleKind, as_bool, register_kind
+from .inverse import Choices
 
 __all__ = ["YesNo"]
 
@@ -54,3 +55,11 @@ class YesNo(RuleKind):
         score = self.points if yes else self.no_points
         return Outcome(score, deducted=self.points - score, matched="yes" if yes else "no",
                        detail={"yes": yes})
+
+    def values_for(self, score: Decimal) -> Choices:
+        """``(True, False)`` when no earns *score*, ``(True,)`` when only yes does, else ``()``."""
+        if score <= self.no_points:
+            return Choices((True, False))
+        if score <= self.points:
+            return Choices((True,))
+        return Choices(())

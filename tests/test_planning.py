@@ -1,0 +1,202 @@
+"""Next-grade plans: the seed example, hand-worked cases, vetoes, and a property."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import perfrubric as pr
+from perfrubric.analysis import Plan, PlanError, next_grade
+from perfrubric.errors import EvaluationError
+from perfrubric.testing import data_for, rubrics
+
+D = Decimal
+ROOT = Path(__file__).resolve().parents[1]
+SEED = ROOT / "examples" / "kaifu-commerce-2021"
+DATA = ROOT / "tests" / "data" / "analysis"
+
+
+def _rescore(plan: Plan) -> pr.Evaluation:
+    """Score the applied data again, with the rubric as loaded (nothing simulated)."""
+    return pr.evaluate(plan.rubric, plan.apply())
+
+
+def _reaches(plan: Plan) -> bool:
+    ev = _rescore(plan)
+    scale = plan.rubric.grades
+    return ev.grade is not None and scale.rank(ev.grade) <= scale.rank(plan.target_grade)
+
+
+# -- the seed: national framework, 80/良 -------------------------------------------------
+
+
+def test_seed_national_plan_staffing_to_11() -> None:
+    rubric = pr.load_rubric(SEED / "national.toml")
+    plan = next_grade(rubric, SEED / "data.toml")
+    # 20 of 25 scorable points → 80 (良).  在职人员控制率 21/11 = 190.91% loses all 5;
+    # at most 100.99% keeps them (−0.5 per *whole* point over 100%), i.e. on_post ≤ 11.11:
+    # 11 people.  Then 25/25 → 100 (优).
+    assert (plan.total_before, plan.grade_before, plan.target_grade) == (D(80), "良", "优")
+    assert len(plan.steps) == 1
+    step = plan.steps[0]
+    assert step.indicator == "投入/预算配置/在职人员控制率"
+    assert step.points_gained == 5
+    assert [(c.name, c.before, c.after) for c in step.changes] == [
+        ("staffing.on_post", D(21), D(11))]
+    applied = plan.apply()
+    assert applied.staffing.on_post == 11 and applied.staffing.authorized == 11
+    ev = pr.evaluate(rubric, applied)
+    assert (ev.total, ev.grade) == (D(100), "优")
+    assert (plan.total_after, plan.grade_after) == (D(100), "优")
+
+
+def test_seed_plan_narrative_both_locales() -> None:
+    plan = next_grade(pr.load_rubric(SEED / "national.toml"), SEED / "data.toml")
+    zh = plan.narrative()
+    assert "若在职人员控制率降至100.00%（在职人数由21人减至11人），可增加5分，总分100分" in zh
+    assert "等级由良升为优" in zh
+    en = plan.narrative(locale="en")
+    assert "staff on post down from 21 people to 11 people" in en
+    assert "grade up from Good to Excellent" in en
+
+
+def test_already_at_grade_gives_an_empty_plan() -> None:
+    plan = next_grade(pr.load_rubric(SEED / "national.toml"), SEED / "data.toml", grade="良")
+    assert plan.steps == () and plan.applicable
+    assert plan.apply() == pr.load_data(SEED / "data.toml")
+    assert "无需整改" in plan.narrative()
+
+
+def test_unknown_grade_is_a_plan_error() -> None:
+    with pytest.raises(PlanError, match="no grade 'A'"):
+        next_grade(pr.load_rubric(SEED / "national.toml"), SEED / "data.toml", grade="A")
+
+
+# -- the MOF framework with every figure -------------------------------------------------
+
+
+def test_cheapest_single_change_is_budget_final() -> None:
+    rubric = pr.builtin("mof-2013-department")
+    plan = next_grade(rubric, DATA / "mof2013-2021.toml")
+    # 88.5 (良); 优 needs 1.5 more.  One indicator suffices: 预算完成率 90% scores 1
+    # (2 started 5% steps below 100%, −2 each); at ≥ 95% one step: 3 points (+2).
+    # final/adjusted ≥ 0.95 → final ≥ 0.95 × 5200 = 4940万元, a change of 260/4680 = 5.6%,
+    # cheaper than raising a level (生态效益 一般 → 好, +2, counted 100%).
+    assert plan.total_before == D("88.5")
+    [step] = plan.steps
+    assert step.indicator == "过程/预算执行/预算完成率"
+    assert (step.score_before, step.score_after) == (D(1), D(3))
+    [change] = step.changes
+    assert (change.name, change.before, change.after, change.unit) == (
+        "budget.final", D(4680), D(4940), "万元")
+    ev = _rescore(plan)
+    assert (ev.total, ev.grade) == (D("90.5"), "优")  # 88.5 + 2
+
+
+def test_two_grades_up_needs_more_indicators() -> None:
+    rubric = pr.builtin("mof-2013-department")
+    # 2020: 80 (良).  优 needs 10 more; the largest gains: 在职人员控制率 +4.5,
+    # 预算完成率 +5, 资金使用合规性 +2, 重点工作办结率 +2, 生态效益 +2, 经济效益 +2 …:
+    # no two reach 10 (5 + 4.5 = 9.5), so three indicators at least.
+    plan = next_grade(rubric, DATA / "mof2013-2020.toml", grade="优")
+    assert len([s for s in plan.steps if s.indicator]) == 3
+    assert plan.applicable
+    ev = _rescore(plan)
+    assert ev.grade == "优" and ev.total >= 90
+    # The steps come most points first, and their totals add up step by step.
+    gains = [s.points_gained for s in plan.steps]
+    assert gains == sorted(gains, reverse=True)
+    assert plan.steps[-1].total_after == ev.total
+
+
+def test_assessment_level_is_changed_on_the_assessment() -> None:
+    doc = {"rubric": {"id": "t", "version": "1", "title": "t"},
+           "indicator": [
+               {"path": "效益", "points": "100", "rule": {"kind": "levels", "levels": [
+                   {"level": "好", "share": "100%"}, {"level": "较好", "share": "85%"},
+                   {"level": "一般", "share": "60%"}]}}]}
+    rubric = pr.rubric_from_dict(doc)
+    data = {"department": {"name": "x"},
+            "assessment": [{"indicator": "效益", "level": "一般", "reason": "r"}]}
+    plan = next_grade(rubric, data)
+    # 60 (中) → 良 needs 80: 较好 gives 85, the least level that does.
+    [change] = plan.steps[0].changes
+    assert change.name == "assessment:效益"
+    assert change.after.level == "较好"
+    assert _rescore(plan).total == 85
+
+
+# -- vetoes and changes on the measure only ---------------------------------------------
+
+
+def _veto_rubric() -> pr.Rubric:
+    return pr.rubric_from_dict({
+        "rubric": {"id": "t", "version": "1", "title": "t"},
+        "indicator": [
+            {"path": "甲", "points": "50", "measure": "facts.a", "rule": {"kind": "ratio"}},
+            {"path": "乙", "points": "50", "measure": "targets.completion", "unit": "%",
+             "rule": {"kind": "ratio"}}],
+        "veto": [{"name": "违纪", "when": "facts.violation", "reason": "发生重大违纪",
+                  "grade_at_most": "中"}]})
+
+
+def test_capping_veto_is_the_first_step() -> None:
+    rubric = _veto_rubric()
+    data = {"department": {"name": "x"}, "facts": {"a": "0.9", "violation": True},
+            "target": [{"id": "t", "name": "t", "target": "100", "actual": "100"}]}
+    # 45 + 50 = 95, but the veto caps the grade at 中.  Lifting it gives 优 at once.
+    plan = next_grade(rubric, data, grade="优")
+    assert plan.grade_before == "中"
+    assert plan.steps[0].veto == "违纪"
+    assert [(c.name, c.after) for c in plan.steps[0].changes] == [("facts.violation", False)]
+    assert len(plan.steps) == 1
+    assert _rescore(plan).grade == "优"
+    assert "首先须消除一票否决情形（发生重大违纪" in plan.narrative()
+
+
+def test_derived_measure_is_stated_on_the_measure_only() -> None:
+    rubric = _veto_rubric()
+    # 甲 at full; 乙's measure targets.completion is derived (an average over targets),
+    # so no data name is linear: the step says "raise 乙 to at least 90%".
+    data = {"department": {"name": "x"}, "facts": {"a": "1", "violation": False},
+            "target": [{"id": "t", "name": "t", "target": "100", "actual": "60"}]}
+    plan = next_grade(rubric, data)  # 50 + 30 = 80 (良) → 优 needs 90: 乙 ≥ 80%
+    [step] = plan.steps
+    assert step.indicator == "乙" and not step.changes and not plan.applicable
+    assert step.score_after == 40
+    assert "提高至不低于80%" in plan.narrative()
+    with pytest.raises(PlanError, match="measure only"):
+        plan.apply()
+
+
+# -- properties ---------------------------------------------------------------------------
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@given(data=st.data())
+def test_every_plan_rescored_reaches_its_grade(data: st.DataObject) -> None:
+    rubric = data.draw(rubrics())
+    doc: dict[str, Any] = data.draw(data_for(rubric))
+    try:
+        ev = pr.evaluate(rubric, doc)
+    except EvaluationError:
+        return  # data the rubric refuses: nothing to plan
+    target = data.draw(st.sampled_from([None, *[g.name for g in rubric.grades.grades]]))
+    try:
+        plan = next_grade(rubric, doc, grade=target)
+    except PlanError:
+        assert ev.grade is None or rubric.grades.rank(ev.grade) > 0
+        return
+    if plan.applicable:
+        after = _rescore(plan)
+        assert after.total == plan.total_after
+        assert _reaches(plan)
+    # Changes only ever raise indicator scores.
+    for step in plan.steps:
+        if step.indicator is not None:
+            assert step.points_gained > 0
