@@ -31,7 +31,8 @@ from ..narrative import _exact_digits, _join, _zh, format_number, format_percent
 from ..units import UNITS, Money
 from ._text import points_text
 
-__all__ = ["COMPARE_FORMATS", "CompareError", "Comparison", "RowDelta", "Side", "compare"]
+__all__ = ["COMPARE_FORMATS", "CompareError", "Comparison", "RowDelta", "Side", "compare",
+           "load_evaluation_json"]
 
 #: The formats :meth:`Comparison.render` produces.
 COMPARE_FORMATS: tuple[str, ...] = ("text", "markdown", "csv", "json")
@@ -269,6 +270,23 @@ def _read(value: Evaluation | Mapping[str, Any]) -> tuple[Side, list[RowDelta]]:
         return _from_dict(value)
     raise CompareError(f"expected an Evaluation or its to_dict() JSON, got "
                        f"{type(value).__name__}")
+
+
+def load_evaluation_json(path: str) -> dict[str, Any]:
+    """Read an evaluation's JSON file (``perfrubric score --format json``) for :func:`compare`."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            doc = json.load(handle)
+    except OSError as exc:
+        raise CompareError(f"{path}: cannot read the file: {exc.strerror}") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise CompareError(f"{path}: not an evaluation's JSON ({exc}); write one with "
+                           "perfrubric score RUBRIC DATA --format json, or compare data "
+                           "files with --rubric") from None
+    if not isinstance(doc, dict):
+        raise CompareError(f"{path}: expected a JSON object (an evaluation), got "
+                           f"{type(doc).__name__}")
+    return doc
 
 
 def compare(a: Evaluation | Mapping[str, Any], b: Evaluation | Mapping[str, Any]) -> Comparison:

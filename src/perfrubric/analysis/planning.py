@@ -42,6 +42,7 @@ simulated as absent).  :meth:`Plan.apply` gives the changed
 from __future__ import annotations
 
 import itertools
+import json
 from collections.abc import Callable, Mapping, Sequence
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import Any
@@ -204,6 +205,16 @@ class Plan:
         from ._text import plan_to_dict
 
         return plan_to_dict(self)
+
+    def render(self, fmt: str = "text", *, locale: str = "zh_CN") -> str:
+        """The plan as ``text`` (steps, changes, result and narrative) or ``json``."""
+        from ._text import plan_lines
+
+        if fmt == "json":
+            return json.dumps(self.to_dict(), ensure_ascii=False, indent=2) + "\n"
+        if fmt == "text":
+            return plan_lines(self, locale=locale)
+        raise PerfrubricError(f"unknown format {fmt!r}; expected one of text, json")
 
 
 # -- search -----------------------------------------------------------------------------
