@@ -131,6 +131,20 @@ def test_assessment_level_is_changed_on_the_assessment() -> None:
     assert _rescore(plan).total == 85
 
 
+def test_value_on_an_exclusive_edge_moves_one_step_past_it() -> None:
+    rubric = pr.rubric_from_dict({
+        "rubric": {"id": "t", "version": "1", "title": "t"},
+        "indicator": [{"path": "甲", "points": "100", "measure": "facts.x", "unit": "%",
+                       "rule": {"kind": "bands", "better": "higher", "bands": [
+                           {"upto": "5%", "points": 70}, {"over": "5%", "points": 100}]}}]})
+    # x = 5% lies in the first band (upto 5%, 含): 70 (中).  More than 5% gives 100; the
+    # value is written to 2 places, so the next one up is 0.06.
+    plan = next_grade(rubric, {"department": {"name": "x"}, "facts": {"x": "0.05"}})
+    assert [(c.name, c.before, c.after) for c in plan.changes] == [
+        ("facts.x", D("0.05"), D("0.06"))]
+    assert _rescore(plan).total == 100
+
+
 # -- vetoes and changes on the measure only ---------------------------------------------
 
 
@@ -159,17 +173,33 @@ def test_capping_veto_is_the_first_step() -> None:
     assert "首先须消除一票否决情形（发生重大违纪" in plan.narrative()
 
 
-def test_derived_measure_is_stated_on_the_measure_only() -> None:
+def test_derived_measure_is_changed_on_its_source() -> None:
     rubric = _veto_rubric()
-    # 甲 at full; 乙's measure targets.completion is derived (an average over targets),
-    # so no data name is linear: the step says "raise 乙 to at least 90%".
+    # 甲 at full; 乙 measures targets.completion = min(actual / target, 1) = 60%: 30 points.
+    # 50 + 30 = 80 (良); 优 needs 90, so 乙 ≥ 40 points, completion ≥ 80%: actual 60 → 80.
     data = {"department": {"name": "x"}, "facts": {"a": "1", "violation": False},
             "target": [{"id": "t", "name": "t", "target": "100", "actual": "60"}]}
-    plan = next_grade(rubric, data)  # 50 + 30 = 80 (良) → 优 needs 90: 乙 ≥ 80%
+    plan = next_grade(rubric, data)
+    [step] = plan.steps
+    assert step.indicator == "乙" and step.score_after == 40
+    assert [(c.name, c.before, c.after) for c in step.changes] == [
+        ("targets.t.actual", D(60), D(80))]
+    assert _rescore(plan).total == 90
+
+
+def test_nonlinear_measure_is_stated_on_the_measure_only() -> None:
+    rubric = pr.rubric_from_dict({
+        "rubric": {"id": "t", "version": "1", "title": "t"},
+        "indicator": [{"path": "乙", "points": "100", "measure": "facts.a * facts.a",
+                       "unit": "%", "rule": {"kind": "ratio"}}]})
+    # a² = 0.64 → 64 points (中); 良 needs 80: a² ≥ 80%, not linear in a, so the step is
+    # "raise 乙 to at least 80%" with no data change.
+    plan = next_grade(rubric, {"department": {"name": "x"}, "facts": {"a": "0.8"}})
     [step] = plan.steps
     assert step.indicator == "乙" and not step.changes and not plan.applicable
-    assert step.score_after == 40
-    assert "提高至不低于80%" in plan.narrative()
+    assert step.score_after == 80
+    assert "若乙提高至不低于80%，可增加16分，总分80分，等级由中升为良" in plan.narrative()
+    assert "乙 rises to at least 80%" in plan.narrative(locale="en")
     with pytest.raises(PlanError, match="measure only"):
         plan.apply()
 
@@ -192,6 +222,9 @@ def test_every_plan_rescored_reaches_its_grade(data: st.DataObject) -> None:
     except PlanError:
         assert ev.grade is None or rubric.grades.rank(ev.grade) > 0
         return
+    scale = rubric.grades
+    assert plan.grade_after is not None
+    assert scale.rank(plan.grade_after) <= scale.rank(plan.target_grade)
     if plan.applicable:
         after = _rescore(plan)
         assert after.total == plan.total_after

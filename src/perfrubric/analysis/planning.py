@@ -53,7 +53,7 @@ from ..data import load_data
 from ..errors import MeasureUnavailable, PerfrubricError, did_you_mean
 from ..evaluation import Evaluation, IndicatorResult, evaluate
 from ..expr import Value
-from ..facts import Facts
+from ..facts import CATEGORY_FIELDS, Facts
 from ..indicators import (
     Bands,
     Checklist,
@@ -347,6 +347,10 @@ class _Planner:
             if found:
                 options[result.path] = found
                 order.append(result.path)
+        if not order:
+            raise PlanError(f"no plan reaches {self.target_grade.name}: no indicator scored by "
+                            "its rule can gain points (excluded, missing, judged and "
+                            "overridden indicators are left as they are)")
         best = {p: max(o.gain for o in options[p]) for p in order}
         gains = sorted(best.values(), reverse=True)
         reach = sum(gains, _ZERO)
@@ -565,7 +569,7 @@ def _option_for(rubric: Rubric, ind: Indicator, result: IndicatorResult, dept: D
         return None if found is None else option(*found)
     if isinstance(goal, ValueRange):
         best: tuple[tuple[Decimal, str], DataChange, Decimal] | None = None
-        for name in sorted(ind.measure.names):
+        for name in _candidates(ind, dept):
             hit = _linear_change(ind, facts, dept, name, goal, ind.rule.score, score)
             if hit is not None and (best is None or (hit[0].relative, name) < best[0]):
                 best = ((hit[0].relative, name), hit[0], hit[1])
@@ -711,7 +715,8 @@ def _grid_in(interval: Interval, t0: Decimal, step: Decimal,
             interval = Interval(minimum, True, interval.high, interval.high_inclusive)
     if interval.contains(t0):
         return t0
-    if interval.low is not None and t0 < interval.low:
+    if interval.low is not None and (t0 < interval.low or (
+            t0 == interval.low and not interval.low_inclusive)):
         cand = _ceil(interval.low, step)
         if cand == interval.low and not interval.low_inclusive:
             cand += step
@@ -724,10 +729,36 @@ def _grid_in(interval: Interval, t0: Decimal, step: Decimal,
     return cand if interval.contains(cand) else None
 
 
-def _measure_at(ind: Indicator, facts: Facts, name: str,
+def _sources(dept: Department, name: str) -> list[str]:
+    """The settable names a derived name is computed from (``targets.completion`` → actuals)."""
+    parts = name.split(".")
+    if parts[0] == "targets":
+        if len(parts) == 3 and parts[2] in ("ratio", "reached", "completion", "growth"):
+            return [f"targets.{parts[1]}.actual"]
+        if len(parts) == 2 and parts[1] in CATEGORY_FIELDS:
+            return [f"targets.{t.id}.actual" for t in dept.targets]
+        if len(parts) == 4 and parts[1] == "category":
+            return [f"targets.{t.id}.actual" for t in dept.targets if t.category == parts[2]]
+    if name == "staffing.authorized_total":
+        return [f"staffing.authorized_by_kind.{k}" for k in dept.staffing.authorized_by_kind]
+    return []
+
+
+def _candidates(ind: Indicator, dept: Department) -> list[str]:
+    """The data names a change of the indicator's measure may be made on, sorted."""
+    assert ind.measure is not None
+    names = set(ind.measure.names)
+    for name in ind.measure.names:
+        names.update(_sources(dept, name))
+    return sorted(names)
+
+
+def _measure_at(ind: Indicator, facts: Facts, dept: Department, name: str,
                 unit: str | None) -> Callable[[Decimal], Decimal | None]:
+    """The measured value with *name* set to ``t``, the rest of the data as it is."""
     assert ind.measure is not None
     measure = ind.measure
+    direct = name in measure.names  # else a source of a derived name: recompute the facts
 
     def at(t: Decimal) -> Decimal | None:
         given: Value = Money(t, unit) if unit is not None else t
@@ -736,13 +767,16 @@ def _measure_at(ind: Indicator, facts: Facts, name: str,
             return given if n == name else facts.resolve(n)
 
         try:
-            y = measure.evaluate(resolve)
+            if direct:
+                y = measure.evaluate(resolve)
+            else:
+                y = measure.evaluate(Facts.from_department(set_value(dept, name, t)).resolve)
             if isinstance(y, Money):
                 if ind.unit not in UNITS:
                     return None
                 y = y.to(ind.unit or "").amount
-        except PerfrubricError:
-            return None
+        except (PerfrubricError, ValueError, TypeError):
+            return None  # a value the model refuses, or a measure it breaks
         return y if isinstance(y, Decimal) and not isinstance(y, bool) else None
     return at
 
@@ -758,16 +792,18 @@ def _linear_change(ind: Indicator, facts: Facts, dept: Department, name: str,
     place: Slot | None = slot(dept, name)
     if place is None:
         return None
-    f = _measure_at(ind, facts, name, place.unit)
+    f = _measure_at(ind, facts, dept, name, place.unit)
     t0 = place.value
-    y0, y1, y3, yb = f(t0), f(t0 + 1), f(t0 + 3), f(t0 + 1000)
-    if y0 is None or y1 is None or y3 is None or yb is None:
+    # Linear near the data (a capped ratio is linear up to its cap); the value found is
+    # checked against the measure and the rule below, so a kink further on only costs
+    # the change, never gives a wrong one.
+    y0, y1, y3 = f(t0), f(t0 + 1), f(t0 + 3)
+    if y0 is None or y1 is None or y3 is None:
         return None
     slope = y1 - y0
     if slope == 0:
         return None
-    size = abs(y0) + abs(slope) * 1000
-    if not (_close(y3, y0 + 3 * slope, size) and _close(yb, y0 + 1000 * slope, size)):
+    if not _close(y3, y0 + 3 * slope, abs(y0) + abs(slope) * 3):
         return None
     # The goal in measured values, mapped to values of the name.
     mapped: list[Interval] = []
