@@ -84,6 +84,7 @@ _ONE = Decimal(1)
 _GRID = 10  # a proportional rule is tried at tenths of its missing points
 _MAX_COMBOS = 4000  # combinations of the fewest indicators searched (table order)
 _MAX_CHECKS = 40  # candidate plans re-scored before giving up
+_KEEP = 12  # best candidate plans kept per number of indicators
 
 
 class PlanError(PerfrubricError):
@@ -360,6 +361,11 @@ class _Planner:
                 f"a plan can change add {_num(reach)} points, {_num(need)} are needed "
                 "(excluded, missing, judged and overridden indicators are left as they are)")
         fewest = next(k for k in range(1, len(gains) + 1) if sum(gains[:k], _ZERO) >= need)
+        # A lower bound on each indicator's (off-data, cost), to skip hopeless combinations
+        # (0 cost for a proportional rule, which trimming may make cheaper than its options).
+        floor = {p: (min(int(not o.on_data) for o in options[p]),
+                     _ZERO if options[p][0].continuous else min(o.cost for o in options[p]))
+                 for p in order}
         checks = 0
         for k in range(fewest, len(order) + 1):
             candidates: list[tuple[tuple[int, Decimal, tuple[int, ...]], tuple[_Option, ...]]] = []
@@ -369,6 +375,11 @@ class _Planner:
                 paths = [order[i] for i in combo]
                 if sum((best[p] for p in paths), _ZERO) < need:
                     continue
+                if len(candidates) >= _KEEP:
+                    bound = (sum(floor[p][0] for p in paths),
+                             sum((floor[p][1] for p in paths), _ZERO))
+                    if bound > candidates[-1][0][:2]:
+                        continue
                 picked = _cheapest([options[p] for p in paths], need)
                 if picked is None:
                     continue
@@ -376,7 +387,8 @@ class _Planner:
                 key = (sum(1 for o in picked if not o.on_data),
                        sum((o.cost for o in picked), _ZERO), combo)
                 candidates.append((key, picked))
-            candidates.sort(key=lambda c: c[0])
+                candidates.sort(key=lambda c: c[0])
+                del candidates[_KEEP:]
             for _, picked in candidates:
                 names = [c.name for o in picked for c in o.changes]
                 if len(names) != len(set(names)):
@@ -472,17 +484,20 @@ def _simulate(rubric: Rubric, dept: Department, picked: Sequence[_Option]) -> Ev
 
 def _cheapest(choices: Sequence[list[_Option]], need: Decimal) -> tuple[_Option, ...] | None:
     """One option per indicator with gains ≥ *need*, cheapest by (off-data count, cost)."""
-    # Pareto front over (gain, off-data, cost), built indicator by indicator.
+    # Pareto front over (gain, off-data, cost), built indicator by indicator; gains above
+    # the need are all as good, so they are capped at it.
     front: list[tuple[Decimal, int, Decimal, tuple[_Option, ...]]] = [(_ZERO, 0, _ZERO, ())]
     for opts in choices:
-        grown = [(g + o.gain, n + (not o.on_data), c + o.cost, (*picked, o))
+        grown = [(min(g + o.gain, need), n + (not o.on_data), c + o.cost, (*picked, o))
                  for g, n, c, picked in front for o in opts]
         grown.sort(key=lambda t: (-t[0], t[1], t[2]))
         kept: list[tuple[Decimal, int, Decimal, tuple[_Option, ...]]] = []
+        cheapest: dict[int, Decimal] = {}  # off-data count → least cost kept so far
         for entry in grown:
-            if any(k[1] <= entry[1] and k[2] <= entry[2] for k in kept):
+            if any(n <= entry[1] and c <= entry[2] for n, c in cheapest.items()):
                 continue  # a kept entry gains at least as much, no dearer
             kept.append(entry)
+            cheapest[entry[1]] = min(cheapest.get(entry[1], entry[2]), entry[2])
         front = kept
     ok = [entry for entry in front if entry[0] >= need]
     if not ok:
