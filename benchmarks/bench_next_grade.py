@@ -10,20 +10,30 @@ Each plan is also checked: its applied data, scored again, reach the grade.
 
 from __future__ import annotations
 
+import importlib.util
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+import perfrubric as pr
 
-import perfrubric as pr  # noqa: E402
-from bench_evaluate import departments, rubric_text  # noqa: E402
+
+def _bench_evaluate() -> Any:
+    """The sibling benchmark module, for its rubric and departments."""
+    spec = importlib.util.spec_from_file_location(
+        "bench_evaluate", Path(__file__).with_name("bench_evaluate.py"))
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 200
-    rubric = pr.loads_rubric(rubric_text()[0])
-    depts = [pr.load_data(d) for d in departments(n)]
+    bench = _bench_evaluate()
+    rubric = pr.loads_rubric(bench.rubric_text()[0])
+    depts = [pr.load_data(d) for d in bench.departments(n)]
     pr.evaluate(rubric, depts[0])  # warm up
 
     t0 = time.perf_counter()
