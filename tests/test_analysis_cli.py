@@ -80,3 +80,15 @@ def test_diff_seed_against_builtin() -> None:
     assert "      points: 40 → 10" in text
     code, raw = run("diff", "mof-2013-department", SEED / "national.toml", "--format", "json")
     assert len(json.loads(raw)["indicators"]) == 13
+
+
+def test_compare_same_data_under_two_rubrics(capsys: pytest.CaptureFixture[str]) -> None:
+    data = SEED / "data.toml"
+    code, text = run("compare", "--rubric", SEED / "rubric.toml", "--rubric-b",
+                     SEED / "national.toml", data, data)
+    assert code == 0
+    # The department's own table gives 100 (优), the national framework 80 (良).
+    assert "总分较按kaifu-commerce-2021评分降低20分（100→80），等级由优降为良" in text
+    code, _ = run("compare", "--rubric-b", SEED / "national.toml", data, data)
+    assert code == 1
+    assert "--rubric-b needs --rubric" in capsys.readouterr().err
