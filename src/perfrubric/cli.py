@@ -10,7 +10,7 @@ Commands::
     perfrubric report RUBRIC DATA [--locale zh_CN|en] [--compact]
     perfrubric next-grade RUBRIC DATA [--grade G] [--format text|json] [--locale]
     perfrubric compare A.json B.json | --rubric R [--rubric-b R2] A B
-                       [--format text|markdown|csv|json] [--locale]
+                       [--format text|markdown|csv|html|json] [--locale]
     perfrubric diff RUBRIC_A RUBRIC_B [--format text|markdown|json]
 
 ``RUBRIC`` is a TOML file or the id of a built-in rubric.  Exit codes:
@@ -253,7 +253,8 @@ def _add_analysis_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParse
     p.add_argument("b", help="the later evaluation JSON, or data with --rubric")
     p.add_argument("--rubric", help="score A and B (data files) with this rubric")
     p.add_argument("--rubric-b", help="score B with this rubric instead (with --rubric)")
-    p.add_argument("--format", choices=("text", "markdown", "csv", "json"), default="text")
+    p.add_argument("--format", choices=("text", "markdown", "csv", "html", "json"),
+                   default="text")
     p.add_argument("--locale", choices=("zh_CN", "en"), default="zh_CN")
     p.set_defaults(func=cmd_compare)
 

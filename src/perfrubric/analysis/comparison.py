@@ -15,6 +15,7 @@ gives them (a rescaled total is not split back onto the indicators).
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 from collections.abc import Mapping
@@ -35,7 +36,7 @@ __all__ = ["COMPARE_FORMATS", "CompareError", "Comparison", "RowDelta", "Side", 
            "load_evaluation_json"]
 
 #: The formats :meth:`Comparison.render` produces.
-COMPARE_FORMATS: tuple[str, ...] = ("text", "markdown", "csv", "json")
+COMPARE_FORMATS: tuple[str, ...] = ("text", "markdown", "csv", "html", "json")
 
 _ZERO = Decimal(0)
 _DEFAULT_ORDER = ("优", "良", "中", "差")
@@ -159,7 +160,7 @@ class Comparison:
         return _narrative(self, locale, top)
 
     def render(self, fmt: str = "text", *, locale: str = "zh_CN") -> str:
-        """The comparison table as ``text``, ``markdown``, ``csv`` or ``json``."""
+        """The comparison table as ``text``, ``markdown``, ``csv``, ``html`` or ``json``."""
         if fmt == "json":
             return json.dumps(self.to_dict(), ensure_ascii=False, indent=2) + "\n"
         if fmt not in COMPARE_FORMATS:
@@ -172,6 +173,12 @@ class Comparison:
             writer.writerow(headers)
             writer.writerows(cells)
             return buffer.getvalue()
+        if fmt == "html":
+            head = "".join(f"<th>{html.escape(h)}</th>" for h in headers)
+            body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row)
+                           + "</tr>\n" for row in cells)
+            return (f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}</tbody>\n"
+                    f"</table>\n<p>{html.escape(self.narrative(locale=locale))}</p>\n")
         if fmt == "markdown":
             lines = ["| " + " | ".join(headers) + " |",
                      "|" + "|".join("---" for _ in headers) + "|"]
