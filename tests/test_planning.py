@@ -53,6 +53,7 @@ def test_seed_national_plan_staffing_to_11() -> None:
     ev = pr.evaluate(rubric, applied)
     assert (ev.total, ev.grade) == (D(100), "优")
     assert (plan.total_after, plan.grade_after) == (D(100), "优")
+    assert plan.rescaled  # 13 indicators excluded: +5 points move the total by 20
 
 
 def test_seed_plan_narrative_both_locales() -> None:
@@ -87,7 +88,7 @@ def test_cheapest_single_change_is_budget_final() -> None:
     # (2 started 5% steps below 100%, −2 each); at ≥ 95% one step: 3 points (+2).
     # final/adjusted ≥ 0.95 → final ≥ 0.95 × 5200 = 4940万元, a change of 260/4680 = 5.6%,
     # cheaper than raising a level (生态效益 一般 → 好, +2, counted 100%).
-    assert plan.total_before == D("88.5")
+    assert plan.total_before == D("88.5") and not plan.rescaled
     [step] = plan.steps
     assert step.indicator == "过程/预算执行/预算完成率"
     assert (step.score_before, step.score_after) == (D(1), D(3))

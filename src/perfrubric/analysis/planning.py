@@ -160,7 +160,10 @@ class Plan:
     ``total_before``/``grade_before`` score the data as given;
     ``total_after``/``grade_after`` score it with every step made
     (verified by scoring again).  ``steps`` is empty when the data already
-    reach the target grade.  See the module for what "cheapest" means.
+    reach the target grade.  ``rescaled`` says whether the totals are
+    rescaled over the indicators that could be scored (excluded ones left
+    out), so that a step's points move the total by more than their face
+    value.  See the module for what "cheapest" means.
     """
 
     rubric: Rubric = attrs.field(repr=False)
@@ -171,6 +174,7 @@ class Plan:
     total_after: Decimal
     grade_after: str | None
     steps: tuple[PlanStep, ...]
+    rescaled: bool = False
 
     @property
     def applicable(self) -> bool:
@@ -266,7 +270,8 @@ def next_grade(rubric: Rubric, data: Department | Mapping[str, Any] | str | Any,
         target = scale.rank(grade)
     target_name = scale.grades[target].name
     if current <= target:
-        return Plan(rubric, dept, ev.total, ev.grade, target_name, ev.total, ev.grade, ())
+        return Plan(rubric, dept, ev.total, ev.grade, target_name, ev.total, ev.grade, (),
+                    ev.rescaled)
     return _Planner(rubric, dept, ev, target).plan()
 
 
@@ -451,7 +456,8 @@ class _Planner:
                               option.measured_after, option.cost, after.total, after.grade))
         final = _simulate(rubric, dept, ordered)
         return Plan(self.rubric, self.dept, self.ev.total, self.ev.grade,
-                    self.target_grade.name, final.total, final.grade, tuple(steps))
+                    self.target_grade.name, final.total, final.grade, tuple(steps),
+                    final.rescaled)
 
 
 def _holds(veto: Veto, dept: Department) -> bool:
