@@ -174,6 +174,25 @@ def test_capping_veto_is_the_first_step() -> None:
     assert "首先须消除一票否决情形（发生重大违纪" in plan.narrative()
 
 
+def test_veto_that_no_simple_change_lifts_is_stated_only() -> None:
+    rubric = pr.rubric_from_dict({
+        "rubric": {"id": "t", "version": "1", "title": "t"},
+        "indicator": [{"path": "甲", "points": "100", "measure": "facts.a",
+                       "rule": {"kind": "ratio"}}],
+        "veto": [{"name": "审计", "when": "facts.n >= 0", "reason": "审计发现问题",
+                  "grade_at_most": "差", "indicator": "甲"}]})
+    # n ≥ 0 holds for n = 3 and for 0 too: no yes/no to flip, zeroing does not lift it.
+    # The veto also sets 甲 to 0; lifted (simulated), 甲 scores 95 → 优.
+    plan = next_grade(rubric, {"department": {"name": "x"},
+                               "facts": {"a": "0.95", "n": 3}}, grade="优")
+    assert plan.grade_before == "差"
+    [step] = plan.steps
+    assert step.veto == "审计" and not step.changes and not plan.applicable
+    assert (plan.total_after, plan.grade_after) == (D(95), "优")
+    with pytest.raises(PlanError, match="veto 审计"):
+        plan.apply()
+
+
 def test_derived_measure_is_changed_on_its_source() -> None:
     rubric = _veto_rubric()
     # 甲 at full; 乙 measures targets.completion = min(actual / target, 1) = 60%: 30 points.

@@ -434,8 +434,9 @@ class _Planner:
                chosen: tuple[_Option, ...]) -> Plan:
         steps: list[PlanStep] = []
         # Vetoes first; then the indicators, most points first, then in table order.
-        paths = list(self.rubric._index)
+        paths = [ind.path for ind in self.rubric.walk()]
         ordered = sorted(chosen, key=lambda o: (-o.gain, paths.index(o.path)))
+        base = evaluate(rubric, dept)  # with the vetoes lifted: what the steps start from
         done_changes: list[DataChange] = []
         removed = [v for v in self.rubric.vetoes if v not in rubric.vetoes]
         for veto, changes in veto_steps:
@@ -445,15 +446,16 @@ class _Planner:
             partial = attrs.evolve(self.rubric, vetoes=tuple(
                 v for v in self.rubric.vetoes if v not in removed))
             after = evaluate(partial, _apply(self.dept, done_changes))
-            steps.append(PlanStep(None, self.ev.total, after.total, None, changes, None, None,
-                              _ONE if changes else _ZERO, after.total, after.grade,
-                              veto=veto.name))
+            steps.append(PlanStep(None, self.ev.total, after.total, None, changes, None,
+                                  None, _ONE if changes else _ZERO, after.total, after.grade,
+                                  veto=veto.name))
         for i, option in enumerate(ordered):
             after = _simulate(rubric, dept, ordered[:i + 1])
-            before = self.ev.results[option.path]
+            before = base.results[option.path]
             steps.append(PlanStep(option.path, before.score, after.results[option.path].score,
-                              option.goal, option.changes, before.measured,
-                              option.measured_after, option.cost, after.total, after.grade))
+                                  option.goal, option.changes, before.measured,
+                                  option.measured_after, option.cost, after.total,
+                                  after.grade))
         final = _simulate(rubric, dept, ordered)
         return Plan(self.rubric, self.dept, self.ev.total, self.ev.grade,
                     self.target_grade.name, final.total, final.grade, tuple(steps),
