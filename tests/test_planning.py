@@ -174,6 +174,23 @@ def test_capping_veto_is_the_first_step() -> None:
     assert "首先须消除一票否决情形（发生重大违纪" in plan.narrative()
 
 
+def test_total_cap_below_the_grade_is_lifted_first() -> None:
+    rubric = pr.rubric_from_dict({
+        "rubric": {"id": "t", "version": "1", "title": "t"},
+        "indicator": [{"path": "甲", "points": "100", "measure": "facts.a",
+                       "rule": {"kind": "ratio"}}],
+        "veto": [{"name": "超支", "when": "facts.overspent", "reason": "超预算支出",
+                  "total_at_most": 70}]})
+    # 甲 = 85 but the total is capped at 70 (中).  良 needs 80 > 70: the cap must go;
+    # then 85 reaches 良 with no other change.
+    plan = next_grade(rubric, {"department": {"name": "x"},
+                               "facts": {"a": "0.85", "overspent": True}})
+    assert (plan.total_before, plan.grade_before) == (D(70), "中")
+    assert [s.veto for s in plan.steps] == ["超支"]
+    ev = _rescore(plan)
+    assert (ev.total, ev.grade) == (D(85), "良")
+
+
 def test_veto_that_no_simple_change_lifts_is_stated_only() -> None:
     rubric = pr.rubric_from_dict({
         "rubric": {"id": "t", "version": "1", "title": "t"},
