@@ -101,6 +101,9 @@ def test_formats(pair: tuple[pr.Evaluation, pr.Evaluation]) -> None:
     doc = json.loads(c.render("json"))
     assert doc["total_delta"] == "8.5" and doc["drivers"][0] == "投入/预算配置/在职人员控制率"
     assert c.render("markdown").startswith("| 指标 | 分值 | 得分 2020 | 得分 2021 |")
+    page = c.render("html", locale="en")
+    assert page.count("<tr>") == len(c.rows) + 2  # header, rows, total
+    assert "<td>Total</td><td></td><td>80</td><td>88.5</td><td>+8.5</td>" in page
     with pytest.raises(pr.PerfrubricError, match="unknown format"):
         c.render("pdf")
 

@@ -53,6 +53,7 @@ def test_seed_national_plan_staffing_to_11() -> None:
     ev = pr.evaluate(rubric, applied)
     assert (ev.total, ev.grade) == (D(100), "优")
     assert (plan.total_after, plan.grade_after) == (D(100), "优")
+    assert plan.rescaled  # 13 indicators excluded: +5 points move the total by 20
 
 
 def test_seed_plan_narrative_both_locales() -> None:
@@ -87,7 +88,7 @@ def test_cheapest_single_change_is_budget_final() -> None:
     # (2 started 5% steps below 100%, −2 each); at ≥ 95% one step: 3 points (+2).
     # final/adjusted ≥ 0.95 → final ≥ 0.95 × 5200 = 4940万元, a change of 260/4680 = 5.6%,
     # cheaper than raising a level (生态效益 一般 → 好, +2, counted 100%).
-    assert plan.total_before == D("88.5")
+    assert plan.total_before == D("88.5") and not plan.rescaled
     [step] = plan.steps
     assert step.indicator == "过程/预算执行/预算完成率"
     assert (step.score_before, step.score_after) == (D(1), D(3))
@@ -131,6 +132,20 @@ def test_assessment_level_is_changed_on_the_assessment() -> None:
     assert _rescore(plan).total == 85
 
 
+def test_value_on_an_exclusive_edge_moves_one_step_past_it() -> None:
+    rubric = pr.rubric_from_dict({
+        "rubric": {"id": "t", "version": "1", "title": "t"},
+        "indicator": [{"path": "甲", "points": "100", "measure": "facts.x", "unit": "%",
+                       "rule": {"kind": "bands", "better": "higher", "bands": [
+                           {"upto": "5%", "points": 70}, {"over": "5%", "points": 100}]}}]})
+    # x = 5% lies in the first band (upto 5%, 含): 70 (中).  More than 5% gives 100; the
+    # value is written to 2 places, so the next one up is 0.06.
+    plan = next_grade(rubric, {"department": {"name": "x"}, "facts": {"x": "0.05"}})
+    assert [(c.name, c.before, c.after) for c in plan.changes] == [
+        ("facts.x", D("0.05"), D("0.06"))]
+    assert _rescore(plan).total == 100
+
+
 # -- vetoes and changes on the measure only ---------------------------------------------
 
 
@@ -159,17 +174,69 @@ def test_capping_veto_is_the_first_step() -> None:
     assert "首先须消除一票否决情形（发生重大违纪" in plan.narrative()
 
 
-def test_derived_measure_is_stated_on_the_measure_only() -> None:
+def test_total_cap_below_the_grade_is_lifted_first() -> None:
+    rubric = pr.rubric_from_dict({
+        "rubric": {"id": "t", "version": "1", "title": "t"},
+        "indicator": [{"path": "甲", "points": "100", "measure": "facts.a",
+                       "rule": {"kind": "ratio"}}],
+        "veto": [{"name": "超支", "when": "facts.overspent", "reason": "超预算支出",
+                  "total_at_most": 70}]})
+    # 甲 = 85 but the total is capped at 70 (中).  良 needs 80 > 70: the cap must go;
+    # then 85 reaches 良 with no other change.
+    plan = next_grade(rubric, {"department": {"name": "x"},
+                               "facts": {"a": "0.85", "overspent": True}})
+    assert (plan.total_before, plan.grade_before) == (D(70), "中")
+    assert [s.veto for s in plan.steps] == ["超支"]
+    ev = _rescore(plan)
+    assert (ev.total, ev.grade) == (D(85), "良")
+
+
+def test_veto_that_no_simple_change_lifts_is_stated_only() -> None:
+    rubric = pr.rubric_from_dict({
+        "rubric": {"id": "t", "version": "1", "title": "t"},
+        "indicator": [{"path": "甲", "points": "100", "measure": "facts.a",
+                       "rule": {"kind": "ratio"}}],
+        "veto": [{"name": "审计", "when": "facts.n >= 0", "reason": "审计发现问题",
+                  "grade_at_most": "差", "indicator": "甲"}]})
+    # n ≥ 0 holds for n = 3 and for 0 too: no yes/no to flip, zeroing does not lift it.
+    # The veto also sets 甲 to 0; lifted (simulated), 甲 scores 95 → 优.
+    plan = next_grade(rubric, {"department": {"name": "x"},
+                               "facts": {"a": "0.95", "n": 3}}, grade="优")
+    assert plan.grade_before == "差"
+    [step] = plan.steps
+    assert step.veto == "审计" and not step.changes and not plan.applicable
+    assert (plan.total_after, plan.grade_after) == (D(95), "优")
+    with pytest.raises(PlanError, match="veto 审计"):
+        plan.apply()
+
+
+def test_derived_measure_is_changed_on_its_source() -> None:
     rubric = _veto_rubric()
-    # 甲 at full; 乙's measure targets.completion is derived (an average over targets),
-    # so no data name is linear: the step says "raise 乙 to at least 90%".
+    # 甲 at full; 乙 measures targets.completion = min(actual / target, 1) = 60%: 30 points.
+    # 50 + 30 = 80 (良); 优 needs 90, so 乙 ≥ 40 points, completion ≥ 80%: actual 60 → 80.
     data = {"department": {"name": "x"}, "facts": {"a": "1", "violation": False},
             "target": [{"id": "t", "name": "t", "target": "100", "actual": "60"}]}
-    plan = next_grade(rubric, data)  # 50 + 30 = 80 (良) → 优 needs 90: 乙 ≥ 80%
+    plan = next_grade(rubric, data)
+    [step] = plan.steps
+    assert step.indicator == "乙" and step.score_after == 40
+    assert [(c.name, c.before, c.after) for c in step.changes] == [
+        ("targets.t.actual", D(60), D(80))]
+    assert _rescore(plan).total == 90
+
+
+def test_nonlinear_measure_is_stated_on_the_measure_only() -> None:
+    rubric = pr.rubric_from_dict({
+        "rubric": {"id": "t", "version": "1", "title": "t"},
+        "indicator": [{"path": "乙", "points": "100", "measure": "facts.a * facts.a",
+                       "unit": "%", "rule": {"kind": "ratio"}}]})
+    # a² = 0.64 → 64 points (中); 良 needs 80: a² ≥ 80%, not linear in a, so the step is
+    # "raise 乙 to at least 80%" with no data change.
+    plan = next_grade(rubric, {"department": {"name": "x"}, "facts": {"a": "0.8"}})
     [step] = plan.steps
     assert step.indicator == "乙" and not step.changes and not plan.applicable
-    assert step.score_after == 40
-    assert "提高至不低于80%" in plan.narrative()
+    assert step.score_after == 80
+    assert "若乙提高至不低于80%，可增加16分，总分80分，等级由中升为良" in plan.narrative()
+    assert "乙 rises to at least 80%" in plan.narrative(locale="en")
     with pytest.raises(PlanError, match="measure only"):
         plan.apply()
 
@@ -192,6 +259,9 @@ def test_every_plan_rescored_reaches_its_grade(data: st.DataObject) -> None:
     except PlanError:
         assert ev.grade is None or rubric.grades.rank(ev.grade) > 0
         return
+    scale = rubric.grades
+    assert plan.grade_after is not None
+    assert scale.rank(plan.grade_after) <= scale.rank(plan.target_grade)
     if plan.applicable:
         after = _rescore(plan)
         assert after.total == plan.total_after

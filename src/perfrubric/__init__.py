@@ -15,6 +15,15 @@ may change between releases.
 
 from __future__ import annotations
 
+from .analysis import (
+    Comparison,
+    Plan,
+    PlanError,
+    RubricDiff,
+    compare,
+    diff_rubrics,
+    next_grade,
+)
 from .data import load_data
 from .decimals import Rounding, to_decimal
 from .errors import (
@@ -60,6 +69,7 @@ __version__ = "0.1.0.dev0"
 
 __all__ = [
     "Assessment",
+    "Comparison",
     "DataError",
     "Department",
     "EitherOr",
@@ -82,10 +92,13 @@ __all__ = [
     "ParamError",
     "ParamReader",
     "PerfrubricError",
+    "Plan",
+    "PlanError",
     "Problem",
     "Rescaled",
     "Rounding",
     "Rubric",
+    "RubricDiff",
     "RubricError",
     "RuleInputError",
     "RuleKind",
@@ -98,6 +111,8 @@ __all__ = [
     "builtin",
     "builtin_ids",
     "closing_sentence",
+    "compare",
+    "diff_rubrics",
     "evaluate",
     "fragments",
     "indicator_sentence",
@@ -105,6 +120,7 @@ __all__ = [
     "load_data",
     "load_rubric",
     "loads_rubric",
+    "next_grade",
     "parse_expression",
     "register_kind",
     "render",

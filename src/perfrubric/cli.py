@@ -9,6 +9,10 @@ Commands::
                                  [--locale zh_CN|en] [-o FILE]
     perfrubric report RUBRIC DATA [--locale zh_CN|en] [--compact]
     perfrubric schema rubric|data
+    perfrubric next-grade RUBRIC DATA [--grade G] [--format text|json] [--locale]
+    perfrubric compare A.json B.json | --rubric R [--rubric-b R2] A B
+                       [--format text|markdown|csv|html|json] [--locale]
+    perfrubric diff RUBRIC_A RUBRIC_B [--format text|markdown|json]
 
 ``RUBRIC`` is a TOML file or the id of a built-in rubric.  Exit codes:
 0 success, 1 invalid rubric or data (messages on standard error, never a
@@ -230,6 +234,66 @@ def _add_schema_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser])
                                       "(for editor completion)")
     p.add_argument("which", choices=("rubric", "data"), help="which file's schema")
     p.set_defaults(func=cmd_schema)
+def cmd_next_grade(args: argparse.Namespace, out: TextIO) -> int:
+    """Print the cheapest plan that lifts DATA's evaluation to the next (or --grade) grade."""
+    from .analysis import next_grade
+
+    plan = next_grade(_rubric(args.rubric), args.data, grade=args.grade)
+    out.write(plan.render(args.format, locale=args.locale))
+    return EXIT_OK
+
+
+def cmd_compare(args: argparse.Namespace, out: TextIO) -> int:
+    """Compare two evaluations: JSON files, or two data files scored with --rubric."""
+    from .analysis import compare
+    from .analysis.comparison import load_evaluation_json
+
+    if args.rubric is None:
+        if args.rubric_b is not None:
+            raise PerfrubricError("--rubric-b needs --rubric: give the rubric of A with "
+                                  "--rubric and that of B with --rubric-b")
+        a: Evaluation | dict[str, object] = load_evaluation_json(args.a)
+        b: Evaluation | dict[str, object] = load_evaluation_json(args.b)
+    else:
+        rubric_a = _rubric(args.rubric)
+        rubric_b = _rubric(args.rubric_b) if args.rubric_b else rubric_a
+        a, b = evaluate(rubric_a, args.a), evaluate(rubric_b, args.b)
+    out.write(compare(a, b).render(args.format, locale=args.locale))
+    return EXIT_OK
+
+
+def cmd_diff(args: argparse.Namespace, out: TextIO) -> int:
+    """Print what rubric B changed against rubric A (files or built-in ids)."""
+    from .analysis import diff_rubrics
+
+    out.write(diff_rubrics(_rubric(args.a), _rubric(args.b)).render(args.format))
+    return EXIT_OK
+
+
+def _add_analysis_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("next-grade", help="the cheapest changes that reach the next grade")
+    p.add_argument("rubric", help="rubric TOML file or built-in id")
+    p.add_argument("data", help="department data, TOML or JSON")
+    p.add_argument("--grade", help="the grade to reach (default: the next one up)")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--locale", choices=("zh_CN", "en"), default="zh_CN")
+    p.set_defaults(func=cmd_next_grade)
+
+    p = sub.add_parser("compare", help="what changed between two evaluations, and why")
+    p.add_argument("a", help="the earlier (reference) evaluation JSON, or data with --rubric")
+    p.add_argument("b", help="the later evaluation JSON, or data with --rubric")
+    p.add_argument("--rubric", help="score A and B (data files) with this rubric")
+    p.add_argument("--rubric-b", help="score B with this rubric instead (with --rubric)")
+    p.add_argument("--format", choices=("text", "markdown", "csv", "html", "json"),
+                   default="text")
+    p.add_argument("--locale", choices=("zh_CN", "en"), default="zh_CN")
+    p.set_defaults(func=cmd_compare)
+
+    p = sub.add_parser("diff", help="what rubric B changed against rubric A")
+    p.add_argument("a", help="rubric TOML file or built-in id (the parent, or the old table)")
+    p.add_argument("b", help="rubric TOML file or built-in id")
+    p.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    p.set_defaults(func=cmd_diff)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -276,6 +340,8 @@ def _parser() -> argparse.ArgumentParser:
     _add_strict(p)
     p.set_defaults(func=cmd_report)
     _add_schema_parser(sub)
+
+    _add_analysis_parsers(sub)
     return parser
 
 

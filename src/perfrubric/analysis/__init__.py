@@ -16,9 +16,9 @@ from .rubric_diff import DIFF_FORMATS, FieldChange, IndicatorDiff, RubricDiff, d
 
 __all__ = [
     "COMPARE_FORMATS",
+    "DIFF_FORMATS",
     "CompareError",
     "Comparison",
-    "DIFF_FORMATS",
     "DataChange",
     "FieldChange",
     "IndicatorDiff",

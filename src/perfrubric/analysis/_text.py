@@ -274,10 +274,15 @@ def plan_text(plan: Plan, *, locale: str = "zh_CN") -> str:
         grade_before = step.grade_after
     if zh:
         text = "；".join(clauses) + "。"
+        if plan.rescaled:
+            text += "（部分指标缺少数据未计分，总分按可评分指标折算。）"
         if not plan.applicable:
             text += "（部分措施只能以指标值表述，需据实落实到基础数据。）"
         return f"现得分{total}分，等级为{now}。" + text
     text = "; ".join(clauses) + "."
+    if plan.rescaled:
+        text += (" (Indicators without data are excluded; the total is rescaled over those "
+                 "scored.)")
     if not plan.applicable:
         text += " (Some steps are stated on the measure only; the data change is yours to find.)"
     return f"The score is {total}, grade {now}. " + text
@@ -348,6 +353,7 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
         "total_after": jsonable(plan.total_after),
         "grade_after": plan.grade_after,
         "applicable": plan.applicable,
+        "rescaled": plan.rescaled,
         "steps": [{
             "indicator": step.indicator,
             "veto": step.veto,

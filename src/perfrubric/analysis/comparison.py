@@ -15,6 +15,7 @@ gives them (a rescaled total is not split back onto the indicators).
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 from collections.abc import Mapping
@@ -31,10 +32,11 @@ from ..narrative import _exact_digits, _join, _zh, format_number, format_percent
 from ..units import UNITS, Money
 from ._text import points_text
 
-__all__ = ["COMPARE_FORMATS", "CompareError", "Comparison", "RowDelta", "Side", "compare"]
+__all__ = ["COMPARE_FORMATS", "CompareError", "Comparison", "RowDelta", "Side", "compare",
+           "load_evaluation_json"]
 
 #: The formats :meth:`Comparison.render` produces.
-COMPARE_FORMATS: tuple[str, ...] = ("text", "markdown", "csv", "json")
+COMPARE_FORMATS: tuple[str, ...] = ("text", "markdown", "csv", "html", "json")
 
 _ZERO = Decimal(0)
 _DEFAULT_ORDER = ("优", "良", "中", "差")
@@ -158,7 +160,7 @@ class Comparison:
         return _narrative(self, locale, top)
 
     def render(self, fmt: str = "text", *, locale: str = "zh_CN") -> str:
-        """The comparison table as ``text``, ``markdown``, ``csv`` or ``json``."""
+        """The comparison table as ``text``, ``markdown``, ``csv``, ``html`` or ``json``."""
         if fmt == "json":
             return json.dumps(self.to_dict(), ensure_ascii=False, indent=2) + "\n"
         if fmt not in COMPARE_FORMATS:
@@ -171,6 +173,12 @@ class Comparison:
             writer.writerow(headers)
             writer.writerows(cells)
             return buffer.getvalue()
+        if fmt == "html":
+            head = "".join(f"<th>{html.escape(h)}</th>" for h in headers)
+            body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row)
+                           + "</tr>\n" for row in cells)
+            return (f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}</tbody>\n"
+                    f"</table>\n<p>{html.escape(self.narrative(locale=locale))}</p>\n")
         if fmt == "markdown":
             lines = ["| " + " | ".join(headers) + " |",
                      "|" + "|".join("---" for _ in headers) + "|"]
@@ -269,6 +277,23 @@ def _read(value: Evaluation | Mapping[str, Any]) -> tuple[Side, list[RowDelta]]:
         return _from_dict(value)
     raise CompareError(f"expected an Evaluation or its to_dict() JSON, got "
                        f"{type(value).__name__}")
+
+
+def load_evaluation_json(path: str) -> dict[str, Any]:
+    """Read an evaluation's JSON file (``perfrubric score --format json``) for :func:`compare`."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            doc = json.load(handle)
+    except OSError as exc:
+        raise CompareError(f"{path}: cannot read the file: {exc.strerror}") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise CompareError(f"{path}: not an evaluation's JSON ({exc}); write one with "
+                           "perfrubric score RUBRIC DATA --format json, or compare data "
+                           "files with --rubric") from None
+    if not isinstance(doc, dict):
+        raise CompareError(f"{path}: expected a JSON object (an evaluation), got "
+                           f"{type(doc).__name__}")
+    return doc
 
 
 def compare(a: Evaluation | Mapping[str, Any], b: Evaluation | Mapping[str, Any]) -> Comparison:

@@ -42,6 +42,7 @@ simulated as absent).  :meth:`Plan.apply` gives the changed
 from __future__ import annotations
 
 import itertools
+import json
 from collections.abc import Callable, Mapping, Sequence
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import Any
@@ -52,7 +53,7 @@ from ..data import load_data
 from ..errors import MeasureUnavailable, PerfrubricError, did_you_mean
 from ..evaluation import Evaluation, IndicatorResult, evaluate
 from ..expr import Value
-from ..facts import Facts
+from ..facts import CATEGORY_FIELDS, Facts
 from ..indicators import (
     Bands,
     Checklist,
@@ -83,6 +84,7 @@ _ONE = Decimal(1)
 _GRID = 10  # a proportional rule is tried at tenths of its missing points
 _MAX_COMBOS = 4000  # combinations of the fewest indicators searched (table order)
 _MAX_CHECKS = 40  # candidate plans re-scored before giving up
+_KEEP = 12  # best candidate plans kept per number of indicators
 
 
 class PlanError(PerfrubricError):
@@ -158,7 +160,10 @@ class Plan:
     ``total_before``/``grade_before`` score the data as given;
     ``total_after``/``grade_after`` score it with every step made
     (verified by scoring again).  ``steps`` is empty when the data already
-    reach the target grade.  See the module for what "cheapest" means.
+    reach the target grade.  ``rescaled`` says whether the totals are
+    rescaled over the indicators that could be scored (excluded ones left
+    out), so that a step's points move the total by more than their face
+    value.  See the module for what "cheapest" means.
     """
 
     rubric: Rubric = attrs.field(repr=False)
@@ -169,6 +174,7 @@ class Plan:
     total_after: Decimal
     grade_after: str | None
     steps: tuple[PlanStep, ...]
+    rescaled: bool = False
 
     @property
     def applicable(self) -> bool:
@@ -204,6 +210,16 @@ class Plan:
         from ._text import plan_to_dict
 
         return plan_to_dict(self)
+
+    def render(self, fmt: str = "text", *, locale: str = "zh_CN") -> str:
+        """The plan as ``text`` (steps, changes, result and narrative) or ``json``."""
+        from ._text import plan_lines
+
+        if fmt == "json":
+            return json.dumps(self.to_dict(), ensure_ascii=False, indent=2) + "\n"
+        if fmt == "text":
+            return plan_lines(self, locale=locale)
+        raise PerfrubricError(f"unknown format {fmt!r}; expected one of text, json")
 
 
 # -- search -----------------------------------------------------------------------------
@@ -254,7 +270,8 @@ def next_grade(rubric: Rubric, data: Department | Mapping[str, Any] | str | Any,
         target = scale.rank(grade)
     target_name = scale.grades[target].name
     if current <= target:
-        return Plan(rubric, dept, ev.total, ev.grade, target_name, ev.total, ev.grade, ())
+        return Plan(rubric, dept, ev.total, ev.grade, target_name, ev.total, ev.grade, (),
+                    ev.rescaled)
     return _Planner(rubric, dept, ev, target).plan()
 
 
@@ -336,6 +353,10 @@ class _Planner:
             if found:
                 options[result.path] = found
                 order.append(result.path)
+        if not order:
+            raise PlanError(f"no plan reaches {self.target_grade.name}: no indicator scored by "
+                            "its rule can gain points (excluded, missing, judged and "
+                            "overridden indicators are left as they are)")
         best = {p: max(o.gain for o in options[p]) for p in order}
         gains = sorted(best.values(), reverse=True)
         reach = sum(gains, _ZERO)
@@ -345,6 +366,11 @@ class _Planner:
                 f"a plan can change add {_num(reach)} points, {_num(need)} are needed "
                 "(excluded, missing, judged and overridden indicators are left as they are)")
         fewest = next(k for k in range(1, len(gains) + 1) if sum(gains[:k], _ZERO) >= need)
+        # A lower bound on each indicator's (off-data, cost), to skip hopeless combinations
+        # (0 cost for a proportional rule, which trimming may make cheaper than its options).
+        floor = {p: (min(int(not o.on_data) for o in options[p]),
+                     _ZERO if options[p][0].continuous else min(o.cost for o in options[p]))
+                 for p in order}
         checks = 0
         for k in range(fewest, len(order) + 1):
             candidates: list[tuple[tuple[int, Decimal, tuple[int, ...]], tuple[_Option, ...]]] = []
@@ -354,6 +380,11 @@ class _Planner:
                 paths = [order[i] for i in combo]
                 if sum((best[p] for p in paths), _ZERO) < need:
                     continue
+                if len(candidates) >= _KEEP:
+                    bound = (sum(floor[p][0] for p in paths),
+                             sum((floor[p][1] for p in paths), _ZERO))
+                    if bound > candidates[-1][0][:2]:
+                        continue
                 picked = _cheapest([options[p] for p in paths], need)
                 if picked is None:
                     continue
@@ -361,7 +392,8 @@ class _Planner:
                 key = (sum(1 for o in picked if not o.on_data),
                        sum((o.cost for o in picked), _ZERO), combo)
                 candidates.append((key, picked))
-            candidates.sort(key=lambda c: c[0])
+                candidates.sort(key=lambda c: c[0])
+                del candidates[_KEEP:]
             for _, picked in candidates:
                 names = [c.name for o in picked for c in o.changes]
                 if len(names) != len(set(names)):
@@ -402,8 +434,9 @@ class _Planner:
                chosen: tuple[_Option, ...]) -> Plan:
         steps: list[PlanStep] = []
         # Vetoes first; then the indicators, most points first, then in table order.
-        paths = list(self.rubric._index)
+        paths = [ind.path for ind in self.rubric.walk()]
         ordered = sorted(chosen, key=lambda o: (-o.gain, paths.index(o.path)))
+        base = evaluate(rubric, dept)  # with the vetoes lifted: what the steps start from
         done_changes: list[DataChange] = []
         removed = [v for v in self.rubric.vetoes if v not in rubric.vetoes]
         for veto, changes in veto_steps:
@@ -413,18 +446,20 @@ class _Planner:
             partial = attrs.evolve(self.rubric, vetoes=tuple(
                 v for v in self.rubric.vetoes if v not in removed))
             after = evaluate(partial, _apply(self.dept, done_changes))
-            steps.append(PlanStep(None, self.ev.total, after.total, None, changes, None, None,
-                              _ONE if changes else _ZERO, after.total, after.grade,
-                              veto=veto.name))
+            steps.append(PlanStep(None, self.ev.total, after.total, None, changes, None,
+                                  None, _ONE if changes else _ZERO, after.total, after.grade,
+                                  veto=veto.name))
         for i, option in enumerate(ordered):
             after = _simulate(rubric, dept, ordered[:i + 1])
-            before = self.ev.results[option.path]
+            before = base.results[option.path]
             steps.append(PlanStep(option.path, before.score, after.results[option.path].score,
-                              option.goal, option.changes, before.measured,
-                              option.measured_after, option.cost, after.total, after.grade))
+                                  option.goal, option.changes, before.measured,
+                                  option.measured_after, option.cost, after.total,
+                                  after.grade))
         final = _simulate(rubric, dept, ordered)
         return Plan(self.rubric, self.dept, self.ev.total, self.ev.grade,
-                    self.target_grade.name, final.total, final.grade, tuple(steps))
+                    self.target_grade.name, final.total, final.grade, tuple(steps),
+                    final.rescaled)
 
 
 def _holds(veto: Veto, dept: Department) -> bool:
@@ -457,17 +492,20 @@ def _simulate(rubric: Rubric, dept: Department, picked: Sequence[_Option]) -> Ev
 
 def _cheapest(choices: Sequence[list[_Option]], need: Decimal) -> tuple[_Option, ...] | None:
     """One option per indicator with gains ≥ *need*, cheapest by (off-data count, cost)."""
-    # Pareto front over (gain, off-data, cost), built indicator by indicator.
+    # Pareto front over (gain, off-data, cost), built indicator by indicator; gains above
+    # the need are all as good, so they are capped at it.
     front: list[tuple[Decimal, int, Decimal, tuple[_Option, ...]]] = [(_ZERO, 0, _ZERO, ())]
     for opts in choices:
-        grown = [(g + o.gain, n + (not o.on_data), c + o.cost, (*picked, o))
+        grown = [(min(g + o.gain, need), n + (not o.on_data), c + o.cost, (*picked, o))
                  for g, n, c, picked in front for o in opts]
         grown.sort(key=lambda t: (-t[0], t[1], t[2]))
         kept: list[tuple[Decimal, int, Decimal, tuple[_Option, ...]]] = []
+        cheapest: dict[int, Decimal] = {}  # off-data count → least cost kept so far
         for entry in grown:
-            if any(k[1] <= entry[1] and k[2] <= entry[2] for k in kept):
+            if any(n <= entry[1] and c <= entry[2] for n, c in cheapest.items()):
                 continue  # a kept entry gains at least as much, no dearer
             kept.append(entry)
+            cheapest[entry[1]] = min(cheapest.get(entry[1], entry[2]), entry[2])
         front = kept
     ok = [entry for entry in front if entry[0] >= need]
     if not ok:
@@ -554,7 +592,7 @@ def _option_for(rubric: Rubric, ind: Indicator, result: IndicatorResult, dept: D
         return None if found is None else option(*found)
     if isinstance(goal, ValueRange):
         best: tuple[tuple[Decimal, str], DataChange, Decimal] | None = None
-        for name in sorted(ind.measure.names):
+        for name in _candidates(ind, dept):
             hit = _linear_change(ind, facts, dept, name, goal, ind.rule.score, score)
             if hit is not None and (best is None or (hit[0].relative, name) < best[0]):
                 best = ((hit[0].relative, name), hit[0], hit[1])
@@ -700,7 +738,8 @@ def _grid_in(interval: Interval, t0: Decimal, step: Decimal,
             interval = Interval(minimum, True, interval.high, interval.high_inclusive)
     if interval.contains(t0):
         return t0
-    if interval.low is not None and t0 < interval.low:
+    if interval.low is not None and (t0 < interval.low or (
+            t0 == interval.low and not interval.low_inclusive)):
         cand = _ceil(interval.low, step)
         if cand == interval.low and not interval.low_inclusive:
             cand += step
@@ -713,10 +752,36 @@ def _grid_in(interval: Interval, t0: Decimal, step: Decimal,
     return cand if interval.contains(cand) else None
 
 
-def _measure_at(ind: Indicator, facts: Facts, name: str,
+def _sources(dept: Department, name: str) -> list[str]:
+    """The settable names a derived name is computed from (``targets.completion`` → actuals)."""
+    parts = name.split(".")
+    if parts[0] == "targets":
+        if len(parts) == 3 and parts[2] in ("ratio", "reached", "completion", "growth"):
+            return [f"targets.{parts[1]}.actual"]
+        if len(parts) == 2 and parts[1] in CATEGORY_FIELDS:
+            return [f"targets.{t.id}.actual" for t in dept.targets]
+        if len(parts) == 4 and parts[1] == "category":
+            return [f"targets.{t.id}.actual" for t in dept.targets if t.category == parts[2]]
+    if name == "staffing.authorized_total":
+        return [f"staffing.authorized_by_kind.{k}" for k in dept.staffing.authorized_by_kind]
+    return []
+
+
+def _candidates(ind: Indicator, dept: Department) -> list[str]:
+    """The data names a change of the indicator's measure may be made on, sorted."""
+    assert ind.measure is not None
+    names = set(ind.measure.names)
+    for name in ind.measure.names:
+        names.update(_sources(dept, name))
+    return sorted(names)
+
+
+def _measure_at(ind: Indicator, facts: Facts, dept: Department, name: str,
                 unit: str | None) -> Callable[[Decimal], Decimal | None]:
+    """The measured value with *name* set to ``t``, the rest of the data as it is."""
     assert ind.measure is not None
     measure = ind.measure
+    direct = name in measure.names  # else a source of a derived name: recompute the facts
 
     def at(t: Decimal) -> Decimal | None:
         given: Value = Money(t, unit) if unit is not None else t
@@ -725,13 +790,16 @@ def _measure_at(ind: Indicator, facts: Facts, name: str,
             return given if n == name else facts.resolve(n)
 
         try:
-            y = measure.evaluate(resolve)
+            if direct:
+                y = measure.evaluate(resolve)
+            else:
+                y = measure.evaluate(Facts.from_department(set_value(dept, name, t)).resolve)
             if isinstance(y, Money):
                 if ind.unit not in UNITS:
                     return None
                 y = y.to(ind.unit or "").amount
-        except PerfrubricError:
-            return None
+        except (PerfrubricError, ValueError, TypeError):
+            return None  # a value the model refuses, or a measure it breaks
         return y if isinstance(y, Decimal) and not isinstance(y, bool) else None
     return at
 
@@ -747,16 +815,18 @@ def _linear_change(ind: Indicator, facts: Facts, dept: Department, name: str,
     place: Slot | None = slot(dept, name)
     if place is None:
         return None
-    f = _measure_at(ind, facts, name, place.unit)
+    f = _measure_at(ind, facts, dept, name, place.unit)
     t0 = place.value
-    y0, y1, y3, yb = f(t0), f(t0 + 1), f(t0 + 3), f(t0 + 1000)
-    if y0 is None or y1 is None or y3 is None or yb is None:
+    # Linear near the data (a capped ratio is linear up to its cap); the value found is
+    # checked against the measure and the rule below, so a kink further on only costs
+    # the change, never gives a wrong one.
+    y0, y1, y3 = f(t0), f(t0 + 1), f(t0 + 3)
+    if y0 is None or y1 is None or y3 is None:
         return None
     slope = y1 - y0
     if slope == 0:
         return None
-    size = abs(y0) + abs(slope) * 1000
-    if not (_close(y3, y0 + 3 * slope, size) and _close(yb, y0 + 1000 * slope, size)):
+    if not _close(y3, y0 + 3 * slope, abs(y0) + abs(slope) * 3):
         return None
     # The goal in measured values, mapped to values of the name.
     mapped: list[Interval] = []

@@ -25,6 +25,7 @@ from .base import (
     written_as_percent,
 )
 from .checklist import Checklist
+from .inverse import Choices, Interval, Inverse, ItemSets, ValueRange
 from .judged import Judged
 from .levels import Level, Levels
 from .per_event import PerEvent
@@ -37,7 +38,11 @@ __all__ = [
     "Band",
     "Bands",
     "Checklist",
+    "Choices",
     "Direction",
+    "Interval",
+    "Inverse",
+    "ItemSets",
     "Judged",
     "Level",
     "Levels",
@@ -48,6 +53,7 @@ __all__ = [
     "RuleKind",
     "StepDeduction",
     "Threshold",
+    "ValueRange",
     "YesNo",
     "as_bool",
     "as_items",
