@@ -65,7 +65,8 @@ def test_api_reference_documents_the_public_api(site: Path) -> None:
     import perfrubric.indicators
     import perfrubric.testing
 
-    anchors = set(re.findall(r'id="([^"]+)"', (site / "api" / "index.html").read_text("utf-8")))
+    anchors = {a for page in site.glob("api*/index.html")
+               for a in re.findall(r'id="([^"]+)"', page.read_text("utf-8"))}
     for module in (perfrubric, perfrubric.indicators, perfrubric.testing):
         absent = [n for n in module.__all__ if f"{module.__name__}.{n}" not in anchors]
         assert not absent, f"{module.__name__}: no entry in the API reference for {absent}"
@@ -80,6 +81,11 @@ def test_api_reference_shows_docstrings_as_markdown(site: Path) -> None:
     assert 'href="#perfrubric.EvaluationError"' in page
     # `>>>` examples are code, not nested quotes.
     assert "<blockquote>\n<blockquote>" not in page
+    # A module shows what its __all__ exports, nothing else (testing.py has a
+    # module-level `D = Decimal` that is not exported).
+    testing_page = (site / "api-testing" / "index.html").read_text(encoding="utf-8")
+    assert 'id="perfrubric.testing.check_rubric"' in testing_page
+    assert 'id="perfrubric.testing.D"' not in testing_page
 
 
 def test_cli_reference_has_every_subcommand(site: Path) -> None:
