@@ -13,7 +13,7 @@ help:
 	@echo "make type        mypy (strict)"
 	@echo "make docs        the documentation site, warnings as errors, into site/"
 	@echo "make docs-serve  the site on http://127.0.0.1:8000 with live reload"
-	@echo "make bench       every benchmark in benchmarks/"
+	@echo "make bench       every benchmark in benchmarks/ (BENCH_ARGS=... passed to each)"
 	@echo "make check       lint, type and test"
 
 check: lint type test
@@ -34,7 +34,7 @@ docs-serve:
 	$(PYTHON) -m mkdocs serve
 
 bench:
-	@for script in benchmarks/bench_*.py; do echo "== $$script"; $(PYTHON) $$script || exit 1; done
+	@for script in benchmarks/bench_*.py; do echo "== $$script"; $(PYTHON) $$script $(BENCH_ARGS) || exit 1; done
 
 clean:
 	rm -rf site build dist .mypy_cache .ruff_cache .hypothesis

@@ -57,8 +57,8 @@ def _render(parser: argparse.ArgumentParser, command: str, level: int) -> list[s
     for name, summary, sub in _subcommands(parser):
         full = f"{command} {name}"
         out += [f"{'#' * level} `{full}`", ""]
-        if summary:
-            out += [summary[0].upper() + summary[1:] + ".", ""]
+        if summary and summary != argparse.SUPPRESS:
+            out += [summary[0].upper() + summary[1:].rstrip(".") + ".", ""]
         out += ["```text", sub.format_help().rstrip(), "```", ""]
         out += _render(sub, full, min(level + 1, 6))
     return out
