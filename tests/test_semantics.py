@@ -272,3 +272,29 @@ def test_in_range_score_has_no_clamp_note() -> None:
     assert ev.results["指标/甲"].score == 50 and "clamped_from" not in ev.results["指标/甲"].detail
     assert ev.warnings == ()
 
+
+
+# -- units: a money measure in % ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("measure", ["budget.final", "budget.final - budget.carryover",
+                                     "budget.sangong.actual * 2"])
+def test_money_measure_in_percent_is_a_load_error(measure: str) -> None:
+    text = HEAD + row("指标", 100) + row("指标/执行数", 100, f'measure = "{measure}"\n'
+                                        'unit = "%"\nrule = { kind = "ratio" }')
+    with pytest.raises(pr.RubricError) as info:
+        pr.loads_rubric(text, file="u.toml")
+    problem = info.value.problems[0]
+    # HEAD 4 lines, first row lines 5–9, second row: [[indicator]] 11 … measure 14, unit 15
+    assert problem.path == "indicator[1].unit" and problem.line == 15
+    assert "gives an amount of money" in problem.message
+    assert 'unit = "%" is for a ratio' in problem.message
+
+
+@pytest.mark.parametrize("measure", ["budget.final / budget.adjusted",  # money / money: ratio
+                                     "staffing.on_post / staffing.authorized",
+                                     "facts.rate"])                     # decided by the data
+def test_ratio_or_unknown_measure_in_percent_loads(measure: str) -> None:
+    text = HEAD + row("指标", 100) + row("指标/率", 100, f'measure = "{measure}"\n'
+                                        'unit = "%"\nrule = { kind = "ratio" }')
+    assert pr.loads_rubric(text).indicator("指标/率").unit == "%"

@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any, cast
 
 from . import _tomlpos
+from ._measuretype import gives_money
 from ._sources import Origins, PathTuple, Source, origin
 from ._template import LOCALES as TEMPLATE_LOCALES
 from ._template import template_problems
@@ -441,6 +442,11 @@ class _Builder:
         rounding = self.rounding(table, "rounding", ipath)
         value_rounding = self.rounding(table, "value_rounding", ipath)
         unit = self.string(table, "unit", ipath)
+        if unit in ("%", "％") and measure is not None and gives_money(measure):
+            self.problem(ipath + ("unit",), f"the measure {measure.source!r} gives an amount of "
+                         "money, but unit = \"%\" is for a ratio: divide by another amount "
+                         "(e.g. budget.final / budget.adjusted) or give a money unit",
+                         expected="a money unit such as \"万元\" or \"元\"", got=unit)
         templates = self._templates(table, ipath)
         rule = None
         if kids:
