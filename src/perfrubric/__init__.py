@@ -16,6 +16,7 @@ may change between releases.
 from __future__ import annotations
 
 from .data import load_data
+from .datacheck import check_data
 from .decimals import Rounding, to_decimal
 from .errors import (
     DataError,
@@ -97,6 +98,7 @@ __all__ = [
     "__version__",
     "builtin",
     "builtin_ids",
+    "check_data",
     "closing_sentence",
     "evaluate",
     "fragments",

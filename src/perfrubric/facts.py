@@ -34,10 +34,12 @@ from .units import Money, UnitError
 __all__ = [
     "CATEGORY_FIELDS",
     "NAME_PATTERNS",
+    "SYNONYMS",
     "TARGET_FIELDS",
     "Facts",
     "check_name",
     "static_names",
+    "synonym_for",
 ]
 
 #: Fields of each target usable as ``targets.<id>.<field>``.
@@ -129,6 +131,53 @@ def _unknown(name: str, suggestion: str | None, detail: str = "") -> str:
     return f"unknown name '{name}'{hint}; {detail or _SEE_DOCS}"
 
 
+#: Words a rubric author may write for a data name, mapped to the name
+#: (looked up by the last part of an unknown name: ``budget.executed`` and
+#: ``facts.执行数`` both suggest ``budget.final``).  Keys are lower case,
+#: without underscores.
+SYNONYMS: Mapping[str, str] = {
+    # 决算数 / 全年支出: what was spent
+    **dict.fromkeys(("executed", "execution", "spent", "spending", "expenditure",
+                     "expenditures", "outturn", "finalaccounts", "actualspending",
+                     "执行数", "决算数", "支出数", "全年支出", "实际支出", "预算执行数",
+                     "预算完成数", "决算"), "budget.final"),
+    # 调整预算数 / 全年预算数
+    **dict.fromkeys(("budgeted", "adjustedbudget", "revisedbudget", "revised",
+                     "预算数", "全年预算数", "调整预算数", "调整预算", "调整后预算"),
+                    "budget.adjusted"),
+    **dict.fromkeys(("initialbudget", "original", "originalbudget", "年初预算",
+                     "年初预算数"), "budget.initial"),
+    **dict.fromkeys(("carryforward", "carriedover", "balance", "结转结余", "结转结余数",
+                     "结余"), "budget.carryover"),
+    **dict.fromkeys(("basicspending", "基本支出"), "budget.basic"),
+    **dict.fromkeys(("projectspending", "项目支出"), "budget.project"),
+    **dict.fromkeys(("publicfunds", "公用经费", "实际公用经费"), "budget.public_funds_actual"),
+    **dict.fromkeys(("procurement", "政府采购", "政府采购金额"), "budget.procurement_actual"),
+    **dict.fromkeys(("fixedassets", "固定资产", "固定资产总额"), "budget.fixed_assets_total"),
+    **dict.fromkeys(("sangong", "threepublic", "三公经费", "三公经费支出"),
+                    "budget.sangong.actual"),
+    **dict.fromkeys(("posts", "establishment", "quota", "编制", "编制数"),
+                    "staffing.authorized"),
+    **dict.fromkeys(("staff", "headcount", "onduty", "在职", "在职人数", "在职人员数"),
+                    "staffing.on_post"),
+    **dict.fromkeys(("retirees", "离退休", "离退休人数"), "staffing.retired"),
+}
+
+
+def _key(word: str) -> str:
+    return word.lower().replace("_", "").replace("-", "")
+
+
+def synonym_for(name: str) -> str | None:
+    """The data name *name* probably means, by :data:`SYNONYMS` on its last part.
+
+    >>> synonym_for("budget.executed"), synonym_for("facts.决算数"), synonym_for("budget.final")
+    ('budget.final', 'budget.final', None)
+    """
+    synonym = SYNONYMS.get(_key(name.rsplit(".", 1)[-1]))
+    return synonym if synonym is not None and synonym != name else None
+
+
 def check_name(name: str) -> str | None:
     """Return ``None`` if *name* can be a data name, else a message with a suggestion.
 
@@ -159,7 +208,7 @@ def check_name(name: str) -> str | None:
     if head == "targets":
         return _check_target_name(name, parts)
     options = [*_STATIC, *NAME_PATTERNS]
-    return _unknown(name, _hint(name, options))
+    return _unknown(name, synonym_for(name) or _hint(name, options))
 
 
 def _check_target_name(name: str, parts: list[str]) -> str | None:
