@@ -298,3 +298,12 @@ def test_ratio_or_unknown_measure_in_percent_loads(measure: str) -> None:
     text = HEAD + row("指标", 100) + row("指标/率", 100, f'measure = "{measure}"\n'
                                         'unit = "%"\nrule = { kind = "ratio" }')
     assert pr.loads_rubric(text).indicator("指标/率").unit == "%"
+
+
+def test_veto_and_indicator_problems_come_together() -> None:
+    text = ALL_ERROR + ('\n[[veto]]\nname = "重大违规"\nwhen = "facts.violation"\n'
+                        'reason = "发生重大违规"\ngrade_at_most = "差"\n')
+    with pytest.raises(pr.EvaluationError) as info:
+        pr.evaluate(pr.loads_rubric(text), data({"c": 1, "d": 2}))
+    # the veto's condition is absent (missing = "error" by default), and so are facts.x, facts.b
+    assert [p.path for p in info.value.problems] == ["重大违规", "指标/执行率", "指标/楼堂馆所"]

@@ -325,7 +325,13 @@ class _Run:
     def run(self) -> Evaluation:
         rubric = self.rubric
         self.not_chosen = self._choose()
-        vetoes = [self._veto_result(v) for v in rubric.vetoes if self._triggered(v)]
+        vetoes: list[VetoResult] = []
+        for declared in rubric.vetoes:
+            try:
+                if self._triggered(declared):
+                    vetoes.append(self._veto_result(declared))
+            except EvaluationError as exc:  # reported with every other problem below
+                self.errors.append(exc)
         self.vetoed = {node.path for v in vetoes if v.indicator is not None
                        for node in rubric.indicator(v.indicator).walk()}
         for top in rubric.indicators:
