@@ -183,3 +183,13 @@ def test_ecological_benefit_not_applicable_only_when_declared() -> None:
 def test_no_builtin_row_rewards_absent_data() -> None:
     for ind in pr.builtin("mof-2013-department").leaves():
         assert ind.missing not in ("full", "exclude"), ind.path
+
+
+def test_a_target_without_its_result_earns_nothing() -> None:
+    # 甲 reached (10 of 10), 乙 planned at 10 with no result reported. Before: the mean
+    # over the reported target alone gave 15 of 15; now the mean cannot be computed.
+    data = department()
+    data["target"] = [{"id": "a", "name": "甲", "target": 10, "actual": 10},
+                      {"id": "b", "name": "乙", "target": 10}]
+    with pytest.raises(pr.EvaluationError, match="target 'b' is not reported"):
+        pr.evaluate(pr.builtin("mof-2013-department"), data)

@@ -256,16 +256,25 @@ def _flatten(table: Mapping[str, Any], prefix: str, out: dict[str, Any]) -> None
 
 
 def _aggregate(targets: tuple[Target, ...] | list[Target], prefix: str,
-               out: dict[str, Any]) -> None:
+               out: dict[str, Any], why: dict[str, str]) -> None:
     reached = [r for r in (t.reached for t in targets) if r is not None]
     done = sum(reached)
     completions = [c for c in (t.completion for t in targets) if c is not None]
     out[f"{prefix}.count"] = Decimal(len(targets))
     out[f"{prefix}.known_count"] = Decimal(len(reached))
     out[f"{prefix}.reached_count"] = Decimal(done)
-    out[f"{prefix}.reached_share"] = Decimal(done) / len(reached) if reached else None
+    # A target with a planned value and no result is not reported: a share or a
+    # mean over the others would silently give it their average, so there is none.
+    pending = [t.id for t in targets if t.target is not None and t.actual is None]
+    out[f"{prefix}.reached_share"] = (Decimal(done) / len(reached)
+                                      if reached and not pending else None)
     out[f"{prefix}.completion"] = (sum(completions, Decimal(0)) / len(completions)
-                                   if completions else None)
+                                   if completions and not pending else None)
+    if pending:
+        listed = ", ".join(f"'{i}'" for i in pending)
+        for field in ("reached_share", "completion"):
+            why[f"{prefix}.{field}"] = (f"'{prefix}.{field}' cannot be computed: the "
+                                        f"result of target {listed} is not reported")
 
 
 def _sum(amounts: list[Money]) -> Money | None:
@@ -284,10 +293,13 @@ class Facts:
 
     Build it with :meth:`from_department`; read it with :meth:`resolve`
     (what measures use), :meth:`get` and :meth:`names`.  Only names with a
-    value are present: missing data is absent, never zero.
+    value are present: missing data is absent, never zero.  ``absent`` says
+    why a name that exists for this data has no value (a target aggregate
+    over a target whose result is not reported).
     """
 
     values: Mapping[str, Value]
+    absent: Mapping[str, str] = attrs.field(factory=dict)
 
     @classmethod
     def from_department(cls, dept: Department) -> Facts:
@@ -324,7 +336,8 @@ class Facts:
                     values[name] = _sum(items)
 
         targets = dept.targets
-        _aggregate(targets, "targets", values)
+        why: dict[str, str] = {}
+        _aggregate(targets, "targets", values, why)
         categories: dict[str, list[Target]] = {}
         for target in targets:
             if target.category is not None:
@@ -340,17 +353,18 @@ class Facts:
             values[f"{prefix}.completion"] = target.completion
             values[f"{prefix}.growth"] = target.growth
         for category, members in categories.items():
-            _aggregate(members, f"targets.category.{category}", values)
+            _aggregate(members, f"targets.category.{category}", values, why)
 
         _flatten(dept.facts, "facts", values)
-        return cls({k: v for k, v in values.items() if v is not None})
+        return cls({k: v for k, v in values.items() if v is not None}, why)
 
     def resolve(self, name: str) -> Value:
         """The value of *name*; raise :class:`MeasureUnavailable` when it has none."""
         try:
             return self.values[name]
         except KeyError:
-            raise MeasureUnavailable("missing", f"'{name}' has no value in the data") from None
+            detail = self.absent.get(name) or f"'{name}' has no value in the data"
+            raise MeasureUnavailable("missing", detail) from None
 
     def get(self, name: str) -> Value | None:
         """The value of *name*, or ``None`` when the data does not give it."""
