@@ -590,9 +590,10 @@ class _Run:
                                    override=override, note=f"rule not computable: {detail}")
         policy = ind.missing
         if policy == "error":
-            raise EvaluationError(ind.path, f"{detail}; give the value in the data, or declare "
-                                  "missing = \"zero\" | \"full\" | \"exclude\" | \"cannot_rate\" "
-                                  "on the indicator")
+            raise EvaluationError(ind.path, f"{detail}; give the value in the data (if the "
+                                  "indicator does not apply, report that and declare "
+                                  "applicable = \"<condition>\"), or declare missing = "
+                                  "\"zero\" | \"cannot_rate\" on the indicator")
         if policy in ("exclude", "full"):
             self._warn("not_reported_rewarded", ind.path,
                        f"not reported ({detail}), yet missing = \"{policy}\" "
