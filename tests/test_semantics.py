@@ -136,7 +136,8 @@ def test_cli_text_and_json_say_what_was_rescaled(tmp_path: Any,
     file.write_text(json.dumps(data(FACTS)), encoding="utf-8")
     assert main(["score", str(rubric), str(file)]) == 0
     out = capsys.readouterr().out
-    assert "rescaled: 指标/楼堂馆所 (30 points) left out, not applicable" in out
+    assert ("rescaled: 指标/楼堂馆所 (30 points) left out, not applicable: "
+            "'facts.has_buildings' is false") in out
     assert main(["score", str(rubric), str(file), "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["rescaling"][0]["reason"] == "not_applicable"
 

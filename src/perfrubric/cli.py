@@ -165,7 +165,7 @@ def render_text(ev: Evaluation) -> str:
                  + ("  (rescaled)" if ev.rescaled else ""))
     for entry in ev.rescaling:
         lines.append(f"  rescaled: {entry.path} ({_num(entry.points)} points) left out, "
-                     f"{entry.reason.replace('_', ' ')}: {entry.note}")
+                     f"{entry.note}")
     lines.append(f"grade {ev.grade if ev.grade is not None else '— (cannot rate)'}")
     for reason in ev.cannot_rate:
         lines.append(f"  cannot rate: {reason}")
