@@ -60,8 +60,8 @@ __all__ = [
     "order_invariant",
     "params_round_trip",
     "parents_are_sums",
-    "rescaling_explained",
     "reproducible",
+    "rescaling_explained",
     "rounding_idempotent",
     "rubric_document",
     "rubric_test",
@@ -328,6 +328,7 @@ def data_for(draw: st.DrawFn, rubric: Rubric) -> dict[str, Any]:
         for name in _names(ind):
             if optional and draw(st.integers(0, 9)) == 0:
                 continue  # missing, and the policy says what happens
+            value: Any
             if name in conditions and name.startswith("facts."):
                 value = draw(st.booleans())  # whether the indicator applies
             elif name == single and name.startswith("facts."):
