@@ -35,22 +35,30 @@ __all__ = [
     "Veto",
 ]
 
-#: What to do when an indicator's measure cannot be computed.
+#: What to do when a value an indicator needs is not reported (absent, or a
+#: division by zero).  Not reported is not the same as not applicable: an
+#: indicator that may not apply declares an ``applicable`` condition on
+#: reported data, and :data:`NOT_APPLICABLE_POLICIES` says what it earns.
 #:
 #: ``error``
 #:     stop with an :class:`~perfrubric.errors.EvaluationError` (the default);
 #: ``zero``
 #:     score 0;
-#: ``full``
-#:     full points (e.g. 没有该类项目的按满分计算);
-#: ``exclude``
-#:     drop the indicator and rescale the total to the rubric's full marks;
 #: ``cannot_rate``
-#:     score 0 and give the evaluation no grade, saying why.
+#:     score 0 and give the evaluation no grade, saying why;
+#: ``full`` (legacy)
+#:     full points, with a ``not_reported_rewarded`` warning (refused with
+#:     ``strict=True``): absent data should earn nothing;
+#: ``exclude`` (legacy)
+#:     drop the indicator and rescale the total to the rubric's full marks,
+#:     with the same warning.
 MissingPolicy = Literal["error", "zero", "full", "exclude", "cannot_rate"]
 MISSING_POLICIES: tuple[str, ...] = ("error", "zero", "full", "exclude", "cannot_rate")
 
-#: What a not-applicable indicator (its ``applicable`` condition false) earns.
+#: What a not-applicable indicator (its ``applicable`` condition false) earns:
+#: ``full`` points (没有该类项目的按满分计算) or ``exclude`` (不适用，按适用指标折算:
+#: its points are left out and the total rescaled, listed in
+#: :attr:`~perfrubric.evaluation.Evaluation.rescaling`).
 NOT_APPLICABLE_POLICIES: tuple[str, ...] = ("full", "exclude")
 
 
