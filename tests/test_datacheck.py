@@ -91,9 +91,10 @@ def test_assessments_missing_and_unknown() -> None:
     r = rubric(("效益", 100, 'rule = { kind = "judged" }'))
     problems = pr.check_data(r, {**DATA, "assessment": [{"indicator": "指标/效果",
                                                          "score": 5}]})
-    assert [p.path for p in problems] == ["指标/效益", "指标/效果"]
+    assert [p.path for p in problems] == ["指标/效益", "assessment[0].indicator"]
     assert "no [[assessment]]" in problems[0].message
-    assert problems[1].expected == "指标/效益"
+    assert problems[1].expected == "指标/效益" and problems[1].got == "指标/效果"
+    assert "did you mean '指标/效益'" in problems[1].message
 
 
 def test_unreadable_data_gives_its_own_problems(tmp_path: Path) -> None:

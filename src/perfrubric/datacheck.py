@@ -136,10 +136,13 @@ def check_data(rubric: Rubric, data: Department | Mapping[str, Any] | str | os.P
                                     expected="an [[assessment]] with indicator = "
                                              f"\"{ind.path}\""))
     paths = [i.path for i in rubric.walk()]
-    for path in sorted(assessed - set(paths)):
+    for index, assessment in enumerate(dept.assessments):
+        path = assessment.indicator
+        if path in rubric:
+            continue
         close = difflib.get_close_matches(path, paths, n=1, cutoff=0.6)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
-        problems.append(Problem(f"{label} gives an assessment for an indicator this rubric "
-                                f"does not have{hint}", path, file, None,
-                                expected=close[0] if close else None, got=path))
+        problems.append(Problem(f"an assessment for '{path}', an indicator this rubric does "
+                                f"not have{hint}", f"assessment[{index}].indicator", file,
+                                None, expected=close[0] if close else None, got=path))
     return problems
