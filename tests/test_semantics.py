@@ -310,3 +310,20 @@ def test_veto_and_indicator_problems_come_together() -> None:
         pr.evaluate(pr.loads_rubric(text), data({"c": 1, "d": 2}))
     # the veto's condition is absent (missing = "error" by default), and so are facts.x, facts.b
     assert [p.path for p in info.value.problems] == ["重大违规", "指标/执行率", "指标/楼堂馆所"]
+
+
+def test_loader_warns_at_each_legacy_row(tmp_path: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    rubric = pr.loads_rubric(LEGACY, file="legacy.toml")
+    # LEGACY: HEAD lines 1–4; each row is a blank line, [[indicator]], path, points, then
+    # its extra lines: 指标 5–9, 执行率 10–15, 楼堂馆所 16–22 (missing on 21),
+    # 满意度 23–29 (missing on 28)
+    assert [(w.path, w.line) for w in rubric.warnings] == [("indicator[2].missing", 21),
+                                                           ("indicator[3].missing", 28)]
+    assert "rescales the total for a value that is not reported" in rubric.warnings[0].message
+    assert "gives full points" in rubric.warnings[1].message
+    assert pr.loads_rubric(RESCALING).warnings == ()  # a declared not-applicable: no warning
+    path = tmp_path / "legacy.toml"
+    path.write_text(LEGACY, encoding="utf-8")
+    assert main(["validate", str(path)]) == 0  # a warning, not an error
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 2 and all(line.startswith("warning: ") for line in err)

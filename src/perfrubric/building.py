@@ -69,6 +69,7 @@ class _Builder:
         self.source = source
         self.origins = origins
         self.problems: list[Problem] = []
+        self.warnings: list[Problem] = []
 
     # -- problems -------------------------------------------------------------
 
@@ -235,7 +236,7 @@ class _Builder:
             description=self.string(meta, "description", ("rubric",)),
             rounding=rounding, total_rounding=total_rounding, grades=grades,
             either_or=tuple(groups_raw), vetoes=tuple(vetoes), figures=tuple(figures),
-            file=self.file,
+            file=self.file, warnings=tuple(self.warnings),
         )
 
     def _title(self, meta: Mapping[str, Any]) -> dict[str, str]:
@@ -437,6 +438,16 @@ class _Builder:
         measure = self.expression(table, "measure", ipath)
         applicable = self.expression(table, "applicable", ipath)
         missing = self.choice(table, "missing", ipath, MISSING_POLICIES, "error")
+        if missing in ("full", "exclude"):
+            file, line, column = self.where(ipath + ("missing",))
+            self.warnings.append(Problem(
+                f"missing = \"{missing}\" "
+                + ("gives full points" if missing == "full" else "rescales the total")
+                + " for a value that is not reported; not reported should earn nothing: if "
+                  "the indicator may not apply, declare applicable = \"<condition>\" with "
+                  f"not_applicable = \"{missing}\", and missing = \"zero\" or \"cannot_rate\"",
+                path=_tomlpos.format_path(ipath + ("missing",)), file=file, line=line,
+                column=column, expected='"error" | "zero" | "cannot_rate"', got=repr(missing)))
         not_applicable = self.choice(table, "not_applicable", ipath, NOT_APPLICABLE_POLICIES,
                                      "full")
         rounding = self.rounding(table, "rounding", ipath)

@@ -79,6 +79,8 @@ def cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
             status = EXIT_INVALID
         else:
             leaves = sum(1 for _ in rubric.leaves())
+            for warning in rubric.warnings:
+                sys.stderr.write(f"warning: {warning}\n")
             out.write(f"{ref}: ok ({rubric.id} {rubric.version}, {leaves} indicators, "
                       f"{_num(rubric.full_marks)} points)\n")
             if args.data is not None and not _check_data(ref, rubric, args.data, out):

@@ -18,6 +18,7 @@ from typing import Any, Literal
 import attrs
 
 from .decimals import Rounding
+from .errors import Problem
 from .expr import Expression
 from .indicators.base import RuleKind
 
@@ -248,7 +249,10 @@ class Rubric:
 
     ``sha256`` is the SHA-256 of the canonical form (:meth:`canonical`), so
     two rubrics that score alike hash alike whatever their file layout,
-    comments or key order.
+    comments or key order.  ``warnings`` lists located problems that do not
+    stop the load (a legacy ``missing = "full"`` or ``"exclude"``, which
+    rewards a value that is not reported); ``perfrubric validate`` prints
+    them.
     """
 
     id: str
@@ -266,6 +270,7 @@ class Rubric:
     vetoes: tuple[Veto, ...] = ()
     figures: tuple[Figure, ...] = ()
     file: str | None = attrs.field(default=None, eq=False)
+    warnings: tuple[Problem, ...] = attrs.field(default=(), eq=False, repr=False)
     _index: dict[str, Indicator] = attrs.field(init=False, eq=False, repr=False)
     _sha256: str = attrs.field(init=False, eq=False, repr=False)
 
