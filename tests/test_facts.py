@@ -19,7 +19,7 @@ from perfrubric.facts import (
     check_name,
     static_names,
 )
-from perfrubric.model import Department, Sangong, SangongItem, Staffing
+from perfrubric.model import Department, Sangong, SangongItem, Staffing, Target
 from perfrubric.units import Money
 
 D = Decimal
@@ -94,16 +94,31 @@ def test_target_aggregates(small: Facts) -> None:
     assert small.resolve("targets.count") == 4
     assert small.resolve("targets.known_count") == 3  # reports has no result
     assert small.resolve("targets.reached_count") == 2  # surveys, printing
-    assert small.resolve("targets.reached_share") == D(2) / D(3)
-    # mean completion over the three known: (1 + 0.8 + 1) / 3 = 0.9333…
-    assert small.resolve("targets.completion") == D("2.8") / D(3)
+    # 'reports' has a target (6) and no result: not reported, so no share and no mean
+    # (the mean of the other three, (1 + 0.8 + 1) / 3, would give it their average)
+    for name in ("targets.reached_share", "targets.completion"):
+        with pytest.raises(MeasureUnavailable, match="target 'reports' is not reported"):
+            small.resolve(name)
+    # counting an unreported target as not done stays possible: 2 reached of 4
+    assert small.resolve("targets.reached_count") / small.resolve("targets.count") == D("0.5")
+
+
+def test_aggregates_over_reported_targets() -> None:
+    dept = Department("x", targets=(Target("a", "甲", target=10, actual=12),
+                                    Target("b", "乙", target=10, actual=8),
+                                    Target("c", "丙", actual=5)))  # a figure, not a target
+    facts = Facts.from_department(dept)
+    # completions 1 (capped) and 0.8 → mean 0.9; reached 1 of 2 known → 0.5
+    assert facts.resolve("targets.completion") == D("0.9")
+    assert facts.resolve("targets.reached_share") == D("0.5")
 
 
 def test_category_aggregates(small: Facts) -> None:
     # 数量: surveys (12 of 10, reached) and reports (no result)
     assert small.resolve("targets.category.数量.count") == 2
     assert small.resolve("targets.category.数量.known_count") == 1
-    assert small.resolve("targets.category.数量.reached_share") == 1
+    assert small.get("targets.category.数量.reached_share") is None  # reports not reported
+    assert small.get("targets.category.数量.completion") is None
     assert small.resolve("targets.category.质量.completion") == D("0.8")
     assert small.resolve("targets.category.质量.reached_count") == 0
 

@@ -118,7 +118,9 @@ def test_every_text_view_says_what_was_rescaled(fmt: str) -> None:
 
 def test_html_marks_the_rescaled_footer_row() -> None:
     page = views.to_html(rescaled(), locale="en")
-    assert '<tr data-total="rescaled">' in page
+    # the sentence spans the Score, Lost and Status columns (8 columns, Score is the 6th)
+    assert ('<tr data-total="rescaled"><td colspan="5">Rescaled</td>'
+            f'<td class="rescaled" colspan="3">{EN_RESCALING}</td></tr>') in page
 
 
 def test_xlsx_says_what_was_rescaled() -> None:
@@ -136,7 +138,8 @@ def test_cli_text_and_json_say_what_was_rescaled(tmp_path: Any,
     file.write_text(json.dumps(data(FACTS)), encoding="utf-8")
     assert main(["score", str(rubric), str(file)]) == 0
     out = capsys.readouterr().out
-    assert "rescaled: 指标/楼堂馆所 (30 points) left out, not applicable" in out
+    assert ("rescaled: 指标/楼堂馆所 (30 points) left out, not applicable: "
+            "'facts.has_buildings' is false") in out
     assert main(["score", str(rubric), str(file), "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["rescaling"][0]["reason"] == "not_applicable"
 
@@ -272,3 +275,55 @@ def test_in_range_score_has_no_clamp_note() -> None:
     assert ev.results["指标/甲"].score == 50 and "clamped_from" not in ev.results["指标/甲"].detail
     assert ev.warnings == ()
 
+
+
+# -- units: a money measure in % ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("measure", ["budget.final", "budget.final - budget.carryover",
+                                     "budget.sangong.actual * 2"])
+def test_money_measure_in_percent_is_a_load_error(measure: str) -> None:
+    text = HEAD + row("指标", 100) + row("指标/执行数", 100, f'measure = "{measure}"\n'
+                                        'unit = "%"\nrule = { kind = "ratio" }')
+    with pytest.raises(pr.RubricError) as info:
+        pr.loads_rubric(text, file="u.toml")
+    problem = info.value.problems[0]
+    # HEAD 4 lines, first row lines 5–9, second row: [[indicator]] 11 … measure 14, unit 15
+    assert problem.path == "indicator[1].unit" and problem.line == 15
+    assert "gives an amount of money" in problem.message
+    assert 'unit = "%" is for a ratio' in problem.message
+
+
+@pytest.mark.parametrize("measure", ["budget.final / budget.adjusted",  # money / money: ratio
+                                     "staffing.on_post / staffing.authorized",
+                                     "facts.rate"])                     # decided by the data
+def test_ratio_or_unknown_measure_in_percent_loads(measure: str) -> None:
+    text = HEAD + row("指标", 100) + row("指标/率", 100, f'measure = "{measure}"\n'
+                                        'unit = "%"\nrule = { kind = "ratio" }')
+    assert pr.loads_rubric(text).indicator("指标/率").unit == "%"
+
+
+def test_veto_and_indicator_problems_come_together() -> None:
+    text = ALL_ERROR + ('\n[[veto]]\nname = "重大违规"\nwhen = "facts.violation"\n'
+                        'reason = "发生重大违规"\ngrade_at_most = "差"\n')
+    with pytest.raises(pr.EvaluationError) as info:
+        pr.evaluate(pr.loads_rubric(text), data({"c": 1, "d": 2}))
+    # the veto's condition is absent (missing = "error" by default), and so are facts.x, facts.b
+    assert [p.path for p in info.value.problems] == ["重大违规", "指标/执行率", "指标/楼堂馆所"]
+
+
+def test_loader_warns_at_each_legacy_row(tmp_path: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    rubric = pr.loads_rubric(LEGACY, file="legacy.toml")
+    # LEGACY: HEAD lines 1–4; each row is a blank line, [[indicator]], path, points, then
+    # its extra lines: 指标 5–9, 执行率 10–15, 楼堂馆所 16–22 (missing on 21),
+    # 满意度 23–29 (missing on 28)
+    assert [(w.path, w.line) for w in rubric.warnings] == [("indicator[2].missing", 21),
+                                                           ("indicator[3].missing", 28)]
+    assert "rescales the total for a value that is not reported" in rubric.warnings[0].message
+    assert "gives full points" in rubric.warnings[1].message
+    assert pr.loads_rubric(RESCALING).warnings == ()  # a declared not-applicable: no warning
+    path = tmp_path / "legacy.toml"
+    path.write_text(LEGACY, encoding="utf-8")
+    assert main(["validate", str(path)]) == 0  # a warning, not an error
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 2 and all(line.startswith("warning: ") for line in err)

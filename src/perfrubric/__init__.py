@@ -25,6 +25,7 @@ from .analysis import (
     next_grade,
 )
 from .data import load_data
+from .datacheck import check_data
 from .decimals import Rounding, to_decimal
 from .errors import (
     DataError,
@@ -110,6 +111,7 @@ __all__ = [
     "__version__",
     "builtin",
     "builtin_ids",
+    "check_data",
     "closing_sentence",
     "compare",
     "diff_rubrics",

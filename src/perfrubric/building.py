@@ -15,6 +15,7 @@ from typing import Any, cast
 
 from . import _rubric_keys as keys
 from . import _tomlpos
+from ._measuretype import gives_money
 from ._sources import Origins, PathTuple, Source, origin, place_text
 from ._template import LOCALES as TEMPLATE_LOCALES
 from ._template import template_problems
@@ -66,6 +67,7 @@ class _Builder:
         self.source = source
         self.origins = origins
         self.problems: list[Problem] = []
+        self.warnings: list[Problem] = []
 
     # -- problems -------------------------------------------------------------
 
@@ -254,7 +256,7 @@ class _Builder:
             description=self.string(meta, "description", ("rubric",)),
             rounding=rounding, total_rounding=total_rounding, grades=grades,
             either_or=tuple(groups_raw), vetoes=tuple(vetoes), figures=tuple(figures),
-            file=self.file,
+            file=self.file, warnings=tuple(self.warnings),
         )
 
     def _title(self, meta: Mapping[str, Any]) -> dict[str, str]:
@@ -457,11 +459,26 @@ class _Builder:
         measure = self.expression(table, "measure", ipath)
         applicable = self.expression(table, "applicable", ipath)
         missing = self.choice(table, "missing", ipath, MISSING_POLICIES, "error")
+        if missing in ("full", "exclude"):
+            file, line, column = self.where(ipath + ("missing",))
+            self.warnings.append(Problem(
+                f"missing = \"{missing}\" "
+                + ("gives full points" if missing == "full" else "rescales the total")
+                + " for a value that is not reported; not reported should earn nothing: if "
+                  "the indicator may not apply, declare applicable = \"<condition>\" with "
+                  f"not_applicable = \"{missing}\", and missing = \"zero\" or \"cannot_rate\"",
+                path=_tomlpos.format_path(ipath + ("missing",)), file=file, line=line,
+                column=column, expected='"error" | "zero" | "cannot_rate"', got=repr(missing)))
         not_applicable = self.choice(table, "not_applicable", ipath, NOT_APPLICABLE_POLICIES,
                                      "full")
         rounding = self.rounding(table, "rounding", ipath)
         value_rounding = self.rounding(table, "value_rounding", ipath)
         unit = self.string(table, "unit", ipath)
+        if unit in ("%", "％") and measure is not None and gives_money(measure):
+            self.problem(ipath + ("unit",), f"the measure {measure.source!r} gives an amount of "
+                         "money, but unit = \"%\" is for a ratio: divide by another amount "
+                         "(e.g. budget.final / budget.adjusted) or give a money unit",
+                         expected="a money unit such as \"万元\" or \"元\"", got=unit)
         templates = self._templates(table, ipath)
         rule = None
         if kids:

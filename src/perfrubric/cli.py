@@ -3,7 +3,7 @@
 Commands::
 
     perfrubric list
-    perfrubric validate RUBRIC...
+    perfrubric validate RUBRIC... [--data DATA]
     perfrubric show RUBRIC
     perfrubric score RUBRIC DATA [--format text|json|markdown|csv|html|xlsx]
                                  [--locale zh_CN|en] [-o FILE]
@@ -84,9 +84,25 @@ def cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
             status = EXIT_INVALID
         else:
             leaves = sum(1 for _ in rubric.leaves())
+            for warning in rubric.warnings:
+                sys.stderr.write(f"warning: {warning}\n")
             out.write(f"{ref}: ok ({rubric.id} {rubric.version}, {leaves} indicators, "
                       f"{_num(rubric.full_marks)} points)\n")
+            if args.data is not None and not _check_data(ref, rubric, args.data, out):
+                status = EXIT_INVALID
     return status
+
+
+def _check_data(ref: str, rubric: Rubric, data: str, out: TextIO) -> bool:
+    """``validate --data``: print every name the data lacks; ``True`` if none."""
+    from .datacheck import check_data
+
+    problems = check_data(rubric, data)
+    for problem in problems:
+        sys.stderr.write(f"error: {problem}\n")
+    if not problems:
+        out.write(f"{ref}: every name it reads has a value in {data}\n")
+    return not problems
 
 
 def _show_row(ind: Indicator, out: TextIO) -> None:
@@ -156,7 +172,7 @@ def render_text(ev: Evaluation) -> str:
                  + ("  (rescaled)" if ev.rescaled else ""))
     for entry in ev.rescaling:
         lines.append(f"  rescaled: {entry.path} ({_num(entry.points)} points) left out, "
-                     f"{entry.reason.replace('_', ' ')}: {entry.note}")
+                     f"{entry.note}")
     lines.append(f"grade {ev.grade if ev.grade is not None else '— (cannot rate)'}")
     for reason in ev.cannot_rate:
         lines.append(f"  cannot rate: {reason}")
@@ -311,6 +327,8 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("validate", help="check rubric files; print every problem")
     p.add_argument("rubric", nargs="+", help="rubric TOML file or built-in id")
+    p.add_argument("--data", metavar="DATA",
+                   help="also check every name the rubric reads against this data file")
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("show", help="print the scoring table")

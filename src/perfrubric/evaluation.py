@@ -325,7 +325,13 @@ class _Run:
     def run(self) -> Evaluation:
         rubric = self.rubric
         self.not_chosen = self._choose()
-        vetoes = [self._veto_result(v) for v in rubric.vetoes if self._triggered(v)]
+        vetoes: list[VetoResult] = []
+        for declared in rubric.vetoes:
+            try:
+                if self._triggered(declared):
+                    vetoes.append(self._veto_result(declared))
+            except EvaluationError as exc:  # reported with every other problem below
+                self.errors.append(exc)
         self.vetoed = {node.path for v in vetoes if v.indicator is not None
                        for node in rubric.indicator(v.indicator).walk()}
         for top in rubric.indicators:
@@ -486,8 +492,10 @@ class _Run:
                 return self._missing(ind, exc.detail, override)
             if not applies:
                 if ind.not_applicable == "exclude":
-                    self.excluded[ind.path] = (
-                        "not_applicable", f"not applicable: {ind.applicable.source!r} is false")
+                    why = ("declared not applicable (applicable = false)"
+                           if ind.applicable.source.strip() == "false"
+                           else f"not applicable: {ind.applicable.source!r} is false")
+                    self.excluded[ind.path] = ("not_applicable", why)
                     return self._empty(ind, "excluded", "not applicable; excluded")
                 return IndicatorResult(path=ind.path, points=ind.points,
                                        counted_points=ind.points, score=ind.points,
@@ -584,9 +592,10 @@ class _Run:
                                    override=override, note=f"rule not computable: {detail}")
         policy = ind.missing
         if policy == "error":
-            raise EvaluationError(ind.path, f"{detail}; give the value in the data, or declare "
-                                  "missing = \"zero\" | \"full\" | \"exclude\" | \"cannot_rate\" "
-                                  "on the indicator")
+            raise EvaluationError(ind.path, f"{detail}; give the value in the data (if the "
+                                  "indicator does not apply, report that and declare "
+                                  "applicable = \"<condition>\"), or declare missing = "
+                                  "\"zero\" | \"cannot_rate\" on the indicator")
         if policy in ("exclude", "full"):
             self._warn("not_reported_rewarded", ind.path,
                        f"not reported ({detail}), yet missing = \"{policy}\" "

@@ -34,10 +34,12 @@ from .units import Money, UnitError
 __all__ = [
     "CATEGORY_FIELDS",
     "NAME_PATTERNS",
+    "SYNONYMS",
     "TARGET_FIELDS",
     "Facts",
     "check_name",
     "static_names",
+    "synonym_for",
 ]
 
 #: Fields of each target usable as ``targets.<id>.<field>``.
@@ -129,6 +131,53 @@ def _unknown(name: str, suggestion: str | None, detail: str = "") -> str:
     return f"unknown name '{name}'{hint}; {detail or _SEE_DOCS}"
 
 
+#: Words a rubric author may write for a data name, mapped to the name
+#: (looked up by the last part of an unknown name: ``budget.executed`` and
+#: ``facts.执行数`` both suggest ``budget.final``).  Keys are lower case,
+#: without underscores.
+SYNONYMS: Mapping[str, str] = {
+    # 决算数 / 全年支出: what was spent
+    **dict.fromkeys(("executed", "execution", "spent", "spending", "expenditure",
+                     "expenditures", "outturn", "finalaccounts", "actualspending",
+                     "执行数", "决算数", "支出数", "全年支出", "实际支出", "预算执行数",
+                     "预算完成数", "决算"), "budget.final"),
+    # 调整预算数 / 全年预算数
+    **dict.fromkeys(("budgeted", "adjustedbudget", "revisedbudget", "revised",
+                     "预算数", "全年预算数", "调整预算数", "调整预算", "调整后预算"),
+                    "budget.adjusted"),
+    **dict.fromkeys(("initialbudget", "original", "originalbudget", "年初预算",
+                     "年初预算数"), "budget.initial"),
+    **dict.fromkeys(("carryforward", "carriedover", "balance", "结转结余", "结转结余数",
+                     "结余"), "budget.carryover"),
+    **dict.fromkeys(("basicspending", "基本支出"), "budget.basic"),
+    **dict.fromkeys(("projectspending", "项目支出"), "budget.project"),
+    **dict.fromkeys(("publicfunds", "公用经费", "实际公用经费"), "budget.public_funds_actual"),
+    **dict.fromkeys(("procurement", "政府采购", "政府采购金额"), "budget.procurement_actual"),
+    **dict.fromkeys(("fixedassets", "固定资产", "固定资产总额"), "budget.fixed_assets_total"),
+    **dict.fromkeys(("sangong", "threepublic", "三公经费", "三公经费支出"),
+                    "budget.sangong.actual"),
+    **dict.fromkeys(("posts", "establishment", "quota", "编制", "编制数"),
+                    "staffing.authorized"),
+    **dict.fromkeys(("staff", "headcount", "onduty", "在职", "在职人数", "在职人员数"),
+                    "staffing.on_post"),
+    **dict.fromkeys(("retirees", "离退休", "离退休人数"), "staffing.retired"),
+}
+
+
+def _key(word: str) -> str:
+    return word.lower().replace("_", "").replace("-", "")
+
+
+def synonym_for(name: str) -> str | None:
+    """The data name *name* probably means, by :data:`SYNONYMS` on its last part.
+
+    >>> synonym_for("budget.executed"), synonym_for("facts.决算数"), synonym_for("budget.final")
+    ('budget.final', 'budget.final', None)
+    """
+    synonym = SYNONYMS.get(_key(name.rsplit(".", 1)[-1]))
+    return synonym if synonym is not None and synonym != name else None
+
+
 def check_name(name: str) -> str | None:
     """Return ``None`` if *name* can be a data name, else a message with a suggestion.
 
@@ -159,7 +208,7 @@ def check_name(name: str) -> str | None:
     if head == "targets":
         return _check_target_name(name, parts)
     options = [*_STATIC, *NAME_PATTERNS]
-    return _unknown(name, _hint(name, options))
+    return _unknown(name, synonym_for(name) or _hint(name, options))
 
 
 def _check_target_name(name: str, parts: list[str]) -> str | None:
@@ -207,16 +256,25 @@ def _flatten(table: Mapping[str, Any], prefix: str, out: dict[str, Any]) -> None
 
 
 def _aggregate(targets: tuple[Target, ...] | list[Target], prefix: str,
-               out: dict[str, Any]) -> None:
+               out: dict[str, Any], why: dict[str, str]) -> None:
     reached = [r for r in (t.reached for t in targets) if r is not None]
     done = sum(reached)
     completions = [c for c in (t.completion for t in targets) if c is not None]
     out[f"{prefix}.count"] = Decimal(len(targets))
     out[f"{prefix}.known_count"] = Decimal(len(reached))
     out[f"{prefix}.reached_count"] = Decimal(done)
-    out[f"{prefix}.reached_share"] = Decimal(done) / len(reached) if reached else None
+    # A target with a planned value and no result is not reported: a share or a
+    # mean over the others would silently give it their average, so there is none.
+    pending = [t.id for t in targets if t.target is not None and t.actual is None]
+    out[f"{prefix}.reached_share"] = (Decimal(done) / len(reached)
+                                      if reached and not pending else None)
     out[f"{prefix}.completion"] = (sum(completions, Decimal(0)) / len(completions)
-                                   if completions else None)
+                                   if completions and not pending else None)
+    if pending:
+        listed = ", ".join(f"'{i}'" for i in pending)
+        for field in ("reached_share", "completion"):
+            why[f"{prefix}.{field}"] = (f"'{prefix}.{field}' cannot be computed: the "
+                                        f"result of target {listed} is not reported")
 
 
 def _sum(amounts: list[Money]) -> Money | None:
@@ -235,10 +293,13 @@ class Facts:
 
     Build it with :meth:`from_department`; read it with :meth:`resolve`
     (what measures use), :meth:`get` and :meth:`names`.  Only names with a
-    value are present: missing data is absent, never zero.
+    value are present: missing data is absent, never zero.  ``absent`` says
+    why a name that exists for this data has no value (a target aggregate
+    over a target whose result is not reported).
     """
 
     values: Mapping[str, Value]
+    absent: Mapping[str, str] = attrs.field(factory=dict)
 
     @classmethod
     def from_department(cls, dept: Department) -> Facts:
@@ -275,7 +336,8 @@ class Facts:
                     values[name] = _sum(items)
 
         targets = dept.targets
-        _aggregate(targets, "targets", values)
+        why: dict[str, str] = {}
+        _aggregate(targets, "targets", values, why)
         categories: dict[str, list[Target]] = {}
         for target in targets:
             if target.category is not None:
@@ -291,17 +353,18 @@ class Facts:
             values[f"{prefix}.completion"] = target.completion
             values[f"{prefix}.growth"] = target.growth
         for category, members in categories.items():
-            _aggregate(members, f"targets.category.{category}", values)
+            _aggregate(members, f"targets.category.{category}", values, why)
 
         _flatten(dept.facts, "facts", values)
-        return cls({k: v for k, v in values.items() if v is not None})
+        return cls({k: v for k, v in values.items() if v is not None}, why)
 
     def resolve(self, name: str) -> Value:
         """The value of *name*; raise :class:`MeasureUnavailable` when it has none."""
         try:
             return self.values[name]
         except KeyError:
-            raise MeasureUnavailable("missing", f"'{name}' has no value in the data") from None
+            detail = self.absent.get(name) or f"'{name}' has no value in the data"
+            raise MeasureUnavailable("missing", detail) from None
 
     def get(self, name: str) -> Value | None:
         """The value of *name*, or ``None`` when the data does not give it."""

@@ -18,6 +18,7 @@ from typing import Any, Literal
 import attrs
 
 from .decimals import Rounding
+from .errors import Problem
 from .expr import Expression
 from .indicators.base import RuleKind
 
@@ -35,22 +36,30 @@ __all__ = [
     "Veto",
 ]
 
-#: What to do when an indicator's measure cannot be computed.
+#: What to do when a value an indicator needs is not reported (absent, or a
+#: division by zero).  Not reported is not the same as not applicable: an
+#: indicator that may not apply declares an ``applicable`` condition on
+#: reported data, and :data:`NOT_APPLICABLE_POLICIES` says what it earns.
 #:
 #: ``error``
 #:     stop with an :class:`~perfrubric.errors.EvaluationError` (the default);
 #: ``zero``
 #:     score 0;
-#: ``full``
-#:     full points (e.g. 没有该类项目的按满分计算);
-#: ``exclude``
-#:     drop the indicator and rescale the total to the rubric's full marks;
 #: ``cannot_rate``
-#:     score 0 and give the evaluation no grade, saying why.
+#:     score 0 and give the evaluation no grade, saying why;
+#: ``full`` (legacy)
+#:     full points, with a ``not_reported_rewarded`` warning (refused with
+#:     ``strict=True``): absent data should earn nothing;
+#: ``exclude`` (legacy)
+#:     drop the indicator and rescale the total to the rubric's full marks,
+#:     with the same warning.
 MissingPolicy = Literal["error", "zero", "full", "exclude", "cannot_rate"]
 MISSING_POLICIES: tuple[str, ...] = ("error", "zero", "full", "exclude", "cannot_rate")
 
-#: What a not-applicable indicator (its ``applicable`` condition false) earns.
+#: What a not-applicable indicator (its ``applicable`` condition false) earns:
+#: ``full`` points (没有该类项目的按满分计算) or ``exclude`` (不适用，按适用指标折算:
+#: its points are left out and the total rescaled, listed in
+#: :attr:`~perfrubric.evaluation.Evaluation.rescaling`).
 NOT_APPLICABLE_POLICIES: tuple[str, ...] = ("full", "exclude")
 
 
@@ -240,7 +249,10 @@ class Rubric:
 
     ``sha256`` is the SHA-256 of the canonical form (:meth:`canonical`), so
     two rubrics that score alike hash alike whatever their file layout,
-    comments or key order.
+    comments or key order.  ``warnings`` lists located problems that do not
+    stop the load (a legacy ``missing = "full"`` or ``"exclude"``, which
+    rewards a value that is not reported); ``perfrubric validate`` prints
+    them.
     """
 
     id: str
@@ -258,6 +270,7 @@ class Rubric:
     vetoes: tuple[Veto, ...] = ()
     figures: tuple[Figure, ...] = ()
     file: str | None = attrs.field(default=None, eq=False)
+    warnings: tuple[Problem, ...] = attrs.field(default=(), eq=False, repr=False)
     _index: dict[str, Indicator] = attrs.field(init=False, eq=False, repr=False)
     _sha256: str = attrs.field(init=False, eq=False, repr=False)
 

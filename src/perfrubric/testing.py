@@ -61,6 +61,7 @@ __all__ = [
     "params_round_trip",
     "parents_are_sums",
     "reproducible",
+    "rescaling_explained",
     "rounding_idempotent",
     "rubric_document",
     "rubric_test",
@@ -184,7 +185,9 @@ def rubrics(draw: st.DrawFn, *, max_depth: int = 3, max_children: int = 3,
 
     Leaves measure ``facts.m<n>`` (or take an assessment, for ``levels`` and
     ``judged``) with a kind drawn from *kinds*; missing policies and
-    rounding vary.  Shrinks towards one leaf of kind ``ratio``.
+    rounding vary, and some leaves may not apply (``applicable =
+    "facts.a<n>"``, full points or rescaled).  Shrinks towards one leaf of
+    kind ``ratio``.
     """
     counter = [0]
     tops = [draw(_tree(1, max_depth, max_children, counter))
@@ -208,6 +211,9 @@ def rubrics(draw: st.DrawFn, *, max_depth: int = 3, max_children: int = 3,
             row["measure"] = f"facts.m{leaf_no[0]}"
             if kind in ("ratio", "threshold", "step_deduction", "bands") and draw(st.booleans()):
                 row["unit"] = "%"
+            if draw(st.integers(0, 3)) == 0:  # may not apply: 不适用 (full or rescaled)
+                row["applicable"] = f"facts.a{leaf_no[0]}"
+                row["not_applicable"] = draw(st.sampled_from(["full", "exclude"]))
         row["missing"] = draw(st.sampled_from(["error", "zero", "full", "exclude",
                                                "cannot_rate"]))
         return points
@@ -318,10 +324,14 @@ def data_for(draw: st.DrawFn, rubric: Rubric) -> dict[str, Any]:
                 assessments.append(draw(_assessment_for(ind)))
             continue
         single = ind.measure.source.strip()
+        conditions = ind.applicable.names - ind.measure.names if ind.applicable else set()
         for name in _names(ind):
             if optional and draw(st.integers(0, 9)) == 0:
                 continue  # missing, and the policy says what happens
-            if name == single and name.startswith("facts."):
+            value: Any
+            if name in conditions and name.startswith("facts."):
+                value = draw(st.booleans())  # whether the indicator applies
+            elif name == single and name.startswith("facts."):
                 value = draw(_value_for(ind.rule, ind.points, zero=optional))
             else:
                 value = draw(_numbers(1, 300) if not optional else _numbers(0, 300))
@@ -438,6 +448,26 @@ def scores_not_clamped(ev: Evaluation) -> None:
             raise InvariantViolation(
                 "scores_not_clamped", f"rule '{r.kind}' returned {r.detail['clamped_from']} "
                 f"points, outside [0, {r.points}]; the engine clamped it", path)
+
+
+def rescaling_explained(ev: Evaluation) -> None:
+    """Every point missing from a rescaled total is listed, with why, in ``ev.rescaling``.
+
+    The points left out (full marks − counted points) equal the sum of the
+    :class:`~perfrubric.evaluation.Rescaled` entries, each of which is an
+    excluded leaf.
+    """
+    listed = sum((r.points for r in ev.rescaling), D(0))
+    if listed != ev.full_marks - ev.counted_points:
+        raise InvariantViolation(
+            "rescaling_explained", f"{ev.full_marks - ev.counted_points} points were left out "
+            f"of the total but the rescaling lists {listed}")
+    for entry in ev.rescaling:
+        result = ev.results[entry.path]
+        if result.status != "excluded" or not result.is_leaf:
+            raise InvariantViolation("rescaling_explained",
+                                     f"listed as rescaled but its status is {result.status}",
+                                     entry.path)
 
 
 def parents_are_sums(ev: Evaluation) -> None:
@@ -704,6 +734,7 @@ INVARIANTS: dict[str, Callable[[Evaluation], None]] = {
     "rounding_idempotent": rounding_idempotent,
     "to_dict_round_trips": to_dict_round_trips,
     "scores_not_clamped": scores_not_clamped,
+    "rescaling_explained": rescaling_explained,
 }
 
 

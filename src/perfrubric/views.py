@@ -258,6 +258,7 @@ tr.depth-1 td { background: #f3f6f9; font-weight: bold; }
 tr.depth-2 td { background: #fafbfc; font-weight: 600; }
 tr.status-scored td.status { color: #666; }
 tfoot td { font-weight: bold; background: #eef2f7; }
+tfoot td.rescaled { font-weight: normal; }
 p.closing { font-size: 1.1rem; margin-top: 1rem; }
 """
 
@@ -291,8 +292,11 @@ def to_html(ev: Evaluation, *, locale: str = "zh_CN") -> str:
     score_at = _COLUMNS.index("Score")
     foot = "".join(
         f'<tr data-total="{esc(t.key)}"><td colspan="{score_at}">{esc(t.label)}</td>'
-        f'<td class="num">{esc(t.text)}</td><td colspan="{len(_COLUMNS) - score_at - 1}"></td>'
-        "</tr>" for t in table.totals)
+        + (f'<td class="rescaled" colspan="{len(_COLUMNS) - score_at}">{esc(t.text)}</td>'
+           if t.key == "rescaled" else  # a sentence, not a number: it takes the row's rest
+           f'<td class="num">{esc(t.text)}</td>'
+           f'<td colspan="{len(_COLUMNS) - score_at - 1}"></td>')
+        + "</tr>" for t in table.totals)
     title = esc(table.title)
     return (
         f'<!DOCTYPE html>\n<html lang="{esc(lang)}">\n<head>\n<meta charset="utf-8">\n'
