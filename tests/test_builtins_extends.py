@@ -8,10 +8,24 @@ from pathlib import Path
 
 import pytest
 
+try:
+    import tomllib
+except ImportError:  # pragma: no cover
+    import tomli as tomllib
+
 import perfrubric as pr
 from perfrubric.loading import resolved_document
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "kaifu-commerce-2021"
+
+
+def builtin_row_line(path: str, rubric: str = "mof-2013-department") -> int:
+    """The line of the ``[[indicator]]`` header of the built-in row *path*."""
+    from perfrubric.rubrics import builtin_text
+
+    lines = builtin_text(rubric)[0].splitlines()
+    at = lines.index(f'path = "{path}"')
+    return max(i for i in range(at) if lines[i].startswith("[[indicator]]")) + 1
 
 
 @pytest.mark.parametrize("rid", ["mof-2013-department", "mof-2020-project-self"])
@@ -158,11 +172,12 @@ def test_extends_points_must_still_add_up(tmp_path: Path) -> None:
         pr.load_rubric(path)
     # 6 + 5 = 11 under 投入/预算配置 (10). The change is this file's: the problem is
     # located at its `points = 6` (line 9), and cites the parent rubric's row
-    # of 投入/预算配置 second ([[indicator]] at line 36 of the built-in).
+    # of 投入/预算配置 second (its [[indicator]] line in the built-in).
     (p,) = [p for p in info.value.problems if "add up to 11" in p.message]
     assert (p.file, p.line, p.path) == (str(path), 9, "indicator[0].points")
     assert p.message == ("the children of '投入/预算配置' add up to 11 points, but it has 10 "
-                         "(its row in the parent rubric: <builtin>/mof-2013-department.toml:36)")
+                         "(its row in the parent rubric: <builtin>/mof-2013-department.toml:"
+                         f"{builtin_row_line('投入/预算配置')})")
 
 
 def test_extends_remove_add_rename_and_grades(tmp_path: Path) -> None:
@@ -239,14 +254,28 @@ def test_remove_without_extends_is_an_error() -> None:
 
 def test_seed_against_the_national_framework() -> None:
     ev = pr.evaluate(pr.load_rubric(EXAMPLE / "national.toml"), pr.load_data(EXAMPLE / "data.toml"))
-    # 在职 21/11 = 190.91% → 0 of 5; 实际完成率 3/3 → 15; the 14 rows whose figures the
-    # report does not give (三公 included) are not reported: 0 each, and no grade.
-    # Nothing is rescaled: total = 0 + 15 = 15 of 100.
+    # 在职 21/11 = 190.91% → 0 of 5; 实际完成率 3/3 → 15 of 15. The 14 rows whose
+    # figures the report does not give (三公 included) are declared outside the
+    # comparison (applicable = "false", not_applicable = "exclude"): 5 × 12 + 10 × 2 = 80
+    # points left out, 20 counted; total = 15 / 20 × 100 = 75 → 中.
     assert ev.results["投入/预算配置/在职人员控制率"].score == 0
     assert ev.results["投入/预算配置/在职人员控制率"].shown == Decimal("190.91")
-    assert ev.results["投入/预算配置/三公经费变动率"].status == "cannot_rate"
-    assert ev.counted_points == 100 and not ev.rescaled
-    assert ev.total == 15 and ev.grade is None and len(ev.cannot_rate) == 14
+    assert ev.results["投入/预算配置/三公经费变动率"].status == "excluded"
+    assert ev.counted_points == 20 and ev.rescaled
+    assert ev.total == 75 and ev.grade == "中" and ev.cannot_rate == ()
+    assert len(ev.rescaling) == 14
+    assert {r.reason for r in ev.rescaling} == {"not_applicable"}
+    assert sum(r.points for r in ev.rescaling) == 80
+
+
+def test_seed_against_the_bare_framework_names_every_unreported_row() -> None:
+    # Without the declared scope, the 14 unreported rows stop scoring, all named at once.
+    with pytest.raises(pr.EvaluationError) as info:
+        pr.evaluate(pr.builtin("mof-2013-department"), pr.load_data(EXAMPLE / "data.toml"))
+    national = tomllib.loads((EXAMPLE / "national.toml").read_text(encoding="utf-8"))
+    declared_out = {row["path"] for row in national["indicator"]}
+    assert len(declared_out) == 14
+    assert {p.path for p in info.value.problems} == declared_out
 
 
 def test_resolved_document_scores_like_the_extending_rubric(tmp_path: Path) -> None:

@@ -200,9 +200,14 @@ def test_command_lines_run(cmd: Command, sandbox: Path, monkeypatch: pytest.Monk
     from perfrubric.cli import main
 
     monkeypatch.chdir(sandbox)
+    argv, redirect = list(cmd.argv), None
+    if len(argv) >= 2 and argv[-2] == ">":        # perfrubric … > FILE: output to a file
+        argv, redirect = argv[:-2], argv[-1]
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stderr(err):
-        code = main(cmd.argv, out=out)
+        code = main(argv, out=out)
+    if redirect is not None and code == 0:
+        (sandbox / redirect).write_text(out.getvalue(), encoding="utf-8")
     assert code == 0, (f"{cmd.block.where}: `perfrubric {shlex.join(cmd.argv)}` exited {code} "
                        f"(mark the block <!-- no-run: why --> if it needs files that do not "
                        f"exist):\n{err.getvalue()}")

@@ -16,7 +16,7 @@ import pytest
 
 import perfrubric as pr
 from perfrubric.cli import main
-from test_builtins_extends import hand_made
+from test_builtins_extends import builtin_row_line, hand_made
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -145,7 +145,8 @@ def test_children_under_a_leaf_need_rule_false(tmp_path: Path) -> None:
         "adding '产出/职责履行/实际完成率/数量' makes '产出/职责履行/实际完成率' a parent, and a "
         "parent is scored by its children: the 'rule' and 'measure' the parent rubric gives it "
         "would be dropped. Say so explicitly: add a row path = \"产出/职责履行/实际完成率\" with "
-        f"rule = false (its row in the parent rubric: {BUILTIN}:181)")
+        f"rule = false (its row in the parent rubric: {BUILTIN}:"
+        f"{builtin_row_line('产出/职责履行/实际完成率')})")
 
 
 def test_rule_false_turns_the_leaf_into_a_parent(tmp_path: Path) -> None:
@@ -206,7 +207,8 @@ def test_a_sum_broken_by_an_added_row_is_located_at_that_row(tmp_path: Path) -> 
     '''))
     assert (p.file, p.line, p.path) == (str(tmp_path / "local.toml"), 9, "indicator[0].points")
     assert p.message == ("the children of '投入/预算配置' add up to 12 points, but it has 10 "
-                         f"(its row in the parent rubric: {BUILTIN}:36)")
+                         f"(its row in the parent rubric: {BUILTIN}:"
+                         f"{builtin_row_line('投入/预算配置')})")
 
 
 def test_top_tier_sum_broken_by_the_child_is_located_in_it(tmp_path: Path) -> None:
