@@ -19,10 +19,17 @@ from ._sources import Origins, PathTuple, Source, origin, place_text
 from ._template import LOCALES as TEMPLATE_LOCALES
 from ._template import template_problems
 from .decimals import ROUNDING_MODES, Rounding, to_decimal
-from .errors import ExpressionError, ParamError, Problem, RubricError, did_you_mean
+from .errors import (
+    ExpressionError,
+    ParamError,
+    PluginError,
+    Problem,
+    RubricError,
+    did_you_mean,
+)
 from .expr import Expression, parse_expression
 from .facts import check_name
-from .indicators import get_kind, kind_names
+from .indicators import ENTRY_POINT_GROUP, get_kind, kind_names, plugin_kind_names
 from .rubric import (
     MISSING_POLICIES,
     NOT_APPLICABLE_POLICIES,
@@ -524,10 +531,16 @@ class _Builder:
         try:
             kind = get_kind(kind_name)
         except KeyError:
+            known = sorted({*kind_names(), *plugin_kind_names()})
             self.problem(rpath + ("kind",),
-                         f"unknown rule kind '{kind_name}'{did_you_mean(kind_name, kind_names())};"
-                         f" known kinds: {', '.join(kind_names())}",
-                         expected=", ".join(kind_names()), got=kind_name)
+                         f"unknown rule kind '{kind_name}'{did_you_mean(kind_name, known)};"
+                         f" known kinds: {', '.join(known)}. A kind of your own needs its "
+                         "plugin: an installed package declaring it (entry point group "
+                         f"'{ENTRY_POINT_GROUP}') or --plugin MODULE on the command line",
+                         expected=", ".join(known), got=kind_name)
+            return None
+        except PluginError as exc:
+            self.problem(rpath + ("kind",), str(exc), got=kind_name)
             return None
         params = {k: v for k, v in table.items() if k != "kind"}
         try:

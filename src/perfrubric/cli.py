@@ -10,6 +10,11 @@ Commands::
     perfrubric report RUBRIC DATA [--locale zh_CN|en] [--compact]
     perfrubric schema rubric|data
 
+Every command takes ``--plugin MODULE`` (repeatable): the module is
+imported first, so the rule kinds it registers can be used.  Kinds that
+installed packages declare (entry-point group ``perfrubric.kinds``) load
+by themselves when a rubric names them.
+
 ``RUBRIC`` is a TOML file or the id of a built-in rubric.  Exit codes:
 0 success, 1 invalid rubric or data (messages on standard error, never a
 traceback), 2 usage error.
@@ -29,6 +34,7 @@ from . import __version__
 from ._tomlwrite import dump_toml
 from .errors import PerfrubricError, Problem, RubricError, did_you_mean
 from .evaluation import Evaluation, evaluate
+from .indicators import load_plugin
 from .loading import load_rubric
 from .rubric import Indicator, Rubric
 from .rubrics import builtin, builtin_ids
@@ -215,6 +221,13 @@ def _add_schema_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser])
     p.set_defaults(func=cmd_schema)
 
 
+def _add_plugin_option(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    for command in sub.choices.values():
+        command.add_argument("--plugin", action="append", default=[], metavar="MODULE",
+                             help="import MODULE first, so the rule kinds it registers can be "
+                                  "used (repeatable; from the current directory or installed)")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="perfrubric",
@@ -257,6 +270,7 @@ def _parser() -> argparse.ArgumentParser:
                    help="write money in babel's compact form (1.2147亿美元 for 12147万美元)")
     p.set_defaults(func=cmd_report)
     _add_schema_parser(sub)
+    _add_plugin_option(sub)  # keep last: every command takes --plugin
     return parser
 
 
@@ -269,6 +283,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         return int(exc.code or 0)
     func: Callable[[argparse.Namespace, TextIO], int] = args.func
     try:
+        for module in getattr(args, "plugin", None) or ():
+            load_plugin(module)
         return func(args, out or sys.stdout)
     except BrokenPipeError:  # e.g. piped into `head`: not an error of ours
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

@@ -22,6 +22,7 @@ __all__ = [
     "MissingDependencyError",
     "ParamError",
     "PerfrubricError",
+    "PluginError",
     "Problem",
     "RubricError",
     "RuleInputError",
@@ -198,6 +199,10 @@ class EvaluationError(PerfrubricError):
         self.indicator = indicator
         self.message = message
         super().__init__(f"{indicator}: {message}")
+
+
+class PluginError(PerfrubricError):
+    """A plugin (a ``--plugin`` module or a ``perfrubric.kinds`` entry point) failed to load."""
 
 
 class MissingDependencyError(PerfrubricError, ImportError):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from .bands import Band, Bands
 from .base import (
+    ENTRY_POINT_GROUP,
     Direction,
     Outcome,
     ParamReader,
@@ -21,6 +22,8 @@ from .base import (
     get_kind,
     kind_names,
     label_number,
+    load_plugin,
+    plugin_kind_names,
     register_kind,
     written_as_percent,
 )
@@ -34,6 +37,7 @@ from .threshold import Threshold
 from .yes_no import YesNo
 
 __all__ = [
+    "ENTRY_POINT_GROUP",
     "Band",
     "Bands",
     "Checklist",
@@ -56,6 +60,8 @@ __all__ = [
     "get_kind",
     "kind_names",
     "label_number",
+    "load_plugin",
+    "plugin_kind_names",
     "register_kind",
     "written_as_percent",
 ]

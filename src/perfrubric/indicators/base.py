@@ -49,16 +49,21 @@ A registered kind is checked at load exactly like a built-in one.
 from __future__ import annotations
 
 import abc
+import importlib
+import os
+import sys
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
+from importlib import metadata
 from typing import Any, ClassVar, Literal, TypeVar
 
 import attrs
 
 from ..decimals import to_decimal
-from ..errors import ParamError, Problem, RuleInputError, did_you_mean
+from ..errors import ParamError, PluginError, Problem, RuleInputError, did_you_mean
 
 __all__ = [
+    "ENTRY_POINT_GROUP",
     "Direction",
     "Outcome",
     "ParamReader",
@@ -70,6 +75,8 @@ __all__ = [
     "get_kind",
     "kind_names",
     "label_number",
+    "load_plugin",
+    "plugin_kind_names",
     "register_kind",
     "written_as_percent",
 ]
@@ -173,13 +180,92 @@ def register_kind(cls: K, *, replace: bool = False) -> K:
 
 
 def get_kind(name: str) -> type[RuleKind]:
-    """Return the registered kind *name*; :class:`KeyError` if unknown."""
-    return _REGISTRY[name]
+    """Return the kind *name*, loading it from a plugin package if need be.
+
+    A kind not registered yet is looked up among the installed packages'
+    entry points of the group :data:`ENTRY_POINT_GROUP` (``perfrubric.kinds``)
+    under the same name, loaded and registered.  Raises :class:`KeyError`
+    when no package provides *name*, and
+    :class:`~perfrubric.errors.PluginError` when a package does but its
+    entry point fails to load or is not a rule kind of that name.
+    """
+    found = _REGISTRY.get(name)
+    if found is None:
+        _load_entry_point(name)
+        found = _REGISTRY[name]
+    return found
 
 
 def kind_names() -> tuple[str, ...]:
-    """Names of every registered kind, sorted."""
+    """Names of every registered kind, sorted (plugin kinds once loaded)."""
     return tuple(sorted(_REGISTRY))
+
+
+#: The entry-point group in which a package declares its rule kinds
+#: (``[project.entry-points."perfrubric.kinds"] ratio_floor = "pkg.mod:RatioFloor"``).
+ENTRY_POINT_GROUP = "perfrubric.kinds"
+
+
+def plugin_kind_names() -> tuple[str, ...]:
+    """Names of the kinds installed packages declare (loaded or not), sorted."""
+    return tuple(sorted({ep.name for ep in _entry_points()}))
+
+
+def _entry_points() -> tuple[metadata.EntryPoint, ...]:
+    return tuple(metadata.entry_points(group=ENTRY_POINT_GROUP))
+
+
+def load_plugin(module: str) -> None:
+    """Import the plugin *module*, whose import registers its rule kinds.
+
+    This is what ``--plugin MODULE`` does on the command line.  The module
+    is found like ``python -m`` finds one: in the current directory first,
+    then among the installed packages.  Raises
+    :class:`~perfrubric.errors.PluginError` when it cannot be imported or
+    fails while importing.
+    """
+    here = os.getcwd()
+    added = here not in sys.path
+    if added:
+        sys.path.insert(0, here)
+    try:
+        importlib.import_module(module)
+    except ModuleNotFoundError as exc:
+        if exc.name is not None and module.startswith(exc.name):
+            raise PluginError(f"--plugin {module}: no module named '{exc.name}' in the current "
+                              "directory or among the installed packages") from None
+        raise PluginError(f"--plugin {module}: importing it failed: {exc}") from exc
+    except Exception as exc:  # third-party code: one clear error instead of a traceback
+        raise PluginError(f"--plugin {module}: importing it failed: "
+                          f"{type(exc).__name__}: {exc}") from exc
+    finally:
+        if added:
+            sys.path.remove(here)
+
+
+def _load_entry_point(name: str) -> None:
+    """Load and register the plugin kind *name*; :class:`KeyError` if no package has it."""
+    candidates = [ep for ep in _entry_points() if ep.name == name]
+    if not candidates:
+        raise KeyError(name)
+    ep = candidates[0]
+    package = f" of the package '{ep.dist.name}'" if ep.dist is not None else ""
+    where = f"the entry point {ep.name} = \"{ep.value}\"{package}"
+    try:
+        loaded = ep.load()
+    except Exception as exc:  # any failure of third-party code becomes one clear error
+        raise PluginError(f"rule kind '{name}': {where} failed to load: "
+                          f"{type(exc).__name__}: {exc}") from exc
+    if isinstance(loaded, type) and issubclass(loaded, RuleKind):
+        if getattr(loaded, "kind", None) != name:
+            raise PluginError(f"rule kind '{name}': {where} gives {loaded.__name__}, whose "
+                              f"kind is {getattr(loaded, 'kind', None)!r}; the entry point's "
+                              "name must be the kind's name")
+        if _REGISTRY.get(name) is not loaded:
+            register_kind(loaded)
+    elif name not in _REGISTRY:  # a module whose import registers its kinds
+        raise PluginError(f"rule kind '{name}': {where} is not a RuleKind subclass and "
+                          f"registered no kind '{name}'")
 
 
 # -- helpers for kinds --------------------------------------------------------
