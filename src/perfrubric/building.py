@@ -29,7 +29,13 @@ from .errors import (
 )
 from .expr import Expression, parse_expression
 from .facts import check_name
-from .indicators import ENTRY_POINT_GROUP, get_kind, kind_names, plugin_kind_names
+from .indicators import (
+    ENTRY_POINT_GROUP,
+    RuleParams,
+    get_kind,
+    kind_names,
+    plugin_kind_names,
+)
 from .rubric import (
     MISSING_POLICIES,
     NOT_APPLICABLE_POLICIES,
@@ -480,7 +486,7 @@ class _Builder:
                          f"scored, e.g. rule = {{ kind = \"judged\" }}",
                          expected=f"rule = {{ kind = {' | '.join(kind_names())} }}")
         elif row.points is not None:
-            rule = self._rule(table["rule"], ipath + ("rule",), row.points)
+            rule = self._rule(table["rule"], ipath + ("rule",), row.points, unit)
         if row.points is None:
             return None
         line = self.where(ipath)[1]
@@ -519,7 +525,7 @@ class _Builder:
                 out[locale] = text
         return out
 
-    def _rule(self, raw: Any, rpath: PathTuple, points: Decimal) -> Any:
+    def _rule(self, raw: Any, rpath: PathTuple, points: Decimal, unit: str | None) -> Any:
         table = self.table(raw, rpath, "a rule { kind = … }")
         if table is None:
             return None
@@ -542,7 +548,7 @@ class _Builder:
         except PluginError as exc:
             self.problem(rpath + ("kind",), str(exc), got=kind_name)
             return None
-        params = {k: v for k, v in table.items() if k != "kind"}
+        params = RuleParams({k: v for k, v in table.items() if k != "kind"}, unit)
         try:
             return kind.from_params(params, points)
         except ParamError as exc:
