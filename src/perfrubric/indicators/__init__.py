@@ -30,7 +30,7 @@ from .base import (
 )
 from .checklist import Checklist
 from .judged import Judged
-from .levels import Level, Levels
+from .levels import LEVEL_NAMES_EN, Level, Levels
 from .per_event import PerEvent
 from .ratio import Ratio
 from .step_deduction import StepDeduction
@@ -39,6 +39,7 @@ from .yes_no import YesNo
 
 __all__ = [
     "ENTRY_POINT_GROUP",
+    "LEVEL_NAMES_EN",
     "Band",
     "Bands",
     "Checklist",
