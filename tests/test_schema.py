@@ -19,7 +19,7 @@ import attrs
 import pytest
 
 import perfrubric as pr
-from perfrubric import building, model
+from perfrubric import _building_parts, building, model
 from perfrubric.cli import main
 from perfrubric.data import structure_department
 from perfrubric.errors import DataError, RubricError
@@ -196,11 +196,11 @@ def test_loader_key_lists_are_the_schema_properties() -> None:
     defs = rubric_schema()["definitions"]
     assert tuple(defs["indicator"]["properties"]) == building._INDICATOR_KEYS
     assert tuple(defs["rubric"]["properties"]) == building._RUBRIC_KEYS
-    assert tuple(defs["grade"]["properties"]) == building._GRADE_KEYS
-    assert tuple(defs["veto"]["properties"]) == building._VETO_KEYS
-    assert tuple(defs["figure"]["properties"]) == building._FIGURE_KEYS
-    assert tuple(defs["either_or"]["properties"]) == building._EITHER_KEYS
-    assert tuple(defs["alternative"]["properties"]) == building._ALTERNATIVE_KEYS
+    assert tuple(defs["grade"]["properties"]) == _building_parts._GRADE_KEYS
+    assert tuple(defs["veto"]["properties"]) == _building_parts._VETO_KEYS
+    assert tuple(defs["figure"]["properties"]) == _building_parts._FIGURE_KEYS
+    assert tuple(defs["either_or"]["properties"]) == _building_parts._EITHER_KEYS
+    assert tuple(defs["alternative"]["properties"]) == _building_parts._ALTERNATIVE_KEYS
     assert tuple(rubric_schema()["properties"]) == building._TOP_KEYS
 
 
