@@ -277,3 +277,46 @@ def test_either_or_points_changed_by_the_child_are_located_in_it(tmp_path: Path)
     assert (p.file, p.line, p.path) == (str(child), 9, "indicator[0].points")
     assert p.message == ("the alternatives of an either-or group must have equal points, got "
                          f"40, 50 (the group in the parent rubric: {tmp_path / 'parent.toml'}:25)")
+
+
+def test_points_among_weighted_siblings_are_located_in_the_child(tmp_path: Path) -> None:
+    (tmp_path / "parent.toml").write_text(textwrap.dedent('''\
+        [rubric]
+        id = "p"
+        version = "1"
+        title = "p"
+
+        [[indicator]]
+        path = "甲"
+        points = 100
+
+        [[indicator]]
+        path = "甲/a"
+        weight = 1
+        rule = { kind = "judged" }
+
+        [[indicator]]
+        path = "甲/b"
+        weight = 1
+        rule = { kind = "judged" }
+        '''), encoding="utf-8")
+    child = tmp_path / "child.toml"
+    child.write_text(textwrap.dedent('''\
+        [rubric]
+        extends = "parent.toml"
+        id = "c"
+        version = "1"
+        title = "c"
+
+        [[indicator]]
+        path = "甲/c"
+        points = 10
+        rule = { kind = "judged" }
+        '''), encoding="utf-8")
+    found = problems(child)
+    mixing = [p for p in found if "mix 'points' and 'weight'" in p.message]
+    assert len(mixing) == 1
+    (p,) = mixing
+    assert (p.file, p.line, p.path) == (str(child), 9, "indicator[0].points")
+    assert p.message.endswith(f"(its weighted sibling in the parent rubric: "
+                              f"{tmp_path / 'parent.toml'}:10)")

@@ -191,6 +191,9 @@ def test_plugin_option_on_the_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     assert "unknown rule kind 'ratio_floor'" in capsys.readouterr().err
     assert main(["score", "--plugin", "my_kinds", "rubric.toml", "data.toml"]) == 0
     assert "total 54 / 100" in capsys.readouterr().out
+    # the schema then offers the plugin's kind for completion
+    assert main(["schema", "rubric", "--plugin", "my_kinds"]) == 0
+    assert '"ratio_floor"' in capsys.readouterr().out
     assert main(["validate", "--plugin", "no_such_kinds", "rubric.toml"]) == 1
     assert capsys.readouterr().err == (
         "error: --plugin no_such_kinds: no module named 'no_such_kinds' in the current "
@@ -203,3 +206,13 @@ def test_every_command_takes_plugin(command: str, capsys: pytest.CaptureFixture[
         from perfrubric.cli import _parser
         _parser().parse_args([command, "--help"])
     assert "--plugin MODULE" in capsys.readouterr().out
+
+
+def test_a_plugin_module_that_fails_is_one_clear_error(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+        registry: None) -> None:
+    (tmp_path / "broken_kinds.py").write_text('raise RuntimeError("boom")\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["list", "--plugin", "broken_kinds"]) == 1
+    assert capsys.readouterr().err == \
+        "error: --plugin broken_kinds: importing it failed: RuntimeError: boom\n"

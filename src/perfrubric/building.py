@@ -206,9 +206,10 @@ class _Builder(_PartsBuilder):
             if weighted and budget is not None:
                 if len(weighted) != len(kids):
                     first = weighted[0]
-                    self.problem(("indicator", first.index, "weight"),
-                                 f"siblings under '{parent or 'the top tier'}' mix 'points' and "
-                                 "'weight'; use one or the other")
+                    at, cite = self.blame(("indicator", first.index, "weight"), kids,
+                                          ("indicator", first.index), "its weighted sibling")
+                    self.problem(at, f"siblings under '{parent or 'the top tier'}' mix 'points' "
+                                 f"and 'weight'; use one or the other{cite}")
                 elif all(k.weight is not None for k in kids):
                     shares = _apportion(budget, [cast(Decimal, k.weight) for k in kids])
                     for k, share in zip(kids, shares, strict=True):
