@@ -73,6 +73,51 @@ def test_every_shipped_toml_validates(name: str, path: Path) -> None:
     assert errors(_kind(doc), doc) == []
 
 
+def docs_toml() -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """Every TOML block of the docs that is a rubric, a part of one, or a data file.
+
+    A part (``[[either_or]]`` …, or the keys of one ``[[indicator]]`` row such as
+    ``rule = …``) is completed into a small rubric; a block that is not TOML on its
+    own (several alternatives of one key) or not perfrubric's (pyproject, Taplo's
+    own ``[[rule]]`` configuration) is left out.
+    """
+    import re
+
+    row_keys = set(rubric_schema()["definitions"]["indicator"]["properties"])
+    top_keys = set(rubric_schema()["properties"])
+    for page in sorted((ROOT / "docs").glob("*.md")):
+        blocks = re.findall(r"```toml\n(.*?)```", page.read_text(encoding="utf-8"), re.S)
+        for i, block in enumerate(blocks):
+            try:
+                doc = tomllib.loads(block)
+            except tomllib.TOMLDecodeError:
+                continue
+            name = f"{page.name}#{i}"
+            if "department" in doc:
+                yield name, "data", doc
+            elif set(doc) <= top_keys:
+                yield name, "rubric", {"rubric": {"id": "d", "version": "1", "title": "d"},
+                                       **doc}
+            elif set(doc) <= row_keys and not isinstance(doc.get("rule"), list):
+                row = {"path": "甲", **doc}
+                yield name, "rubric", {"rubric": {"id": "d", "version": "1", "title": "d"},
+                                       "indicator": [row]}
+
+
+DOCS = list(docs_toml())
+
+
+def test_the_docs_have_toml_to_check() -> None:
+    # rubric-format.md alone shows a whole rubric, an extending one and three parts
+    assert sum(1 for name, _, _ in DOCS if name.startswith("rubric-format.md")) >= 5
+    assert any(kind == "data" for _, kind, _ in DOCS)
+
+
+@pytest.mark.parametrize(("name", "which", "doc"), DOCS, ids=[n for n, _, _ in DOCS])
+def test_every_docs_toml_block_validates(name: str, which: str, doc: dict[str, Any]) -> None:
+    assert errors(which, doc) == []
+
+
 MINI = {
     "rubric": {"id": "t", "version": "1", "title": "t"},
     "indicator": [{"path": "甲", "points": 100, "measure": "facts.x", "rule": {"kind": "ratio"}}],
