@@ -12,18 +12,22 @@ import copy
 import json
 import sys
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import attrs
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import perfrubric as pr
 from perfrubric import _building_parts, building, model
 from perfrubric.cli import main
 from perfrubric.data import structure_department
 from perfrubric.errors import DataError, RubricError
-from perfrubric.schema import data_schema, rubric_schema
+from perfrubric.schema import data_schema, rubric_schema, rule_keys
+from perfrubric.testing import rule_params
 
 jsonschema = pytest.importorskip("jsonschema")
 
@@ -280,3 +284,55 @@ def test_cli_prints_the_schemas(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["schema", "data"]) == 0
     assert json.loads(capsys.readouterr().out)["required"] == ["department"]
     assert main(["schema", "nope"]) == 2
+
+
+# -- rule parameters: the keys each built-in kind reads -----------------------------
+
+BUILTIN_KINDS = ["bands", "checklist", "judged", "levels", "per_event", "ratio",
+                 "step_deduction", "threshold", "yes_no"]
+
+
+def _with_rule(rule: dict[str, Any]) -> dict[str, Any]:
+    return {"rubric": {"id": "t", "version": "1", "title": "t"},
+            "indicator": [{"path": "甲", "points": 100, "measure": "facts.x", "rule": rule}]}
+
+
+@pytest.mark.parametrize("kind", BUILTIN_KINDS)
+def test_rule_keys_are_the_keys_the_loader_accepts(kind: str) -> None:
+    known = rule_keys(kind)
+    assert known is not None
+    for key in known:
+        unknown = [p for p in _loader_problems(_with_rule({"kind": kind, key: "x"}))
+                   if p.path == f"indicator[0].rule.{key}" and "unknown key" in p.message]
+        assert unknown == [], f"{kind}.{key} is in the schema but the loader refuses it"
+    bogus = _with_rule({"kind": kind, "zz_not_a_key": 1})
+    assert any(p.path == "indicator[0].rule.zz_not_a_key" and "unknown key" in p.message
+               for p in _loader_problems(bogus))
+    assert any("zz_not_a_key" in e for e in errors("rubric", bogus))
+
+
+def test_rule_keys_of_the_kinds_by_hand() -> None:
+    # read from each kind's from_params and the docs' parameter tables
+    assert rule_keys("step_deduction") == ("deduct", "direction", "floor", "limit",
+                                           "notation", "step", "steps")
+    assert rule_keys("bands") == ("bands", "better", "notation")
+    assert rule_keys("checklist") == ("deduct", "each", "items")
+    assert rule_keys("judged") == ()
+
+
+def test_misspelt_rule_key_refused_by_schema_and_loader() -> None:
+    doc = _with_rule({"kind": "step_deduction", "limit": "100%", "direction": "above",
+                      "stpe": "1%", "deduct": 0.5, "steps": "whole"})
+    found = errors("rubric", doc)
+    assert len(found) == 1 and found[0].startswith("indicator/0/rule: ")
+    assert "'stpe'" in found[0]
+    assert any(p.path == "indicator[0].rule.stpe" and "did you mean 'step'" in p.message
+               for p in _loader_problems(doc))
+
+
+@settings(max_examples=20, deadline=None)
+@given(data=st.data())
+@pytest.mark.parametrize("kind", BUILTIN_KINDS)
+def test_generated_rules_validate(kind: str, data: st.DataObject) -> None:
+    params = data.draw(rule_params(kind, Decimal(10)))
+    assert errors("rubric", _with_rule({"kind": kind, **params})) == []
