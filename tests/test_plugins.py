@@ -113,8 +113,9 @@ def test_installed_plugin_package_works_from_the_cli(tmp_path: Path) -> None:
     scored = cli("score", "rubric.toml", "data.toml", "--format", "json")
     assert scored.returncode == 0, scored.stderr
     assert '"total": "54"' in scored.stdout
-    schema = cli("schema", "rubric")   # no rubric loaded yet: the plugin kind is still valid
-    assert schema.returncode == 0 and '"ratio_floor"' not in schema.stdout
+    schema = cli("schema", "rubric")   # the installed kind is offered for completion
+    assert schema.returncode == 0 and '"ratio_floor"' in schema.stdout
+    assert '"ratio_floor"' not in cli("schema", "rubric", with_plugin=False).stdout
     missing = cli("validate", "rubric.toml", with_plugin=False)
     assert missing.returncode == 1
     assert "unknown rule kind 'ratio_floor'" in missing.stderr

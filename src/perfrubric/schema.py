@@ -36,7 +36,7 @@ from . import _rubric_keys as keys
 from . import data as _data
 from . import model
 from .errors import ParamError
-from .indicators import get_kind, kind_names
+from .indicators import get_kind, kind_names, plugin_kind_names
 from .units import Money
 
 __all__ = ["SCHEMA_DIALECT", "data_schema", "rubric_schema", "rule_keys", "schema_json"]
@@ -123,9 +123,11 @@ def rule_keys(kind: str) -> tuple[str, ...] | None:
 
 
 def _rule() -> Json:
-    builtin = list(kind_names())
+    registered = list(kind_names())
+    # installed plugins' kinds are offered by name, without importing them
+    offered = sorted({*registered, *plugin_kind_names()})
     per_kind = []
-    for name in builtin:
+    for name in registered:
         known = rule_keys(name)
         if known is not None:
             per_kind.append({
@@ -137,8 +139,8 @@ def _rule() -> Json:
         "description": "A rule kind and its parameters (see docs/rule-kinds.md); the "
                        "parameters are checked by the loader.",
         "properties": {"kind": {
-            "description": f"The rule kind: {', '.join(builtin)}, or a plugin's kind.",
-            "anyOf": [{"enum": builtin}, {"type": "string", "pattern": r"^[A-Za-z_]\w*$"}],
+            "description": f"The rule kind: {', '.join(offered)}, or a plugin's kind.",
+            "anyOf": [{"enum": offered}, {"type": "string", "pattern": r"^[A-Za-z_]\w*$"}],
         }},
         "required": ["kind"],
         "additionalProperties": True,
@@ -149,9 +151,10 @@ def _rule() -> Json:
 def rubric_schema() -> dict[str, Any]:
     """The JSON Schema (draft-07) of a rubric TOML document.
 
-    Rule kinds registered when it is called (built-in and plugin kinds) are
-    offered as ``rule.kind`` values; any identifier is accepted there, so a
-    rubric naming a plugin's kind still validates.
+    The registered rule kinds and those installed packages declare (entry
+    points, not imported) are offered as ``rule.kind`` values; any
+    identifier is accepted there, so a rubric naming another plugin's kind
+    still validates.
     """
     top = _table(keys.TOP)
     definitions: Json = {t.name: _table(t) for t in keys.TABLES if t is not keys.TOP}
