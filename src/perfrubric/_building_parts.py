@@ -216,8 +216,6 @@ class _PartsBuilder(_Checker):
         return vetoes
 
 
-
-
 _DEFAULT_EN = {"优": "Excellent", "良": "Good", "中": "Fair", "差": "Poor"}
 
 

@@ -193,7 +193,6 @@ class _Checker:
                 yield i, path, table
 
 
-
 class _Row:
     """One [[indicator]] row while loading (mutable scratch)."""
 
@@ -218,8 +217,6 @@ def _relocate(builder: _Checker, problem: Problem, path: PathTuple) -> Problem:
         problem.message, path=_tomlpos.format_path(original), file=file,
         line=line, column=column, expected=problem.expected, got=problem.got,
     )
-
-
 
 
 def _is_number(value: object) -> bool:

@@ -311,7 +311,6 @@ def _list(value: Any) -> list[Any]:
     return list(value) if isinstance(value, list) else []
 
 
-
 def _read_parent(ref: str, child_file: str | None) -> tuple[str, str, str]:
     """Find the parent rubric: a file relative to the child, or a built-in id."""
     base = Path(child_file).parent if child_file and not child_file.startswith("<") else Path()

@@ -89,7 +89,6 @@ __all__ = [
 Direction = Literal["higher", "lower"] | None
 
 
-
 def _detail_default() -> Mapping[str, Any]:
     return {}
 

@@ -29,7 +29,6 @@ def written_as_percent(raw: object) -> bool:
     return isinstance(raw, str) and raw.strip().endswith("%")
 
 
-
 class RuleParams(dict[str, Any]):
     """A rule's parameter table as the loader hands it to ``from_params``.
 
