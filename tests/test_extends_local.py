@@ -155,7 +155,9 @@ def test_rule_false_turns_the_leaf_into_a_parent(tmp_path: Path) -> None:
     rule = false
     '''))
     node = rubric.indicator("产出/职责履行/实际完成率")
-    assert node.rule is None and node.measure is None and node.points == 15
+    # the national row had measure, unit = "%" and a ratio rule: all gone with rule = false
+    assert node.rule is None and node.measure is None and node.unit is None
+    assert node.points == 15 and node.criterion == "按完成比例计算得分，满分为止"
     assert kids(rubric, "产出/职责履行/实际完成率") == ["数量", "质量"]
     # judged leaves take the evaluator's score: 10 + 3 = 13 for the former leaf
     data = hand_made()

@@ -39,6 +39,9 @@ EXTEND_KEYS = EXTEND_ONLY
 #: Keys that a child may set to ``false`` to drop what the parent rubric gave.
 DROPPABLE = ("rule", "measure")
 
+#: What ``rule = false`` drops from a leaf of the parent rubric that becomes a parent.
+_LEAF_ONLY = ("rule", "measure", "unit", "value_rounding")
+
 Row = tuple[dict[str, Any], Place, dict[str, Place]]
 
 
@@ -168,8 +171,9 @@ def _overlay(base: Mapping[str, Any], child: Mapping[str, Any], source: Source,
         if "weight" in change:
             row.pop("points", None)
         for key in drops:
-            # rule = false: the row is to become a parent; its measure goes with its rule.
-            for gone in ("rule", "measure") if key == "rule" else (key,):
+            # rule = false: the row is to become a parent; what describes its measured
+            # value (the measure, its unit and rounding) goes with its rule.
+            for gone in _LEAF_ONLY if key == "rule" else (key,):
                 row.pop(gone, None)
                 keys.pop(gone, None)
             dropped.setdefault(path, here + (key,))
