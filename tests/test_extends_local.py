@@ -13,6 +13,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import perfrubric as pr
 from perfrubric.cli import main
@@ -322,3 +324,34 @@ def test_points_among_weighted_siblings_are_located_in_the_child(tmp_path: Path)
     assert (p.file, p.line, p.path) == (str(child), 9, "indicator[0].points")
     assert p.message.endswith(f"(its weighted sibling in the parent rubric: "
                               f"{tmp_path / 'parent.toml'}:10)")
+
+
+NAMES = ["a", "b", "c", "d", "e"]
+FIVE = '[rubric]\nid = "p"\nversion = "1"\ntitle = "p"\n\n[[indicator]]\npath = "甲"\npoints = 100\n' \
+    + "".join(f'\n[[indicator]]\npath = "甲/{n}"\npoints = 20\nrule = {{ kind = "judged" }}\n'
+              for n in NAMES)
+
+
+@settings(max_examples=30, deadline=None)
+@given(moved=st.sampled_from(NAMES), target=st.sampled_from(NAMES),
+       key=st.sampled_from(["after", "before"]))
+def test_moving_a_row_places_it_next_to_its_sibling(moved: str, target: str, key: str) -> None:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        base = Path(tmp)
+        (base / "parent.toml").write_text(FIVE, encoding="utf-8")
+        child = base / "child.toml"
+        child.write_text('[rubric]\nextends = "parent.toml"\nid = "c"\nversion = "1"\n'
+                         f'title = "c"\n\n[[indicator]]\npath = "甲/{moved}"\n'
+                         f'{key} = "{target}"\n', encoding="utf-8")
+        if moved == target:   # a row is not its own sibling: a located error
+            (p,) = problems(child)
+            assert p.path == f"indicator[0].{key}" and "no sibling of that name" in p.message
+            return
+        order = kids(pr.load_rubric(child), "甲")
+    # the others keep their order; the moved row sits right after / before the target
+    expected = [n for n in NAMES if n != moved]
+    at = expected.index(target) + (1 if key == "after" else 0)
+    expected.insert(at, moved)
+    assert order == expected
