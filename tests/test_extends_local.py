@@ -13,6 +13,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import perfrubric as pr
 from perfrubric.cli import main
@@ -156,7 +158,9 @@ def test_rule_false_turns_the_leaf_into_a_parent(tmp_path: Path) -> None:
     rule = false
     '''))
     node = rubric.indicator("产出/职责履行/实际完成率")
-    assert node.rule is None and node.measure is None and node.points == 15
+    # the national row had measure, unit = "%" and a ratio rule: all gone with rule = false
+    assert node.rule is None and node.measure is None and node.unit is None
+    assert node.points == 15 and node.criterion == "按完成比例计算得分，满分为止"
     assert kids(rubric, "产出/职责履行/实际完成率") == ["数量", "质量"]
     # judged leaves take the evaluator's score: 10 + 3 = 13 for the former leaf
     data = hand_made()
@@ -279,3 +283,77 @@ def test_either_or_points_changed_by_the_child_are_located_in_it(tmp_path: Path)
     assert (p.file, p.line, p.path) == (str(child), 9, "indicator[0].points")
     assert p.message == ("the alternatives of an either-or group must have equal points, got "
                          f"40, 50 (the group in the parent rubric: {tmp_path / 'parent.toml'}:25)")
+
+
+def test_points_among_weighted_siblings_are_located_in_the_child(tmp_path: Path) -> None:
+    (tmp_path / "parent.toml").write_text(textwrap.dedent('''\
+        [rubric]
+        id = "p"
+        version = "1"
+        title = "p"
+
+        [[indicator]]
+        path = "甲"
+        points = 100
+
+        [[indicator]]
+        path = "甲/a"
+        weight = 1
+        rule = { kind = "judged" }
+
+        [[indicator]]
+        path = "甲/b"
+        weight = 1
+        rule = { kind = "judged" }
+        '''), encoding="utf-8")
+    child = tmp_path / "child.toml"
+    child.write_text(textwrap.dedent('''\
+        [rubric]
+        extends = "parent.toml"
+        id = "c"
+        version = "1"
+        title = "c"
+
+        [[indicator]]
+        path = "甲/c"
+        points = 10
+        rule = { kind = "judged" }
+        '''), encoding="utf-8")
+    found = problems(child)
+    mixing = [p for p in found if "mix 'points' and 'weight'" in p.message]
+    assert len(mixing) == 1
+    (p,) = mixing
+    assert (p.file, p.line, p.path) == (str(child), 9, "indicator[0].points")
+    assert p.message.endswith(f"(its weighted sibling in the parent rubric: "
+                              f"{tmp_path / 'parent.toml'}:10)")
+
+
+NAMES = ["a", "b", "c", "d", "e"]
+FIVE = '[rubric]\nid = "p"\nversion = "1"\ntitle = "p"\n\n[[indicator]]\npath = "甲"\npoints = 100\n' \
+    + "".join(f'\n[[indicator]]\npath = "甲/{n}"\npoints = 20\nrule = {{ kind = "judged" }}\n'
+              for n in NAMES)
+
+
+@settings(max_examples=30, deadline=None)
+@given(moved=st.sampled_from(NAMES), target=st.sampled_from(NAMES),
+       key=st.sampled_from(["after", "before"]))
+def test_moving_a_row_places_it_next_to_its_sibling(moved: str, target: str, key: str) -> None:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        base = Path(tmp)
+        (base / "parent.toml").write_text(FIVE, encoding="utf-8")
+        child = base / "child.toml"
+        child.write_text('[rubric]\nextends = "parent.toml"\nid = "c"\nversion = "1"\n'
+                         f'title = "c"\n\n[[indicator]]\npath = "甲/{moved}"\n'
+                         f'{key} = "{target}"\n', encoding="utf-8")
+        if moved == target:   # a row is not its own sibling: a located error
+            (p,) = problems(child)
+            assert p.path == f"indicator[0].{key}" and "no sibling of that name" in p.message
+            return
+        order = kids(pr.load_rubric(child), "甲")
+    # the others keep their order; the moved row sits right after / before the target
+    expected = [n for n in NAMES if n != moved]
+    at = expected.index(target) + (1 if key == "after" else 0)
+    expected.insert(at, moved)
+    assert order == expected

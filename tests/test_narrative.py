@@ -358,7 +358,9 @@ def test_indicator_sentences_en(ev: pr.Evaluation) -> None:
     assert s("过程/在职人员控制率") == "Staff within quota 90.91%, not above 100%: full 10 points"
     assert s("过程/资金管理规范性") == \
         "Fund management: 3 of 4 items met, missing 支付公开透明; 2.50 points deducted"
-    assert s("效果/满意度") == "Satisfaction rated “较好”: 8 of 10 points; reason: 问卷满意度85%"
+    # 较好 has the built-in English name "Fairly good"
+    assert s("效果/满意度") == \
+        "Satisfaction rated “Fairly good”: 8 of 10 points; reason: 问卷满意度85%"
     assert s("效果/违规") == "Violations: 2 found; 2 points deducted"
     assert s("效果/信息公开") == "Disclosure: yes; full 5 points"
 

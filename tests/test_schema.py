@@ -12,18 +12,22 @@ import copy
 import json
 import sys
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import attrs
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import perfrubric as pr
-from perfrubric import building, model
+from perfrubric import _building_parts, building, model
 from perfrubric.cli import main
 from perfrubric.data import structure_department
 from perfrubric.errors import DataError, RubricError
-from perfrubric.schema import data_schema, rubric_schema
+from perfrubric.schema import data_schema, rubric_schema, rule_keys
+from perfrubric.testing import rule_params
 
 jsonschema = pytest.importorskip("jsonschema")
 
@@ -71,6 +75,51 @@ def test_there_are_rubrics_and_data_files_to_check() -> None:
 def test_every_shipped_toml_validates(name: str, path: Path) -> None:
     doc = tomllib.loads(path.read_text(encoding="utf-8"))
     assert errors(_kind(doc), doc) == []
+
+
+def docs_toml() -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """Every TOML block of the docs that is a rubric, a part of one, or a data file.
+
+    A part (``[[either_or]]`` …, or the keys of one ``[[indicator]]`` row such as
+    ``rule = …``) is completed into a small rubric; a block that is not TOML on its
+    own (several alternatives of one key) or not perfrubric's (pyproject, Taplo's
+    own ``[[rule]]`` configuration) is left out.
+    """
+    import re
+
+    row_keys = set(rubric_schema()["definitions"]["indicator"]["properties"])
+    top_keys = set(rubric_schema()["properties"])
+    for page in sorted((ROOT / "docs").glob("*.md")):
+        blocks = re.findall(r"```toml\n(.*?)```", page.read_text(encoding="utf-8"), re.S)
+        for i, block in enumerate(blocks):
+            try:
+                doc = tomllib.loads(block)
+            except tomllib.TOMLDecodeError:
+                continue
+            name = f"{page.name}#{i}"
+            if "department" in doc:
+                yield name, "data", doc
+            elif set(doc) <= top_keys:
+                yield name, "rubric", {"rubric": {"id": "d", "version": "1", "title": "d"},
+                                       **doc}
+            elif set(doc) <= row_keys and not isinstance(doc.get("rule"), list):
+                row = {"path": "甲", **doc}
+                yield name, "rubric", {"rubric": {"id": "d", "version": "1", "title": "d"},
+                                       "indicator": [row]}
+
+
+DOCS = list(docs_toml())
+
+
+def test_the_docs_have_toml_to_check() -> None:
+    # rubric-format.md alone shows a whole rubric, an extending one and three parts
+    assert sum(1 for name, _, _ in DOCS if name.startswith("rubric-format.md")) >= 5
+    assert any(kind == "data" for _, kind, _ in DOCS)
+
+
+@pytest.mark.parametrize(("name", "which", "doc"), DOCS, ids=[n for n, _, _ in DOCS])
+def test_every_docs_toml_block_validates(name: str, which: str, doc: dict[str, Any]) -> None:
+    assert errors(which, doc) == []
 
 
 MINI = {
@@ -196,11 +245,11 @@ def test_loader_key_lists_are_the_schema_properties() -> None:
     defs = rubric_schema()["definitions"]
     assert tuple(defs["indicator"]["properties"]) == building._INDICATOR_KEYS
     assert tuple(defs["rubric"]["properties"]) == building._RUBRIC_KEYS
-    assert tuple(defs["grade"]["properties"]) == building._GRADE_KEYS
-    assert tuple(defs["veto"]["properties"]) == building._VETO_KEYS
-    assert tuple(defs["figure"]["properties"]) == building._FIGURE_KEYS
-    assert tuple(defs["either_or"]["properties"]) == building._EITHER_KEYS
-    assert tuple(defs["alternative"]["properties"]) == building._ALTERNATIVE_KEYS
+    assert tuple(defs["grade"]["properties"]) == _building_parts._GRADE_KEYS
+    assert tuple(defs["veto"]["properties"]) == _building_parts._VETO_KEYS
+    assert tuple(defs["figure"]["properties"]) == _building_parts._FIGURE_KEYS
+    assert tuple(defs["either_or"]["properties"]) == _building_parts._EITHER_KEYS
+    assert tuple(defs["alternative"]["properties"]) == _building_parts._ALTERNATIVE_KEYS
     assert tuple(rubric_schema()["properties"]) == building._TOP_KEYS
 
 
@@ -235,3 +284,55 @@ def test_cli_prints_the_schemas(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["schema", "data"]) == 0
     assert json.loads(capsys.readouterr().out)["required"] == ["department"]
     assert main(["schema", "nope"]) == 2
+
+
+# -- rule parameters: the keys each built-in kind reads -----------------------------
+
+BUILTIN_KINDS = ["bands", "checklist", "judged", "levels", "per_event", "ratio",
+                 "step_deduction", "threshold", "yes_no"]
+
+
+def _with_rule(rule: dict[str, Any]) -> dict[str, Any]:
+    return {"rubric": {"id": "t", "version": "1", "title": "t"},
+            "indicator": [{"path": "甲", "points": 100, "measure": "facts.x", "rule": rule}]}
+
+
+@pytest.mark.parametrize("kind", BUILTIN_KINDS)
+def test_rule_keys_are_the_keys_the_loader_accepts(kind: str) -> None:
+    known = rule_keys(kind)
+    assert known is not None
+    for key in known:
+        unknown = [p for p in _loader_problems(_with_rule({"kind": kind, key: "x"}))
+                   if p.path == f"indicator[0].rule.{key}" and "unknown key" in p.message]
+        assert unknown == [], f"{kind}.{key} is in the schema but the loader refuses it"
+    bogus = _with_rule({"kind": kind, "zz_not_a_key": 1})
+    assert any(p.path == "indicator[0].rule.zz_not_a_key" and "unknown key" in p.message
+               for p in _loader_problems(bogus))
+    assert any("zz_not_a_key" in e for e in errors("rubric", bogus))
+
+
+def test_rule_keys_of_the_kinds_by_hand() -> None:
+    # read from each kind's from_params and the docs' parameter tables
+    assert rule_keys("step_deduction") == ("deduct", "direction", "floor", "limit",
+                                           "notation", "step", "steps")
+    assert rule_keys("bands") == ("bands", "better", "notation")
+    assert rule_keys("checklist") == ("deduct", "each", "items")
+    assert rule_keys("judged") == ()
+
+
+def test_misspelt_rule_key_refused_by_schema_and_loader() -> None:
+    doc = _with_rule({"kind": "step_deduction", "limit": "100%", "direction": "above",
+                      "stpe": "1%", "deduct": 0.5, "steps": "whole"})
+    found = errors("rubric", doc)
+    assert len(found) == 1 and found[0].startswith("indicator/0/rule: ")
+    assert "'stpe'" in found[0]
+    assert any(p.path == "indicator[0].rule.stpe" and "did you mean 'step'" in p.message
+               for p in _loader_problems(doc))
+
+
+@settings(max_examples=20, deadline=None)
+@given(data=st.data())
+@pytest.mark.parametrize("kind", BUILTIN_KINDS)
+def test_generated_rules_validate(kind: str, data: st.DataObject) -> None:
+    params = data.draw(rule_params(kind, Decimal(10)))
+    assert errors("rubric", _with_rule({"kind": kind, **params})) == []

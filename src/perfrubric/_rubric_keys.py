@@ -130,7 +130,8 @@ EXTEND_ONLY: tuple[str, ...] = ("remove", "rename", "after", "before")
 _RULE: Json = {"anyOf": [
     _ref("rule"),
     {"const": False, "description": "In a rubric that extends another: drop the parent's "
-                                    "rule and measure (the row becomes a parent)."},
+                                    "rule, measure, unit and value_rounding (the row "
+                                    "becomes a parent)."},
 ]}
 
 INDICATOR = Table("indicator", "One [[indicator]] row of the scoring table.", (

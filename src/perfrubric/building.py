@@ -4,51 +4,51 @@ The builder checks a (merged) rubric document completely and collects
 every problem instead of stopping at the first: a rubric author sees every
 mistake in one run, each with the file, the TOML path
 (``indicator[3].rule.step``) and the line.
+
+This module builds the document and its indicator tree (rows, points and
+weights, sums, rules, templates); the grade scale, either-or groups,
+vetoes and figures are built by :mod:`perfrubric._building_parts`, and the
+typed readers that record located problems live in
+:mod:`perfrubric._checker`.
 """
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any, cast
 
 from . import _rubric_keys as keys
 from . import _tomlpos
+from ._building_parts import _PartsBuilder
+from ._checker import _fmt, _relocate, _Row
 from ._measuretype import gives_money
-from ._sources import Origins, PathTuple, Source, origin, place_text
+from ._sources import Origins, PathTuple, Source
 from ._template import LOCALES as TEMPLATE_LOCALES
 from ._template import template_problems
-from .decimals import ROUNDING_MODES, NumberOutOfBounds, Rounding, to_decimal
-from .errors import ExpressionError, ParamError, Problem, RubricError, did_you_mean
-from .expr import Expression, parse_expression
-from .facts import check_name
-from .indicators import get_kind, kind_names
+from .decimals import Rounding
+from .errors import ParamError, PluginError, Problem, RubricError, did_you_mean
+from .indicators import (
+    ENTRY_POINT_GROUP,
+    RuleParams,
+    get_kind,
+    kind_names,
+    plugin_kind_names,
+)
 from .rubric import (
     MISSING_POLICIES,
     NOT_APPLICABLE_POLICIES,
-    Alternative,
     EitherOr,
-    Figure,
-    Grade,
-    GradeScale,
     Indicator,
     MissingPolicy,
     Rubric,
-    Veto,
 )
 
 __all__ = ["build"]
 
 _TOP_KEYS = keys.TOP.names
-_FIGURE_KEYS = keys.FIGURE.names
 _RUBRIC_KEYS = keys.RUBRIC.names
 _INDICATOR_KEYS = keys.INDICATOR.names
-_GRADE_KEYS = keys.GRADE.names
-_EITHER_KEYS = keys.EITHER_OR.names
-_ALTERNATIVE_KEYS = keys.ALTERNATIVE.names
-_VETO_KEYS = keys.VETO.names
-_VETO_MISSING = keys.VETO_MISSING
 
 
 def build(doc: Mapping[str, Any], source: Source, origins: Origins) -> Rubric:
@@ -59,171 +59,8 @@ def build(doc: Mapping[str, Any], source: Source, origins: Origins) -> Rubric:
     return _Builder(source, origins).build(doc)
 
 
-class _Builder:
+class _Builder(_PartsBuilder):
     """One load: collects problems while building the rubric."""
-
-    def __init__(self, source: Source, origins: Origins) -> None:
-        self.file = source.file
-        self.source = source
-        self.origins = origins
-        self.problems: list[Problem] = []
-        self.warnings: list[Problem] = []
-
-    # -- problems -------------------------------------------------------------
-
-    def where(self, path: PathTuple) -> tuple[str | None, int | None, int | None]:
-        """File, line and column of *path* in the document it came from."""
-        source, original = origin(self.origins, self.source, path)
-        pos = _tomlpos.locate(source.positions, original) if source.positions else None
-        return source.file, (pos[0] if pos else None), (pos[1] if pos else None)
-
-    def problem(self, path: PathTuple, message: str, *, expected: str | None = None,
-                got: object = None) -> None:
-        file, line, column = self.where(path)
-        self.problems.append(Problem(
-            message,
-            path=_tomlpos.format_path(origin(self.origins, self.source, path)[1]),
-            file=file,
-            line=line,
-            column=column,
-            expected=expected,
-            got=None if got is None else repr(got),
-        ))
-
-    def written_here(self, path: PathTuple) -> bool:
-        """Whether *path* was written in the loaded file itself (not in a parent rubric)."""
-        return origin(self.origins, self.source, path)[0] is self.source
-
-    def blame(self, total: PathTuple, parts: Sequence[_Row], whole: PathTuple,
-              what: str = "its row") -> tuple[PathTuple, str]:
-        """Where a sum problem is reported, and the second place it cites.
-
-        A sum that a rubric extending another breaks is reported at the row
-        of the loaded file that changed it (the *total* itself, or the first
-        part it added or changed), and the message cites *whole* (the row of
-        the parent rubric) second.  Without ``extends`` it is the *total*.
-        """
-        candidates = [total] + [("indicator", r.index, "weight" if "weight" in r.table
-                                 else "points") for r in parts]
-        at = next((c for c in candidates if self.written_here(c)), total)
-        source, original = origin(self.origins, self.source, whole)
-        if source is self.source:
-            return at, ""
-        return at, f" ({what} in the parent rubric: {place_text(source, original)})"
-
-    def unknown_keys(self, table: Mapping[str, Any], allowed: Sequence[str],
-                     path: PathTuple) -> None:
-        for key in table:
-            if key not in allowed:
-                self.problem(path + (key,),
-                             f"unknown key '{key}'{did_you_mean(key, allowed)}",
-                             expected=", ".join(allowed), got=key)
-
-    def table(self, value: Any, path: PathTuple, what: str) -> Mapping[str, Any] | None:
-        if isinstance(value, Mapping):
-            return value
-        self.problem(path, f"expected {what} (a table), got {_kind_of(value)}",
-                     expected="table", got=value)
-        return None
-
-    def string(self, table: Mapping[str, Any], key: str, path: PathTuple, *,
-               required: bool = False) -> str | None:
-        if key not in table:
-            if required:
-                self.problem(path + (key,), f"missing; '{key}' is required", expected="string")
-            return None
-        value = table[key]
-        if not isinstance(value, str) or not value.strip():
-            self.problem(path + (key,), f"expected a non-empty string, got {_kind_of(value)}",
-                         expected="string", got=value)
-            return None
-        return value
-
-    def number(self, table: Mapping[str, Any], key: str, path: PathTuple, *,
-               positive: bool = False) -> Decimal | None:
-        if key not in table:
-            return None
-        value = table[key]
-        try:
-            number = to_decimal(value)
-        except ValueError as exc:
-            self.problem(path + (key,), str(exc) if isinstance(exc, NumberOutOfBounds) else
-                         f"expected a number, got {_kind_of(value)}", expected="number",
-                         got=value if isinstance(value, str) else None)
-            return None
-        if number < 0 or (positive and number == 0):
-            bound = "greater than 0" if positive else "0 or more"
-            self.problem(path + (key,), f"must be {bound}, got {value!r}",
-                         expected=f"number {bound}", got=value)
-            return None
-        return number
-
-    def choice(self, table: Mapping[str, Any], key: str, path: PathTuple,
-               choices: Sequence[str], default: str) -> str:
-        value = table.get(key, default)
-        if value not in choices:
-            options = " | ".join(f'"{c}"' for c in choices)
-            self.problem(path + (key,),
-                         f"expected {options}, got {value!r}{did_you_mean(str(value), choices)}",
-                         expected=options, got=value)
-            return default
-        return str(value)
-
-    def rounding(self, table: Mapping[str, Any], key: str, path: PathTuple) -> Rounding | None:
-        if key not in table:
-            return None
-        value = self.table(table[key], path + (key,),
-                           "a rounding { places = 2, mode = \"half_up\" }")
-        if value is None:
-            return None
-        self.unknown_keys(value, keys.ROUNDING.names, path + (key,))
-        places = value.get("places", 2)
-        mode = value.get("mode", "half_up")
-        ok = True
-        if isinstance(places, bool) or not isinstance(places, int) or not 0 <= places <= 12:
-            self.problem(path + (key, "places"),
-                         f"expected a whole number from 0 to 12, got {places!r}",
-                         expected="0..12", got=places)
-            ok = False
-        if not isinstance(mode, str) or mode not in ROUNDING_MODES:
-            options = ", ".join(ROUNDING_MODES)
-            self.problem(path + (key, "mode"),
-                         f"unknown rounding mode {mode!r}{did_you_mean(str(mode), ROUNDING_MODES)};"
-                         f" expected one of {options}", expected=options, got=mode)
-            ok = False
-        return Rounding(places, mode) if ok else None
-
-    def expression(self, table: Mapping[str, Any], key: str, path: PathTuple) -> Expression | None:
-        source = self.string(table, key, path)
-        if source is None:
-            return None
-        try:
-            expr = parse_expression(source)
-        except ExpressionError as exc:
-            self.problem(path + (key,),
-                         f"{exc.message} (at column {exc.column} of the expression {source!r})",
-                         expected="an expression", got=source)
-            return None
-        for name in sorted(expr.names):
-            message = check_name(name)
-            if message is not None:
-                self.problem(path + (key,), f"{message} in the expression {source!r}", got=name)
-        return expr
-
-    def entries(self, raw: Any, top: str, what: str, keys: Sequence[str]
-                ) -> Iterator[tuple[int, PathTuple, Mapping[str, Any]]]:
-        """The tables of an array of tables ``[[top]]``, each checked for unknown keys."""
-        if raw is None:
-            return
-        if not isinstance(raw, list):
-            self.problem((top,), f"expected [[{top}]] entries (an array of tables)", got=raw)
-            return
-        for i, item in enumerate(raw):
-            path: PathTuple = (top, i)
-            table = self.table(item, path, what)
-            if table is not None:
-                self.unknown_keys(table, keys, path)
-                yield i, path, table
 
     # -- the document ---------------------------------------------------------
 
@@ -273,78 +110,6 @@ class _Builder:
                      "expected a string or a table of locale = string "
                      "(title = { zh_CN = \"…\", en = \"…\" })", got=value)
         return {}
-
-    # -- grades ---------------------------------------------------------------
-
-    def _grades(self, raw: Any, full_marks: Decimal) -> GradeScale:
-        if raw is None:
-            return GradeScale.default(full_marks)
-        path: PathTuple = ("rubric", "grades")
-        before = len(self.problems)
-        if not isinstance(raw, list) or not raw:
-            self.problem(path, "expected a list of grades such as "
-                               "[{ name = \"优\", min = 90 }, …]", got=raw)
-            return GradeScale.default()
-        bands: list[tuple[int, Grade, Decimal | None]] = []
-        for i, item in enumerate(raw):
-            gpath = path + (i,)
-            table = self.table(item, gpath, "a grade { name = …, min = … }")
-            if table is None:
-                continue
-            self.unknown_keys(table, _GRADE_KEYS, gpath)
-            name = self.string(table, "name", gpath, required=True)
-            if "min" not in table:
-                self.problem(gpath + ("min",), "missing; each grade needs 'min' "
-                             "(its lowest total, inclusive)", expected="number")
-            low = self.number(table, "min", gpath)
-            high = self.number(table, "max", gpath)
-            labels: dict[str, str] = {}
-            if isinstance(table.get("en"), str):
-                labels["en"] = table["en"]
-            if isinstance(table.get("labels"), Mapping):
-                labels.update({str(k): str(v) for k, v in table["labels"].items()})
-            elif name in _DEFAULT_EN and "en" not in labels:
-                labels["en"] = _DEFAULT_EN[name]
-            if name is not None and low is not None:
-                bands.append((i, Grade(name, low, labels), high))
-        seen: dict[str, int] = {}
-        for i, grade, _ in bands:
-            if grade.name in seen:
-                self.problem(path + (i, "name"),
-                             f"grade '{grade.name}' is already defined at "
-                             f"grades[{seen[grade.name]}]")
-            seen.setdefault(grade.name, i)
-        ordered = sorted(bands, key=lambda b: b[1].min, reverse=True)
-        for (_, upper, _), (j, lower, lower_max) in itertools.pairwise(ordered):
-            if upper.min == lower.min:
-                self.problem(path + (j, "min"),
-                             f"grades '{upper.name}' and '{lower.name}' overlap: both start at "
-                             f"{upper.min}", expected="distinct lower bounds")
-            elif lower_max is not None and lower_max != upper.min:
-                relation = "gap" if lower_max < upper.min else "overlap"
-                self.problem(path + (j, "max"),
-                             f"{relation} between grades '{lower.name}' (up to {lower_max}) and "
-                             f"'{upper.name}' (from {upper.min}); 'max' should equal {upper.min}",
-                             expected=str(upper.min), got=str(lower_max))
-        if ordered:
-            top_i, top, top_max = ordered[0]
-            if top_max is not None and top_max < full_marks:
-                self.problem(path + (top_i, "max"),
-                             f"the best grade '{top.name}' ends at {top_max}, below the full marks "
-                             f"{full_marks}: totals above it would have no grade")
-            if top.min > full_marks:
-                self.problem(path + (top_i, "min"),
-                             f"grade '{top.name}' starts at {top.min}, above the full marks "
-                             f"{full_marks}: no total can reach it")
-            low_i, bottom, _ = ordered[-1]
-            if bottom.min > 0:
-                self.problem(path + (low_i, "min"),
-                             f"gap below grade '{bottom.name}': totals from 0 to under "
-                             f"{bottom.min} have no grade; the lowest grade must start at 0",
-                             expected="0", got=str(bottom.min))
-        if len(self.problems) > before or len(ordered) != len(raw):
-            return GradeScale.default()
-        return GradeScale(tuple(g for _, g, _ in ordered))
 
     # -- indicator rows -------------------------------------------------------
 
@@ -442,9 +207,10 @@ class _Builder:
             if weighted and budget is not None:
                 if len(weighted) != len(kids):
                     first = weighted[0]
-                    self.problem(("indicator", first.index, "weight"),
-                                 f"siblings under '{parent or 'the top tier'}' mix 'points' and "
-                                 "'weight'; use one or the other")
+                    at, cite = self.blame(("indicator", first.index, "weight"), kids,
+                                          ("indicator", first.index), "its weighted sibling")
+                    self.problem(at, f"siblings under '{parent or 'the top tier'}' mix 'points' "
+                                 f"and 'weight'; use one or the other{cite}")
                 elif all(k.weight is not None for k in kids):
                     shares = _apportion(budget, [cast(Decimal, k.weight) for k in kids])
                     for k, share in zip(kids, shares, strict=True):
@@ -491,7 +257,7 @@ class _Builder:
                          f"scored, e.g. rule = {{ kind = \"judged\" }}",
                          expected=f"rule = {{ kind = {' | '.join(kind_names())} }}")
         elif row.points is not None:
-            rule = self._rule(table["rule"], ipath + ("rule",), row.points)
+            rule = self._rule(table["rule"], ipath + ("rule",), row.points, unit)
         if row.points is None:
             return None
         line = self.where(ipath)[1]
@@ -530,7 +296,7 @@ class _Builder:
                 out[locale] = text
         return out
 
-    def _rule(self, raw: Any, rpath: PathTuple, points: Decimal) -> Any:
+    def _rule(self, raw: Any, rpath: PathTuple, points: Decimal, unit: str | None) -> Any:
         table = self.table(raw, rpath, "a rule { kind = … }")
         if table is None:
             return None
@@ -542,12 +308,18 @@ class _Builder:
         try:
             kind = get_kind(kind_name)
         except KeyError:
+            known = sorted({*kind_names(), *plugin_kind_names()})
             self.problem(rpath + ("kind",),
-                         f"unknown rule kind '{kind_name}'{did_you_mean(kind_name, kind_names())};"
-                         f" known kinds: {', '.join(kind_names())}",
-                         expected=", ".join(kind_names()), got=kind_name)
+                         f"unknown rule kind '{kind_name}'{did_you_mean(kind_name, known)};"
+                         f" known kinds: {', '.join(known)}. A kind of your own needs its "
+                         "plugin: an installed package declaring it (entry point group "
+                         f"'{ENTRY_POINT_GROUP}') or --plugin MODULE on the command line",
+                         expected=", ".join(known), got=kind_name)
             return None
-        params = {k: v for k, v in table.items() if k != "kind"}
+        except PluginError as exc:
+            self.problem(rpath + ("kind",), str(exc), got=kind_name)
+            return None
+        params = RuleParams({k: v for k, v in table.items() if k != "kind"}, unit)
         try:
             return kind.from_params(params, points)
         except ParamError as exc:
@@ -557,146 +329,6 @@ class _Builder:
         except Exception as exc:  # a user-registered kind misbehaving
             self.problem(rpath, f"rule kind '{kind_name}' rejected its parameters: {exc}")
         return None
-
-    # -- either-or and vetoes -------------------------------------------------
-
-    def _either_or(self, raw: Any, rows: Mapping[str, _Row]) -> list[EitherOr]:
-        groups: list[EitherOr] = []
-        used: dict[str, int] = {}
-        for i, gpath, table in self.entries(raw, "either_or", "an [[either_or]] group",
-                                            _EITHER_KEYS):
-            alts_raw = table.get("alternatives")
-            if not isinstance(alts_raw, list) or len(alts_raw) < 2:
-                self.problem(gpath + ("alternatives",),
-                             "an either-or group needs at least two alternatives "
-                             "(a list of indicator paths)", got=alts_raw)
-                continue
-            alts: list[Alternative] = []
-            for j, alt in enumerate(alts_raw):
-                apath = gpath + ("alternatives", j)
-                if isinstance(alt, str):
-                    alt = {"path": alt}
-                if not isinstance(alt, Mapping):
-                    self.problem(apath, "expected an indicator path or { path = …, when = … }",
-                                 got=alt)
-                    continue
-                self.unknown_keys(alt, _ALTERNATIVE_KEYS, apath)
-                path = self.string(alt, "path", apath, required=True)
-                when = self.expression(alt, "when", apath)
-                if path is None:
-                    continue
-                if path not in rows:
-                    self.problem(apath, f"no indicator '{path}'"
-                                 f"{did_you_mean(path, rows)}", got=path)
-                    continue
-                if path in used:
-                    self.problem(apath, f"'{path}' is already an alternative in "
-                                 f"either_or[{used[path]}]")
-                    continue
-                used[path] = i
-                alts.append(Alternative(path, when))
-            if len(alts) != len(alts_raw):
-                continue
-            parents = {rows[a.path].parent for a in alts}
-            if len(parents) != 1:
-                self.problem(gpath + ("alternatives",),
-                             "the alternatives of an either-or group must share one parent")
-                continue
-            points = {to_decimal(rows[a.path].table.get("points", "0"))
-                      if _is_number(rows[a.path].table.get("points")) else None for a in alts}
-            if len(points) != 1:
-                at, cite = self.blame(gpath + ("alternatives",), [rows[a.path] for a in alts],
-                                      gpath, "the group")
-                self.problem(at, "the alternatives of an either-or group must have equal "
-                             "points, got "
-                             f"{', '.join(sorted(_fmt(p) for p in points if p is not None))}"
-                             f"{cite}")
-                # kept (the load fails anyway) so the parent's sum counts the group once
-                # and does not add a second, misleading problem
-            name = self.string(table, "name", gpath) or " | ".join(a.path for a in alts)
-            groups.append(EitherOr(name, tuple(alts)))
-        return groups
-
-    def _figures(self, raw: Any) -> list[Figure]:
-        figures: list[Figure] = []
-        seen: set[str] = set()
-        for _, fpath, table in self.entries(raw, "figure", "a [[figure]] entry", _FIGURE_KEYS):
-            fid = self.string(table, "id", fpath, required=True)
-            if fid is not None and (not fid.isidentifier() or fid in seen):
-                self.problem((*fpath, "id"), f"figure id '{fid}' must be a unique identifier")
-            if "measure" not in table:
-                self.problem((*fpath, "measure"), "missing; a figure needs a 'measure'")
-            measure = self.expression(table, "measure", fpath)
-            name = self.string(table, "name", fpath) or fid
-            unit = self.string(table, "unit", fpath)
-            value_rounding = self.rounding(table, "value_rounding", fpath)
-            if fid is not None and measure is not None and name is not None:
-                seen.add(fid)
-                figures.append(Figure(fid, name, measure, unit, value_rounding))
-        return figures
-
-    def _vetoes(self, raw: Any, rows: Mapping[str, _Row], grades: GradeScale,
-                full_marks: Decimal) -> list[Veto]:
-        vetoes: list[Veto] = []
-        names = [g.name for g in grades.grades]
-        for i, vpath, table in self.entries(raw, "veto", "a [[veto]] entry", _VETO_KEYS):
-            if "when" not in table:
-                self.problem(vpath + ("when",), "missing; a veto needs a condition 'when'")
-            when = self.expression(table, "when", vpath)
-            reason = self.string(table, "reason", vpath, required=True)
-            grade = self.string(table, "grade_at_most", vpath)
-            if grade is not None and grade not in names:
-                self.problem(vpath + ("grade_at_most",),
-                             f"no grade '{grade}'{did_you_mean(grade, names)}; grades: "
-                             f"{', '.join(names)}", got=grade)
-            cap = self.number(table, "total_at_most", vpath)
-            if cap is not None and cap > full_marks:
-                self.problem(vpath + ("total_at_most",),
-                             f"a cap of {cap} is above the full marks {full_marks}")
-            target = self.string(table, "indicator", vpath)
-            if target is not None and target not in rows:
-                self.problem(vpath + ("indicator",),
-                             f"no indicator '{target}'{did_you_mean(target, rows)}")
-            if grade is None and cap is None and target is None:
-                self.problem(vpath, "a veto must say what it does: grade_at_most, "
-                                    "total_at_most or indicator")
-            missing = self.choice(table, "missing", vpath, _VETO_MISSING, "error")
-            if when is not None and reason is not None:
-                vetoes.append(Veto(
-                    name=self.string(table, "name", vpath) or f"veto[{i}]", when=when,
-                    reason=reason, grade_at_most=grade, total_at_most=cap,
-                    indicator=target, missing=missing,
-                ))
-        return vetoes
-
-
-_DEFAULT_EN = {"优": "Excellent", "良": "Good", "中": "Fair", "差": "Poor"}
-
-
-class _Row:
-    """One [[indicator]] row while loading (mutable scratch)."""
-
-    __slots__ = ("index", "path", "points", "table", "weight")
-
-    def __init__(self, index: int, path: str, table: Mapping[str, Any]) -> None:
-        self.index = index
-        self.path = path
-        self.table = table
-        self.points: Decimal | None = None
-        self.weight: Decimal | None = None
-
-    @property
-    def parent(self) -> str | None:
-        return self.path.rsplit("/", 1)[0] if "/" in self.path else None
-
-
-def _relocate(builder: _Builder, problem: Problem, path: PathTuple) -> Problem:
-    file, line, column = builder.where(path)
-    original = origin(builder.origins, builder.source, path)[1]
-    return Problem(
-        problem.message, path=_tomlpos.format_path(original), file=file,
-        line=line, column=column, expected=problem.expected, got=problem.got,
-    )
 
 
 def _sum_once(kids: Sequence[_Row], alt_of: Mapping[str, EitherOr]) -> Decimal:
@@ -728,30 +360,3 @@ def _apportion(total: Decimal, weights: Sequence[Decimal], places: int = 2) -> l
     return parts
 
 
-def _is_number(value: object) -> bool:
-    try:
-        to_decimal(value)
-    except ValueError:
-        return False
-    return True
-
-
-def _fmt(value: Decimal | None) -> str:
-    if value is None:
-        return "?"
-    text = format(value.normalize(), "f")
-    return text
-
-
-def _kind_of(value: object) -> str:
-    if isinstance(value, bool):
-        return f"the boolean {str(value).lower()}"
-    if isinstance(value, (int, float, Decimal)):
-        return f"the number {value}"
-    if isinstance(value, str):
-        return f"the string {value!r}"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, Mapping):
-        return "a table"
-    return type(value).__name__

@@ -14,6 +14,11 @@ Commands::
                        [--format text|markdown|csv|html|json] [--locale]
     perfrubric diff RUBRIC_A RUBRIC_B [--format text|markdown|json]
 
+Every command takes ``--plugin MODULE`` (repeatable): the module is
+imported first, so the rule kinds it registers can be used.  Kinds that
+installed packages declare (entry-point group ``perfrubric.kinds``) load
+by themselves when a rubric names them.
+
 ``RUBRIC`` is a TOML file or the id of a built-in rubric.  Exit codes:
 0 success, 1 invalid rubric or data (messages on standard error, never a
 traceback), 2 usage error.
@@ -33,6 +38,7 @@ from . import __version__
 from ._tomlwrite import dump_toml
 from .errors import EvaluationError, PerfrubricError, Problem, RubricError, did_you_mean
 from .evaluation import Evaluation, evaluate
+from .indicators import load_plugin
 from .loading import load_rubric
 from .rubric import Indicator, Rubric
 from .rubrics import builtin, builtin_ids
@@ -312,6 +318,13 @@ def _add_analysis_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParse
     p.set_defaults(func=cmd_diff)
 
 
+def _add_plugin_option(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    for command in sub.choices.values():
+        command.add_argument("--plugin", action="append", default=[], metavar="MODULE",
+                             help="import MODULE first, so the rule kinds it registers can be "
+                                  "used (repeatable; from the current directory or installed)")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="perfrubric",
@@ -360,6 +373,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_schema_parser(sub)
 
     _add_analysis_parsers(sub)
+    _add_plugin_option(sub)  # keep last: every command takes --plugin
     return parser
 
 
@@ -372,6 +386,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         return int(exc.code or 0)
     func: Callable[[argparse.Namespace, TextIO], int] = args.func
     try:
+        for module in getattr(args, "plugin", None) or ():
+            load_plugin(module)
         return func(args, out or sys.stdout)
     except BrokenPipeError:  # e.g. piped into `head`: not an error of ours
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

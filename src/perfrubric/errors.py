@@ -22,6 +22,7 @@ __all__ = [
     "MissingDependencyError",
     "ParamError",
     "PerfrubricError",
+    "PluginError",
     "Problem",
     "RubricError",
     "RuleInputError",
@@ -219,6 +220,10 @@ class EvaluationError(PerfrubricError):
         problems = [p for e in errors for p in e.problems]
         first = problems[0]
         return cls(first.path, first.message, more=problems[1:])
+
+
+class PluginError(PerfrubricError):
+    """A plugin (a ``--plugin`` module or a ``perfrubric.kinds`` entry point) failed to load."""
 
 
 class MissingDependencyError(PerfrubricError, ImportError):

@@ -561,6 +561,12 @@ class _Run:
 
     def _money(self, ind: Indicator, value: Money) -> Decimal:
         unit = UNITS.get(ind.unit or "")
+        if unit is None and ind.unit:
+            raise EvaluationError(ind.path, f"the measure gives an amount of money ({value}), "
+                                  f"but the indicator's unit '{ind.unit}' is not a money unit: "
+                                  "for a rate, divide by another amount (e.g. budget.final / "
+                                  "budget.adjusted); to score the amount itself, say "
+                                  f"unit = \"{value.unit}\"")
         if unit is None:
             raise EvaluationError(ind.path, f"the measure gives an amount of money ({value}); "
                                   "declare the unit to score it in, e.g. unit = \"万元\"")

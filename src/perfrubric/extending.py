@@ -40,6 +40,9 @@ EXTEND_KEYS = EXTEND_ONLY
 #: Keys that a child may set to ``false`` to drop what the parent rubric gave.
 DROPPABLE = ("rule", "measure")
 
+#: What ``rule = false`` drops from a leaf of the parent rubric that becomes a parent.
+_LEAF_ONLY = ("rule", "measure", "unit", "value_rounding")
+
 Row = tuple[dict[str, Any], Place, dict[str, Place]]
 
 
@@ -169,8 +172,9 @@ def _overlay(base: Mapping[str, Any], child: Mapping[str, Any], source: Source,
         if "weight" in change:
             row.pop("points", None)
         for key in drops:
-            # rule = false: the row is to become a parent; its measure goes with its rule.
-            for gone in ("rule", "measure") if key == "rule" else (key,):
+            # rule = false: the row is to become a parent; what describes its measured
+            # value (the measure, its unit and rounding) goes with its rule.
+            for gone in _LEAF_ONLY if key == "rule" else (key,):
                 row.pop(gone, None)
                 keys.pop(gone, None)
             dropped.setdefault(path, here + (key,))
@@ -310,7 +314,6 @@ def _paths(rows: Sequence[tuple[dict[str, Any], Any, Any]]) -> list[str]:
 
 def _list(value: Any) -> list[Any]:
     return list(value) if isinstance(value, list) else []
-
 
 
 def _read_parent(ref: str, child_file: str | None) -> tuple[str, str, str]:

@@ -321,9 +321,10 @@ def _value(ev: Evaluation, result: IndicatorResult, locale: str) -> tuple[Any, s
     if isinstance(value, bool):
         return value, translate("yes" if value else "no", locale=locale)
     if isinstance(value, str):
-        return value, value
+        return value, _level_label(ev, result, value, locale)
     if isinstance(value, Mapping) and isinstance(value.get("level"), str):
-        return value["level"], str(value["level"])  # a range level with its score
+        # a range level with its score
+        return value["level"], _level_label(ev, result, value["level"], locale)
     if isinstance(value, Mapping):  # a checklist given as {item = true/false}
         met = [str(k) for k, v in value.items() if v is True]
         return met, _join(met, locale)
@@ -331,6 +332,16 @@ def _value(ev: Evaluation, result: IndicatorResult, locale: str) -> tuple[Any, s
         items = [str(v) for v in value]
         return items, _join(items, locale)
     return None
+
+
+def _level_label(ev: Evaluation, result: IndicatorResult, name: str, locale: str) -> str:
+    """A level's name in *locale* (达成 → Achieved), from a rule that names its levels.
+
+    Any rule kind with a ``label(name, locale)`` method (``levels`` has one)
+    gives its levels' display names.
+    """
+    label = getattr(ev.rubric.indicator(result.path).rule, "label", None)
+    return str(label(name, locale)) if callable(label) else name
 
 
 def value_text(ev: Evaluation, path: str, *, locale: str = "zh_CN") -> str | None:
@@ -394,7 +405,7 @@ def _indicator_parts(ev: Evaluation, result: IndicatorResult, locale: str,
                         ("lost", result.lost), ("counted", result.counted_points)):
         p.put(key, number, format_points(number, rounding, locale=locale))
     p.put("unit", result.unit, result.unit or "")
-    p.put("matched", result.matched, result.matched or "")
+    p.put("matched", result.matched, _level_label(ev, result, result.matched or "", locale))
     if result.deducted is not None:
         p.put("deducted", result.deducted, format_points(result.deducted, rounding,
                                                          locale=locale))

@@ -22,10 +22,11 @@ everything else (sums, grade scales, expressions, rule parameters).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -34,10 +35,11 @@ import attrs
 from . import _rubric_keys as keys
 from . import data as _data
 from . import model
-from .indicators import kind_names
+from .errors import ParamError
+from .indicators import get_kind, kind_names, plugin_kind_names
 from .units import Money
 
-__all__ = ["SCHEMA_DIALECT", "data_schema", "rubric_schema", "schema_json"]
+__all__ = ["SCHEMA_DIALECT", "data_schema", "rubric_schema", "rule_keys", "schema_json"]
 
 #: The JSON Schema dialect of the generated schemas (the one Taplo reads).
 SCHEMA_DIALECT = "http://json-schema.org/draft-07/schema#"
@@ -62,27 +64,97 @@ def _described(schema: Mapping[str, Any], doc: str) -> Json:
     return {**schema, "description": doc}
 
 
+class _Probe(Mapping[str, Any]):
+    """A rule table that answers every key, and remembers the keys a kind asked for.
+
+    A kind reads its parameters through :class:`~perfrubric.indicators.ParamReader`,
+    which asks the table for each key it accepts (``key in params``,
+    ``params.get(key)``); the keys asked for are the ones the loader would not
+    call unknown.  Values are answered with ``1``, so typed accessors record
+    problems (collected and dropped here) rather than going down nested tables.
+    """
+
+    def __init__(self) -> None:
+        self.asked: list[str] = []
+
+    def _ask(self, key: object) -> None:
+        if isinstance(key, str) and key not in self.asked:
+            self.asked.append(key)
+
+    def __contains__(self, key: object) -> bool:
+        self._ask(key)
+        return True
+
+    def __getitem__(self, key: str) -> Any:
+        self._ask(key)
+        return 1
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """Answer ``1`` for any key (and remember it)."""
+        self._ask(key)
+        return 1
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
+
+
+def rule_keys(kind: str) -> tuple[str, ...] | None:
+    """The parameter keys the rule kind *kind* accepts at the top of its table.
+
+    Found by asking the kind to read a probing table (see :class:`_Probe`);
+    ``None`` when the kind does not read through the table's mapping
+    interface in a way the probe can follow (it then stays open in the schema).
+    Only perfrubric's own kinds are probed: their keys are checked against the
+    loader by the test suite.
+    """
+    cls = get_kind(kind)
+    if not cls.__module__.startswith("perfrubric."):
+        return None
+    probe = _Probe()
+    try:
+        with contextlib.suppress(ParamError):  # the probe's values are wrong on purpose
+            cls.from_params(probe, Decimal(1))
+    except Exception:  # a kind the probe cannot follow stays open (tested for built-ins)
+        return None
+    return tuple(sorted(probe.asked))
+
+
 def _rule() -> Json:
-    builtin = list(kind_names())
+    registered = list(kind_names())
+    # installed plugins' kinds are offered by name, without importing them
+    offered = sorted({*registered, *plugin_kind_names()})
+    per_kind = []
+    for name in registered:
+        known = rule_keys(name)
+        if known is not None:
+            per_kind.append({
+                "if": {"properties": {"kind": {"const": name}}, "required": ["kind"]},
+                "then": {"propertyNames": {"enum": ["kind", *known]}},
+            })
     return {
         "type": "object",
         "description": "A rule kind and its parameters (see docs/rule-kinds.md); the "
                        "parameters are checked by the loader.",
         "properties": {"kind": {
-            "description": f"The rule kind: {', '.join(builtin)}, or a plugin's kind.",
-            "anyOf": [{"enum": builtin}, {"type": "string", "pattern": r"^[A-Za-z_]\w*$"}],
+            "description": f"The rule kind: {', '.join(offered)}, or a plugin's kind.",
+            "anyOf": [{"enum": offered}, {"type": "string", "pattern": r"^[A-Za-z_]\w*$"}],
         }},
         "required": ["kind"],
         "additionalProperties": True,
+        "allOf": per_kind,
     }
 
 
 def rubric_schema() -> dict[str, Any]:
     """The JSON Schema (draft-07) of a rubric TOML document.
 
-    Rule kinds registered when it is called (built-in and plugin kinds) are
-    offered as ``rule.kind`` values; any identifier is accepted there, so a
-    rubric naming a plugin's kind still validates.
+    The registered rule kinds and those installed packages declare (entry
+    points, not imported) are offered as ``rule.kind`` values; any
+    identifier is accepted there, so a rubric naming another plugin's kind
+    still validates.
     """
     top = _table(keys.TOP)
     definitions: Json = {t.name: _table(t) for t in keys.TABLES if t is not keys.TOP}

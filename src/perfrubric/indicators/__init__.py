@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from .bands import Band, Bands
 from .base import (
+    ENTRY_POINT_GROUP,
     Direction,
     Outcome,
     ParamReader,
     RuleKind,
+    RuleParams,
     as_bool,
     as_items,
     as_number,
@@ -21,13 +23,15 @@ from .base import (
     get_kind,
     kind_names,
     label_number,
+    load_plugin,
+    plugin_kind_names,
     register_kind,
     written_as_percent,
 )
 from .checklist import Checklist
 from .inverse import Choices, Interval, Inverse, ItemSets, ValueRange
 from .judged import Judged
-from .levels import Level, Levels
+from .levels import LEVEL_NAMES_EN, Level, Levels
 from .per_event import PerEvent
 from .ratio import Ratio
 from .step_deduction import StepDeduction
@@ -35,6 +39,8 @@ from .threshold import Threshold
 from .yes_no import YesNo
 
 __all__ = [
+    "ENTRY_POINT_GROUP",
+    "LEVEL_NAMES_EN",
     "Band",
     "Bands",
     "Checklist",
@@ -51,6 +57,7 @@ __all__ = [
     "PerEvent",
     "Ratio",
     "RuleKind",
+    "RuleParams",
     "StepDeduction",
     "Threshold",
     "ValueRange",
@@ -62,6 +69,8 @@ __all__ = [
     "get_kind",
     "kind_names",
     "label_number",
+    "load_plugin",
+    "plugin_kind_names",
     "register_kind",
     "written_as_percent",
 ]

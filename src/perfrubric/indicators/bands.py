@@ -197,7 +197,7 @@ def _read_band(b: ParamReader, points: Decimal) -> tuple[Band | None, bool]:
     low_inc = high_inc = True
     before = len(b.problems)
     if b.has("equals"):
-        low = high = b.decimal("equals")
+        low = high = b.decimal("equals", measured=True)
         for key in ("from", "over", "upto", "below"):
             if b.has(key):
                 b.problem(key, "a band with 'equals' takes no other edge")
@@ -209,13 +209,13 @@ def _read_band(b: ParamReader, points: Decimal) -> tuple[Band | None, bool]:
             b.problem("below", "give the upper edge once: 'upto' (含, inclusive) or 'below' "
                                "(exclusive)")
         if b.has("from"):
-            low = b.decimal("from")
+            low = b.decimal("from", measured=True)
         elif b.has("over"):
-            low, low_inc = b.decimal("over"), False
+            low, low_inc = b.decimal("over", measured=True), False
         if b.has("upto"):
-            high = b.decimal("upto")
+            high = b.decimal("upto", measured=True)
         elif b.has("below"):
-            high, high_inc = b.decimal("below"), False
+            high, high_inc = b.decimal("below", measured=True), False
     edges_ok = len(b.problems) == before
     if edges_ok and low is not None and high is not None and (
             low > high or (low == high and not (low_inc and high_inc))):

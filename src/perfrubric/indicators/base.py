@@ -49,21 +49,28 @@ A registered kind is checked at load exactly like a built-in one.
 from __future__ import annotations
 
 import abc
-from collections.abc import Iterable, Mapping, Sequence
+import importlib
+import os
+import sys
+from collections.abc import Mapping
 from decimal import Decimal
+from importlib import metadata
 from typing import Any, ClassVar, Literal, TypeVar
 
 import attrs
 
-from ..decimals import NumberOutOfBounds, to_decimal
-from ..errors import ParamError, Problem, RuleInputError, did_you_mean
+from ..decimals import to_decimal
+from ..errors import PluginError, RuleInputError
 from .inverse import Inverse
+from .params import ParamReader, RuleParams, written_as_percent
 
 __all__ = [
+    "ENTRY_POINT_GROUP",
     "Direction",
     "Outcome",
     "ParamReader",
     "RuleKind",
+    "RuleParams",
     "as_bool",
     "as_items",
     "as_number",
@@ -71,6 +78,8 @@ __all__ = [
     "get_kind",
     "kind_names",
     "label_number",
+    "load_plugin",
+    "plugin_kind_names",
     "register_kind",
     "written_as_percent",
 ]
@@ -79,8 +88,6 @@ __all__ = [
 #: less), ``"lower"`` (a lower value never scores less) or ``None`` (no order,
 #: as for checklists and levels).  Property tests use it for monotonicity.
 Direction = Literal["higher", "lower"] | None
-
-_ZERO = Decimal(0)
 
 
 def _detail_default() -> Mapping[str, Any]:
@@ -187,13 +194,92 @@ def register_kind(cls: K, *, replace: bool = False) -> K:
 
 
 def get_kind(name: str) -> type[RuleKind]:
-    """Return the registered kind *name*; :class:`KeyError` if unknown."""
-    return _REGISTRY[name]
+    """Return the kind *name*, loading it from a plugin package if need be.
+
+    A kind not registered yet is looked up among the installed packages'
+    entry points of the group :data:`ENTRY_POINT_GROUP` (``perfrubric.kinds``)
+    under the same name, loaded and registered.  Raises :class:`KeyError`
+    when no package provides *name*, and
+    :class:`~perfrubric.errors.PluginError` when a package does but its
+    entry point fails to load or is not a rule kind of that name.
+    """
+    found = _REGISTRY.get(name)
+    if found is None:
+        _load_entry_point(name)
+        found = _REGISTRY[name]
+    return found
 
 
 def kind_names() -> tuple[str, ...]:
-    """Names of every registered kind, sorted."""
+    """Names of every registered kind, sorted (plugin kinds once loaded)."""
     return tuple(sorted(_REGISTRY))
+
+
+#: The entry-point group in which a package declares its rule kinds
+#: (``[project.entry-points."perfrubric.kinds"] ratio_floor = "pkg.mod:RatioFloor"``).
+ENTRY_POINT_GROUP = "perfrubric.kinds"
+
+
+def plugin_kind_names() -> tuple[str, ...]:
+    """Names of the kinds installed packages declare (loaded or not), sorted."""
+    return tuple(sorted({ep.name for ep in _entry_points()}))
+
+
+def _entry_points() -> tuple[metadata.EntryPoint, ...]:
+    return tuple(metadata.entry_points(group=ENTRY_POINT_GROUP))
+
+
+def load_plugin(module: str) -> None:
+    """Import the plugin *module*, whose import registers its rule kinds.
+
+    This is what ``--plugin MODULE`` does on the command line.  The module
+    is found like ``python -m`` finds one: in the current directory first,
+    then among the installed packages.  Raises
+    :class:`~perfrubric.errors.PluginError` when it cannot be imported or
+    fails while importing.
+    """
+    here = os.getcwd()
+    added = here not in sys.path
+    if added:
+        sys.path.insert(0, here)
+    try:
+        importlib.import_module(module)
+    except ModuleNotFoundError as exc:
+        if exc.name is not None and module.startswith(exc.name):
+            raise PluginError(f"--plugin {module}: no module named '{exc.name}' in the current "
+                              "directory or among the installed packages") from None
+        raise PluginError(f"--plugin {module}: importing it failed: {exc}") from exc
+    except Exception as exc:  # third-party code: one clear error instead of a traceback
+        raise PluginError(f"--plugin {module}: importing it failed: "
+                          f"{type(exc).__name__}: {exc}") from exc
+    finally:
+        if added:
+            sys.path.remove(here)
+
+
+def _load_entry_point(name: str) -> None:
+    """Load and register the plugin kind *name*; :class:`KeyError` if no package has it."""
+    candidates = [ep for ep in _entry_points() if ep.name == name]
+    if not candidates:
+        raise KeyError(name)
+    ep = candidates[0]
+    package = f" of the package '{ep.dist.name}'" if ep.dist is not None else ""
+    where = f"the entry point {ep.name} = \"{ep.value}\"{package}"
+    try:
+        loaded = ep.load()
+    except Exception as exc:  # any failure of third-party code becomes one clear error
+        raise PluginError(f"rule kind '{name}': {where} failed to load: "
+                          f"{type(exc).__name__}: {exc}") from exc
+    if isinstance(loaded, type) and issubclass(loaded, RuleKind):
+        if getattr(loaded, "kind", None) != name:
+            raise PluginError(f"rule kind '{name}': {where} gives {loaded.__name__}, whose "
+                              f"kind is {getattr(loaded, 'kind', None)!r}; the entry point's "
+                              "name must be the kind's name")
+        if _REGISTRY.get(name) is not loaded:
+            register_kind(loaded)
+    elif name not in _REGISTRY:  # a module whose import registers its kinds
+        raise PluginError(f"rule kind '{name}': {where} is not a RuleKind subclass and "
+                          f"registered no kind '{name}'")
 
 
 # -- helpers for kinds --------------------------------------------------------
@@ -246,11 +332,6 @@ def as_items(value: object) -> tuple[str, ...]:
     raise RuleInputError(f"expected a list of item names, got {_describe(value)}")
 
 
-def written_as_percent(raw: object) -> bool:
-    """Whether a raw parameter was written as a percentage string (``"10%"``)."""
-    return isinstance(raw, str) and raw.strip().endswith("%")
-
-
 def label_number(value: Decimal, *, percent: bool = False) -> str:
     """Show *value* for a label: ``0.1`` → ``"0.1"``, or ``"10%"`` with *percent*.
 
@@ -276,169 +357,3 @@ def _describe(value: object) -> str:
     if isinstance(value, (list, tuple)):
         return "a list"
     return f"a value of type {type(value).__name__}"
-
-
-class ParamReader:
-    """Read a rule's parameter table, collecting every problem.
-
-    Each accessor returns a usable placeholder after recording a problem,
-    so one pass finds every mistake; :meth:`done` raises them together and
-    also reports keys that were never read (with a did-you-mean).
-    """
-
-    def __init__(self, params: Mapping[str, Any], prefix: str = "") -> None:
-        self._params = params
-        self._prefix = prefix
-        self._seen: set[str] = set()
-        self.problems: list[Problem] = []
-
-    # -- recording
-
-    def _path(self, key: str) -> str:
-        return f"{self._prefix}{key}"
-
-    def problem(self, key: str, message: str, *, expected: str | None = None,
-                got: object = None) -> None:
-        """Record a problem at *key* (relative to this table)."""
-        self.problems.append(Problem(
-            message, path=self._path(key), expected=expected,
-            got=None if got is None else repr(got),
-        ))
-
-    def has(self, key: str) -> bool:
-        """Whether *key* is present (marks it as read)."""
-        self._seen.add(key)
-        return key in self._params
-
-    def raw(self, key: str, default: Any = None) -> Any:
-        """Return the raw value of *key*, or *default*."""
-        self._seen.add(key)
-        return self._params.get(key, default)
-
-    # -- typed accessors
-
-    def decimal(self, key: str, default: Decimal | None = None, *,
-                positive: bool = False, non_negative: bool = False) -> Decimal:
-        """Read a number (``0.5``, ``5``, ``"10%"``)."""
-        self._seen.add(key)
-        if key not in self._params:
-            if default is not None:
-                return default
-            self.problem(key, f"missing; expected a number for '{key}'", expected="number")
-            return Decimal(1)
-        raw = self._params[key]
-        try:
-            value = to_decimal(raw)
-        except NumberOutOfBounds as exc:
-            self.problem(key, str(exc), expected="a number within ±1e15, at most 12 decimal "
-                         "places")
-            return Decimal(1)
-        except ValueError:
-            self.problem(key, f"expected a number such as 0.5 or \"10%\", got {raw!r}",
-                         expected="number", got=raw)
-            return Decimal(1)
-        if positive and value <= 0:
-            self.problem(key, f"must be greater than 0, got {raw!r}",
-                         expected="number > 0", got=raw)
-            return Decimal(1)
-        if non_negative and value < 0:
-            self.problem(key, f"must not be negative, got {raw!r}",
-                         expected="number >= 0", got=raw)
-            return _ZERO
-        return value
-
-    def choice(self, key: str, choices: Sequence[str], default: str | None = None) -> str:
-        """Read one of *choices*; required when *default* is ``None``."""
-        self._seen.add(key)
-        options = " | ".join(f'"{c}"' for c in choices)
-        if key not in self._params:
-            if default is not None:
-                return default
-            self.problem(key, f"missing; say {key} = {options}", expected=options)
-            return choices[0]
-        raw = self._params[key]
-        if raw not in choices:
-            hint = did_you_mean(str(raw), choices)
-            self.problem(key, f"expected {options}, got {raw!r}{hint}", expected=options, got=raw)
-            return choices[0]
-        return str(raw)
-
-    def boolean(self, key: str, default: bool | None = None) -> bool:
-        """Read ``true`` or ``false``."""
-        self._seen.add(key)
-        if key not in self._params:
-            if default is not None:
-                return default
-            self.problem(key, "missing; expected true or false", expected="true | false")
-            return False
-        raw = self._params[key]
-        if not isinstance(raw, bool):
-            self.problem(key, f"expected true or false, got {raw!r}",
-                         expected="true | false", got=raw)
-            return False
-        return raw
-
-    def text(self, key: str, default: str | None = None) -> str:
-        """Read a string."""
-        self._seen.add(key)
-        if key not in self._params:
-            if default is not None:
-                return default
-            self.problem(key, "missing; expected a text value", expected="string")
-            return ""
-        raw = self._params[key]
-        if not isinstance(raw, str) or not raw.strip():
-            self.problem(key, f"expected a non-empty text value, got {raw!r}",
-                         expected="string", got=raw)
-            return ""
-        return raw
-
-    def notation(self, written: Iterable[object]) -> bool:
-        """Read the optional ``notation`` ("percent" | "number") for labels.
-
-        Returns whether labels show percentages.  Without the key, labels
-        follow the author's notation: percentages when any of the *written*
-        raw values is a percentage string.
-        """
-        default = "percent" if any(written_as_percent(w) for w in written) else "number"
-        return self.choice("notation", ("percent", "number"), default) == "percent"
-
-    def table_list(self, key: str, *, required: bool = True) -> list[ParamReader]:
-        """Read an array of tables; one sub-reader per item (``key[i].``)."""
-        self._seen.add(key)
-        if key not in self._params:
-            if required:
-                self.problem(key, "missing; expected a list of tables", expected="array of tables")
-            return []
-        raw = self._params[key]
-        if not isinstance(raw, list) or not raw:
-            self.problem(key, "expected a non-empty list of tables", expected="array of tables",
-                         got=raw)
-            return []
-        readers = []
-        for i, item in enumerate(raw):
-            if not isinstance(item, Mapping):
-                self.problem(f"{key}[{i}]", f"expected a table {{ ... }}, got {item!r}",
-                             expected="table", got=item)
-                continue
-            readers.append(ParamReader(item, prefix=f"{self._path(key)}[{i}]."))
-        return readers
-
-    def adopt(self, readers: Iterable[ParamReader]) -> None:
-        """Take over the problems (and unknown keys) of sub-readers."""
-        for reader in readers:
-            reader._check_unknown()
-            self.problems.extend(reader.problems)
-
-    def _check_unknown(self) -> None:
-        for key in self._params:
-            if key not in self._seen:
-                hint = did_you_mean(key, sorted(self._seen))
-                self.problem(key, f"unknown key '{key}'{hint}")
-
-    def done(self) -> None:
-        """Raise :class:`ParamError` with every problem recorded, if any."""
-        self._check_unknown()
-        if self.problems:
-            raise ParamError(self.problems)
-

@@ -13,9 +13,16 @@ from ..errors import RuleInputError
 from .base import Outcome, ParamReader, RuleKind, label_number, register_kind
 from .inverse import Choices
 
-__all__ = ["Level", "Levels"]
+__all__ = ["LEVEL_NAMES_EN", "Level", "Levels"]
 
 _ZERO = Decimal(0)
+
+#: English names of the level names of the national tables, used by English
+#: narrative when a level gives no ``labels = { en = … }`` of its own.
+LEVEL_NAMES_EN: Mapping[str, str] = {
+    "达成": "Achieved", "部分达成": "Partly achieved", "未达成": "Not achieved",
+    "好": "Good", "较好": "Fairly good", "一般": "Average", "差": "Poor",
+}
 
 
 @attrs.frozen
@@ -25,13 +32,31 @@ class Level:
     ``low`` and ``high`` are shares of the indicator's points (``0.8`` =
     80%); they are equal for a fixed level.  ``points`` is set when the
     rubric gave the level in points rather than as a share, and is then the
-    exact score (a share such as 1/3 has no exact decimal).
+    exact score (a share such as 1/3 has no exact decimal).  ``labels`` are
+    the level's names in other locales (``(("en", "Good"),)``), from
+    ``labels = { en = "Good" }`` in the rubric.
     """
 
     name: str
     low: Decimal
     high: Decimal
     points: Decimal | None = None
+    labels: tuple[tuple[str, str], ...] = ()
+
+    def label(self, locale: str) -> str:
+        """The level's name in *locale*.
+
+        Its own ``labels`` first (``en_US`` falls back to ``en``), then for
+        English the built-in names of :data:`LEVEL_NAMES_EN`, else the name.
+        """
+        own = dict(self.labels)
+        language = locale.replace("-", "_").split("_")[0]
+        for key in (locale, language):
+            if key in own:
+                return own[key]
+        if language == "en" and self.name in LEVEL_NAMES_EN:
+            return LEVEL_NAMES_EN[self.name]
+        return self.name
 
     @property
     def is_range(self) -> bool:
@@ -40,11 +65,16 @@ class Level:
 
     def params(self) -> dict[str, Any]:
         """The level as a TOML table."""
+        table: dict[str, Any]
         if self.points is not None:
-            return {"level": self.name, "points": self.points}
-        if self.is_range:
-            return {"level": self.name, "from": self.low, "upto": self.high}
-        return {"level": self.name, "share": self.low}
+            table = {"level": self.name, "points": self.points}
+        elif self.is_range:
+            table = {"level": self.name, "from": self.low, "upto": self.high}
+        else:
+            table = {"level": self.name, "share": self.low}
+        if self.labels:
+            table["labels"] = dict(self.labels)
+        return table
 
 
 @register_kind
@@ -91,6 +121,11 @@ class Levels(RuleKind):
     def names(self) -> tuple[str, ...]:
         """The level names, in the rubric's order."""
         return tuple(lv.name for lv in self.levels)
+
+    def label(self, name: str, locale: str) -> str:
+        """The display name of the level *name* in *locale* (see :meth:`Level.label`)."""
+        level = next((lv for lv in self.levels if lv.name == name), None)
+        return name if level is None else level.label(locale)
 
     def score(self, value: object) -> Outcome:
         """Score a level name, or ``{"level": …, "score": …}`` for a range level.
@@ -158,6 +193,7 @@ def _read_level(b: ParamReader, points: Decimal) -> Level | None:
     """Read one level table; ``None`` when it has problems."""
     before = len(b.problems)
     name = b.text("level")
+    labels = _labels(b)
     fixed_points: Decimal | None = None
     if b.has("share") or b.has("points"):
         for key in ("from", "upto"):
@@ -185,7 +221,20 @@ def _read_level(b: ParamReader, points: Decimal) -> Level | None:
         return None
     if len(b.problems) != before:
         return None
-    return Level(name, low, high, fixed_points)
+    return Level(name, low, high, fixed_points, labels)
+
+
+def _labels(b: ParamReader) -> tuple[tuple[str, str], ...]:
+    """Read ``labels = { en = "Good" }``: the level's name per locale."""
+    if not b.has("labels"):
+        return ()
+    raw = b.raw("labels")
+    if not isinstance(raw, Mapping) or not raw or not all(
+            isinstance(v, str) and v.strip() for v in raw.values()):
+        b.problem("labels", "expected a table of locale = name, e.g. labels = { en = \"Good\" }",
+                  expected="{ en = \"…\" }", got=raw)
+        return ()
+    return tuple(sorted((str(k), str(v)) for k, v in raw.items()))
 
 
 def _share(b: ParamReader, key: str) -> Decimal:

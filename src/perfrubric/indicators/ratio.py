@@ -43,7 +43,7 @@ class Ratio(RuleKind):
     def from_params(cls, params: Mapping[str, Any], points: Decimal) -> Ratio:
         """Read ``full_at`` (a number or percent, > 0; default "100%")."""
         r = ParamReader(params)
-        full_at = r.decimal("full_at", _ONE, positive=True)
+        full_at = r.decimal("full_at", _ONE, positive=True, measured=True)
         r.done()
         return cls(points, full_at)
 

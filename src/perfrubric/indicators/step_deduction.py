@@ -55,9 +55,9 @@ class StepDeduction(RuleKind):
         ``[0, points]``.
         """
         r = ParamReader(params)
-        limit = r.decimal("limit")
+        limit = r.decimal("limit", measured=True)
         side = r.choice("direction", ("above", "below"))
-        step = r.decimal("step", positive=True)
+        step = r.decimal("step", positive=True, measured=True)
         deduct = r.decimal("deduct", positive=True)
         steps = r.choice("steps", ("whole", "started", "fraction"))
         floor = r.decimal("floor", _ZERO, non_negative=True)

@@ -44,7 +44,7 @@ class Threshold(RuleKind):
     def from_params(cls, params: Mapping[str, Any], points: Decimal) -> Threshold:
         """Read ``threshold`` (> 0), ``full_when`` ("at_least" | "at_most"), ``notation``."""
         r = ParamReader(params)
-        threshold = r.decimal("threshold", positive=True)
+        threshold = r.decimal("threshold", positive=True, measured=True)
         full_when = r.choice("full_when", ("at_least", "at_most"))
         percent = r.notation([r.raw("threshold")])
         r.done()
