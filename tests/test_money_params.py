@@ -106,9 +106,12 @@ def test_mixing_across_band_tables_is_found() -> None:
     ("万美元", "'600万元' is in CNY, but the indicator's unit '万美元' is in USD"),
 ])
 def test_money_needs_a_money_unit_of_its_currency(unit: str | None, says: str) -> None:
-    p = only_problem('{ kind = "threshold", threshold = "600万元", full_when = "at_least" }',
-                     unit)
-    assert p.path == "indicator[0].rule.threshold" and p.message == says
+    with pytest.raises(pr.RubricError) as info:
+        load('{ kind = "threshold", threshold = "600万元", full_when = "at_least" }', unit)
+    # Under unit = "%" the money measure itself is a second problem (at indicator[0].unit).
+    (p,) = [p for p in info.value.problems if p.path == "indicator[0].rule.threshold"]
+    assert p.message == says
+    assert len(info.value.problems) == (2 if unit == "%" else 1)
 
 
 def test_unknown_money_unit_is_a_problem() -> None:
@@ -137,10 +140,11 @@ def test_conversion_is_exact(amount: Decimal, written: tuple[str, int],
 
 
 def test_money_measure_under_percent_says_what_is_wrong() -> None:
-    r = load('{ kind = "ratio" }', unit="%")
-    with pytest.raises(pr.EvaluationError) as info:
-        pr.evaluate(r, {"department": {"name": "局"}, "budget": {"final": "540万元"}})
-    assert str(info.value) == (
-        "支出: the measure gives an amount of money (540万元), but the indicator's unit '%' is "
-        "not a money unit: for a rate, divide by another amount (e.g. budget.final / "
-        "budget.adjusted); to score the amount itself, say unit = \"万元\"")
+    # budget.final is money; "%" is for a ratio: refused at load, at the unit key.
+    with pytest.raises(pr.RubricError) as info:
+        load('{ kind = "ratio" }', unit="%")
+    (p,) = info.value.problems
+    assert p.path == "indicator[0].unit"
+    assert p.message == (
+        "the measure 'budget.final' gives an amount of money, but unit = \"%\" is for a ratio: "
+        "divide by another amount (e.g. budget.final / budget.adjusted) or give a money unit")
