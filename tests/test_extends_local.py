@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sys
 import textwrap
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -357,3 +358,19 @@ def test_moving_a_row_places_it_next_to_its_sibling(moved: str, target: str, key
     at = expected.index(target) + (1 if key == "after" else 0)
     expected.insert(at, moved)
     assert order == expected
+
+
+def test_measure_false_keeps_a_leaf_scored_from_assessments(tmp_path: Path) -> None:
+    rubric = pr.load_rubric(write(tmp_path, '''
+    [[indicator]]
+    path = "产出/职责履行/实际完成率"
+    measure = false
+    '''))
+    node = rubric.indicator("产出/职责履行/实际完成率")
+    assert node.measure is None and node.rule is not None and node.rule.kind == "ratio"
+    # no measure: the evaluator's value is scored by the ratio rule, 90% × 15 = 13.5
+    data = hand_made()
+    data["assessment"] = [*data["assessment"],  # type: ignore[misc]
+                          {"indicator": "产出/职责履行/实际完成率", "value": "90%"}]
+    assert pr.evaluate(rubric, data).results["产出/职责履行/实际完成率"].score == \
+        Decimal("13.5")

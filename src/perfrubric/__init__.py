@@ -64,6 +64,7 @@ from .narrative import (
 )
 from .rubric import EitherOr, Figure, Grade, GradeScale, Indicator, Rubric, Veto
 from .rubrics import builtin, builtin_ids
+from .schema import data_schema, rubric_schema
 from .units import Money, Unit, UnitError
 from .views import render, scoring_table, table_rows
 
@@ -117,6 +118,7 @@ __all__ = [
     "closing_sentence",
     "compare",
     "diff_rubrics",
+    "data_schema",
     "evaluate",
     "fragments",
     "indicator_sentence",
@@ -131,6 +133,7 @@ __all__ = [
     "report_text",
     "resolved_document",
     "rubric_from_dict",
+    "rubric_schema",
     "scoring_table",
     "table_rows",
     "target_sentence",

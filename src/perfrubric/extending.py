@@ -177,7 +177,8 @@ def _overlay(base: Mapping[str, Any], child: Mapping[str, Any], source: Source,
             for gone in _LEAF_ONLY if key == "rule" else (key,):
                 row.pop(gone, None)
                 keys.pop(gone, None)
-            dropped.setdefault(path, here + (key,))
+            if key == "rule":
+                dropped.setdefault(path, here + (key,))
         for key, value in change.items():
             row[key] = value
             keys[key] = (source, here + (key,))
