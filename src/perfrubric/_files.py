@@ -43,6 +43,8 @@ _TOML_POS = re.compile(r"\s*\(at line (\d+), column (\d+)\)")
 _TOKENS = re.compile(r'"""(?:[^\\]|\\.)*?"""|\'\'\'.*?\'\'\'|"(?:[^"\\\n]|\\.)*"|'
                      r"'[^'\n]*'|#[^\n]*|[\[\]{}]", re.DOTALL)
 _LONG_DIGITS = re.compile(r"\d{4000,}")
+_KEY_PART = r"(?:[A-Za-z0-9_-]+|\"[^\"\n]*\"|'[^'\n]*')"
+_DOTTED = re.compile(rf"{_KEY_PART}(?:[ \t]*\.[ \t]*{_KEY_PART}){{{MAX_DEPTH},}}")
 
 
 def _hint(line: str) -> str:
@@ -109,7 +111,21 @@ def _line_of(text: str, index: int) -> tuple[int, int]:
 
 
 def check_nesting(text: str, file: str | None, error: type[_LocatedError]) -> None:
-    """Refuse text whose brackets nest deeper than :data:`MAX_DEPTH`, before parsing it."""
+    """Refuse text nested deeper than :data:`MAX_DEPTH`, before parsing it.
+
+    Counts brackets (outside strings and comments) and the parts of dotted
+    keys (``a.b.c = 1``, ``[a.b.c]``), which ``tomllib`` handles in time
+    quadratic in their number.
+    """
+    if text.count(".") > MAX_DEPTH:
+        for number, line_text in enumerate(text.split("\n"), 1):
+            if line_text.count(".") <= MAX_DEPTH:
+                continue
+            match = _DOTTED.search(line_text)
+            if match and not line_text[:match.start()].strip(" \t[{,"):
+                raise error(Problem(f"a dotted key of more than {MAX_DEPTH} parts; keys and "
+                                    f"tables nest at most {MAX_DEPTH} levels deep", file=file,
+                                    line=number, column=match.start() + 1))
     if text.count("[") + text.count("{") <= MAX_DEPTH:
         return
     depth = 0
