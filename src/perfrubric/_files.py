@@ -162,7 +162,7 @@ def check_structure(doc: Any, file: str | None, error: type[_LocatedError]) -> N
             children = enumerate(value)
         else:
             continue
-        if len(path) >= MAX_DEPTH:
+        if len(path) > MAX_DEPTH:
             raise error(Problem(f"keys and tables nest more than {MAX_DEPTH} levels deep",
                                 path=_format(path[:3]) + ".…", file=file))
         for key, item in children:
