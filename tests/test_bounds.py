@@ -330,3 +330,11 @@ def test_every_output_at_the_bounds(tmp_path: Path, target: str, actual: str) ->
         for fmt in FORMATS:
             assert render(ev, fmt, locale=locale)
     assert decimal.getcontext().prec == 28  # formatting left the caller's context alone
+
+
+@pytest.mark.parametrize("literal", ["1e99999999999999999999", "-1e-99999999999999999999",
+                                     "9" * 50 + ".5e999999999999999999"])
+def test_float_literal_beyond_any_decimal(literal: str) -> None:
+    # Found by the long fuzz run (input 49255): Decimal(text) raised InvalidOperation.
+    exc = rubric_error(f"[rubric]\nfull_marks = {literal}\n")
+    assert "out of range" in located(exc) and exc.line == 2 and exc.column == 14

@@ -14,6 +14,7 @@ floats, and their bounds are checked where they become numbers
 
 from __future__ import annotations
 
+import decimal
 import json
 import re
 import sys
@@ -66,6 +67,9 @@ def _read_capped(file: str, error: type[_LocatedError]) -> bytes:
         raise error(Problem("is a directory, not a file", file=file)) from None
     except OSError as exc:
         raise error(Problem(f"cannot read the file: {exc.strerror or exc}", file=file)) from None
+    except ValueError:  # a NUL byte in the name
+        raise error(Problem("not a valid file name (it contains a NUL byte)",
+                            file=file.replace("\x00", "\\x00"))) from None
     if len(data) > MAX_FILE_BYTES:
         raise error(Problem(f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB; "
                             "a rubric or data file is far smaller (is it the right file?)",
@@ -185,8 +189,19 @@ def _format(path: tuple[str | int, ...]) -> str:
     return format_path(tuple(k if isinstance(k, int) else str(k) for k in path))
 
 
+class _BadFloat(ValueError):
+    """A float literal no Decimal can hold (an exponent beyond 10**18)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.text = text
+
+
 def _float(text: str) -> Decimal:
-    return Decimal(text)
+    try:
+        return Decimal(text)
+    except decimal.InvalidOperation:
+        raise _BadFloat(text) from None
 
 
 def parse_toml(text: str, file: str | None, error: type[_LocatedError]) -> dict[str, Any]:
@@ -210,17 +225,26 @@ def parse_toml(text: str, file: str | None, error: type[_LocatedError]) -> dict[
         text_line = text.splitlines()[line - 1] if line and line <= len(text.splitlines()) else ""
         raise error(Problem(f"TOML syntax error: {_TOML_POS.sub('', message).strip()}"
                             f"{_hint(text_line)}", file=file, line=line, column=column)) from None
-    except ValueError:  # Python's limit on int digits (int("9" * 5000))
-        raise _too_long(text, file, error) from None
+    except ValueError as exc:  # Python's limit on int digits (int("9" * 5000)), or _BadFloat
+        raise _too_long(text, file, error, exc) from None
     check_structure(doc, file, error)
     return doc
 
 
-def _too_long(text: str, file: str | None, error: type[_LocatedError]) -> _LocatedError:
-    match = _LONG_DIGITS.search(text)
-    line, column = _line_of(text, match.start()) if match else (None, None)
-    return error(Problem("a number with thousands of digits; numbers may be at most 1e15 in "
-                         "magnitude", file=file, line=line, column=column))
+def _too_long(text: str, file: str | None, error: type[_LocatedError],
+              exc: ValueError) -> _LocatedError:
+    if isinstance(exc, _BadFloat):
+        at = text.find(exc.text)
+        shown = exc.text if len(exc.text) <= 40 else f"{exc.text[:20]}…{exc.text[-8:]}"
+        message = (f"the number {shown} is out of range: numbers may be at most 1e15 in "
+                   "magnitude, with at most 12 decimal places")
+    else:
+        match = _LONG_DIGITS.search(text)
+        at = match.start() if match else -1
+        message = ("a number with thousands of digits; numbers may be at most 1e15 in "
+                   "magnitude")
+    line, column = _line_of(text, at) if at >= 0 else (None, None)
+    return error(Problem(message, file=file, line=line, column=column))
 
 
 def _constant(name: str) -> Decimal:
@@ -238,6 +262,6 @@ def parse_json(text: str, file: str | None, error: type[_LocatedError]) -> Any:
     except ValueError as exc:
         if "is not a number" in str(exc):
             raise error(Problem(f"JSON: {exc}", file=file)) from None
-        raise _too_long(text, file, error) from None
+        raise _too_long(text, file, error, exc) from None
     check_structure(doc, file, error)
     return doc
