@@ -48,12 +48,33 @@ _KEY_PART = r"(?:[A-Za-z0-9_-]+|\"[^\"\n]*\"|'[^'\n]*')"
 _DOTTED = re.compile(rf"{_KEY_PART}(?:[ \t]*\.[ \t]*{_KEY_PART}){{{MAX_DEPTH},}}")
 
 
-def _hint(line: str) -> str:
-    """A hint for the commonest mistake: a Chinese (non-ASCII) bare key."""
+_UNQUOTED_PERCENT = re.compile(r"=\s*[-+]?\d[\d.]*\s*[%‰]")
+_UNQUOTED_THOUSANDS = re.compile(r"=\s*[-+]?\d{1,3}(?:,\d{3})+")
+_FULL_WIDTH = re.compile("[\uff01-\uff5e\u3000]")
+
+
+def _hint(line: str, column: int | None = None, text: str = "") -> str:
+    """A hint for the commonest TOML mistakes of people who write Chinese tables."""
     key = line.split("=", 1)[0].strip()
     if "=" in line and key and not key.startswith(('"', "'", "[")) and not key.isascii():
         return (f"; TOML bare keys are ASCII only: quote the key (\"{key}\" = …) or put the "
                 "name in a value (path = \"…\")")
+    if any(q in line for q in "“”‘’"):
+        return ("; “…” and ‘…’ (Chinese quotation marks) are not TOML quotes: type straight "
+                "quotes \"…\"")
+    if _FULL_WIDTH.search(line):
+        return ("; full-width characters (such as １０, ＝, ，) are not TOML: type them half-width "
+                "(半角)")
+    if _UNQUOTED_PERCENT.search(line):
+        return '; a percentage needs quotes: write "85%" (or the fraction 0.85)'
+    if _UNQUOTED_THOUSANDS.search(line):
+        return '; thousands separators need quotes: write 1000 or "1,000"'
+    if column is not None and 0 < column <= len(line) and not line[column - 1].isascii():
+        return "; TOML bare keys are ASCII only: quote a Chinese key (\"键\" = …)"
+    looks_json = text.lstrip().startswith(("{", "[{"))
+    if looks_json and (line.strip() in ("{", "[{", "[") or
+                       (line.lstrip().startswith('"') and ":" in line)):
+        return "; this looks like JSON: name the file .json to read it as JSON"
     return ""
 
 
@@ -224,7 +245,8 @@ def parse_toml(text: str, file: str | None, error: type[_LocatedError]) -> dict[
             line, column = int(match[1]), int(match[2])
         text_line = text.splitlines()[line - 1] if line and line <= len(text.splitlines()) else ""
         raise error(Problem(f"TOML syntax error: {_TOML_POS.sub('', message).strip()}"
-                            f"{_hint(text_line)}", file=file, line=line, column=column)) from None
+                            f"{_hint(text_line, column, text)}", file=file, line=line,
+                            column=column)) from None
     except ValueError as exc:  # Python's limit on int digits (int("9" * 5000)), or _BadFloat
         raise _too_long(text, file, error, exc) from None
     check_structure(doc, file, error)
@@ -261,7 +283,10 @@ def parse_json(text: str, file: str | None, error: type[_LocatedError]) -> Any:
                             column=exc.colno)) from None
     except ValueError as exc:
         if "is not a number" in str(exc):
-            raise error(Problem(f"JSON: {exc}", file=file)) from None
+            name = str(exc).split()[0]
+            at = re.search(rf"[:,\[]\s*({re.escape(name)})\b", text)
+            line, column = _line_of(text, at.start(1)) if at else (None, None)
+            raise error(Problem(f"JSON: {exc}", file=file, line=line, column=column)) from None
         raise _too_long(text, file, error, exc) from None
     check_structure(doc, file, error)
     return doc

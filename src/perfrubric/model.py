@@ -394,7 +394,7 @@ def _fact_issues(facts: Mapping[str, Any],
                                         "items of a checklist met)", "a list of text",
                                         repr(value)))
         elif isinstance(value, (float, Decimal)) and not _finite(value):
-            found.append(FieldIssue(path, f"expected a finite number, got {value!r}",
+            found.append(FieldIssue(path, f"expected a finite number, got {value}",
                                     "a finite number", repr(value)))
         elif isinstance(value, (int, float, Decimal)) and not isinstance(value, bool) and (
                 bounds := _out_of_bounds(value)):
