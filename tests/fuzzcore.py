@@ -75,7 +75,7 @@ _ODD_VALUES: tuple[str, ...] = (
 )
 
 _CHARS: str = "[]{}\"'=.,#\n\\0123456789e%-+_ 万元亿中aZ\x00\x7f\ufeff\u200b"
-_NUMBER = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?%?")
+NUMBER = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?%?")
 _VALUE = re.compile(r"(?m)^(\s*[\w\"'.-]+\s*=\s*)(.*)$")
 
 
@@ -104,7 +104,7 @@ def mutate_text(text: str, rng: random.Random) -> str:
         i = rng.randrange(len(text))
         return text[:i] + text[i + rng.randint(1, 40):]
     if op in (2, 3, 4):  # replace a number (also inside strings: "85%")
-        found = list(_NUMBER.finditer(text))
+        found = list(NUMBER.finditer(text))
         if found:
             m = rng.choice(found)
             return text[:m.start()] + rng.choice(EXTREMES) + text[m.end():]

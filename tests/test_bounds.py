@@ -338,3 +338,26 @@ def test_float_literal_beyond_any_decimal(literal: str) -> None:
     # Found by the long fuzz run (input 49255): Decimal(text) raised InvalidOperation.
     exc = rubric_error(f"[rubric]\nfull_marks = {literal}\n")
     assert "out of range" in located(exc) and exc.line == 2 and exc.column == 14
+
+
+def test_money_objects_beyond_the_bounds_are_refused_in_data() -> None:
+    # Written back out (unstructure_department), 1e99999999999 as plain text stalled or
+    # raised MemoryError; such an amount now never enters a Department.
+    huge = pr.Money(Decimal("1e99999999999"), "元")
+    with pytest.raises(DataError, match=r"budget\.basic: .* is too large"):
+        pr.load_data({"department": {"name": "a"}, "budget": {"basic": huge}})
+
+
+def test_step_counts_stay_small_at_the_bounds() -> None:
+    # The finest step (1e-12) against a measured value far beyond the bounds (a product of
+    # bounded numbers): the count is computed at once, and its trace serialises.
+    from perfrubric._serialize import plain
+    from perfrubric.indicators import StepDeduction
+
+    rule = StepDeduction.from_params({"limit": 0, "direction": "above", "step": "1e-12",
+                                      "deduct": 1, "steps": "started"}, Decimal(10))
+    began = time.perf_counter()
+    outcome = rule.score(Decimal("1e45"))
+    assert time.perf_counter() - began < 0.5
+    assert outcome.score == 0  # 1e45 / 1e-12 = 1e57 steps of 1 point: 扣完为止
+    assert len(json.dumps(plain(dict(outcome.detail)))) < 1000

@@ -38,11 +38,12 @@ def _shown(value: object) -> str:
     return text if len(text) <= 40 else f"{text[:20]}…{text[-8:]} ({len(text)} characters)"
 
 
-def check_bounds(value: Decimal, written: object, places: int = MAX_PLACES) -> Decimal:
+def check_bounds(value: Decimal, written: object, places: int | None = MAX_PLACES) -> Decimal:
     """Return *value* if it is finite and within the declared bounds.
 
     Raises :class:`NumberOutOfBounds` (a :class:`ValueError`) naming the
-    bound for a number beyond ±10**15 or with more than *places* decimal places,
+    bound for a number beyond ±10**15 or with more than *places* decimal places
+    (``None``: any number of places, for results of exact arithmetic),
     and :class:`ValueError` for NaN and infinities.  *written* is what the
     user wrote, for the message.
     """
@@ -53,8 +54,8 @@ def check_bounds(value: Decimal, written: object, places: int = MAX_PLACES) -> D
             f"the number {_shown(written)} is too large: numbers may be at most 1e15 "
             "(1,000,000,000,000,000) in magnitude")
     exponent = value.as_tuple().exponent
-    if isinstance(exponent, int) and exponent < -places and value != value.quantize(
-            Decimal(1).scaleb(-places), context=_WIDE):
+    if (places is not None and isinstance(exponent, int) and exponent < -places
+            and value != value.quantize(Decimal(1).scaleb(-places), context=_WIDE)):
         raise NumberOutOfBounds(
             f"the number {_shown(written)} is too fine: numbers may have at most "
             f"{MAX_PLACES} decimal places (nothing finer than 1e-12)")

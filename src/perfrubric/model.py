@@ -35,7 +35,7 @@ from typing import Any, Literal, TypeVar, Union
 
 import attrs
 
-from .decimals import to_decimal
+from .decimals import check_bounds, to_decimal
 from .errors import PerfrubricError
 from .units import UNITS, Money, UnitError
 
@@ -135,6 +135,7 @@ def _to_money(value: Money | str | Mapping[str, Any]) -> Money:
     message that says what was expected.
     """
     if isinstance(value, Money):
+        check_bounds(value.amount, value, places=None)  # written out with every digit later
         return value
     if isinstance(value, str):
         match = _MONEY_TEXT.match(value)
