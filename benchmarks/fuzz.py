@@ -107,6 +107,12 @@ def main() -> int:
         for result in pool.imap_unordered(_chunk, jobs):
             done += result["n"]
             for sig, (count, first, text) in result["found"].items():
+                if sig not in found:
+                    print(f"new signature: {sig} (input {first})", flush=True)
+                    if args.out:
+                        os.makedirs(args.out, exist_ok=True)
+                        Path(args.out, f"{first}-{sig.split()[0]}.txt").write_text(
+                            text, encoding="utf-8", errors="surrogatepass")
                 entry = found.setdefault(sig, [0, first, text])
                 entry[0] += count
                 if first < entry[1]:

@@ -35,7 +35,7 @@ def test_validate_bad_rubric_exits_1_with_located_messages(
     assert code == 1
     lines = err.strip().splitlines()
     assert len(lines) == 2
-    assert lines[0].startswith(f"{bad}:") and "indicator[2].rule.kind" in lines[0]
+    assert lines[0].startswith(f"error: {bad}:") and "indicator[2].rule.kind" in lines[0]
     assert "did you mean 'yes_no'" in lines[0]
     assert "rule.deduct: must be greater than 0" in lines[1]
     assert "Traceback" not in err

@@ -14,6 +14,7 @@ floats, and their bounds are checked where they become numbers
 
 from __future__ import annotations
 
+import decimal
 import json
 import re
 import sys
@@ -43,14 +44,37 @@ _TOML_POS = re.compile(r"\s*\(at line (\d+), column (\d+)\)")
 _TOKENS = re.compile(r'"""(?:[^\\]|\\.)*?"""|\'\'\'.*?\'\'\'|"(?:[^"\\\n]|\\.)*"|'
                      r"'[^'\n]*'|#[^\n]*|[\[\]{}]", re.DOTALL)
 _LONG_DIGITS = re.compile(r"\d{4000,}")
+_KEY_PART = r"(?:[A-Za-z0-9_-]+|\"[^\"\n]*\"|'[^'\n]*')"
+_DOTTED = re.compile(rf"{_KEY_PART}(?:[ \t]*\.[ \t]*{_KEY_PART}){{{MAX_DEPTH},}}")
 
 
-def _hint(line: str) -> str:
-    """A hint for the commonest mistake: a Chinese (non-ASCII) bare key."""
+_UNQUOTED_PERCENT = re.compile(r"=\s*[-+]?\d[\d.]*\s*[%‰]")
+_UNQUOTED_THOUSANDS = re.compile(r"=\s*[-+]?\d{1,3}(?:,\d{3})+")
+_FULL_WIDTH = re.compile("[\uff01-\uff5e\u3000]")
+
+
+def _hint(line: str, column: int | None = None, text: str = "") -> str:
+    """A hint for the commonest TOML mistakes of people who write Chinese tables."""
     key = line.split("=", 1)[0].strip()
     if "=" in line and key and not key.startswith(('"', "'", "[")) and not key.isascii():
         return (f"; TOML bare keys are ASCII only: quote the key (\"{key}\" = …) or put the "
                 "name in a value (path = \"…\")")
+    if any(q in line for q in "“”‘’"):
+        return ("; “…” and ‘…’ (Chinese quotation marks) are not TOML quotes: type straight "
+                "quotes \"…\"")
+    if _FULL_WIDTH.search(line):
+        return ("; full-width characters (such as １０, ＝, ，) are not TOML: type them half-width "
+                "(半角)")
+    if _UNQUOTED_PERCENT.search(line):
+        return '; a percentage needs quotes: write "85%" (or the fraction 0.85)'
+    if _UNQUOTED_THOUSANDS.search(line):
+        return '; thousands separators need quotes: write 1000 or "1,000"'
+    if column is not None and 0 < column <= len(line) and not line[column - 1].isascii():
+        return "; TOML bare keys are ASCII only: quote a Chinese key (\"键\" = …)"
+    looks_json = text.lstrip().startswith(("{", "[{"))
+    if looks_json and (line.strip() in ("{", "[{", "[") or
+                       (line.lstrip().startswith('"') and ":" in line)):
+        return "; this looks like JSON: name the file .json to read it as JSON"
     return ""
 
 
@@ -64,6 +88,9 @@ def _read_capped(file: str, error: type[_LocatedError]) -> bytes:
         raise error(Problem("is a directory, not a file", file=file)) from None
     except OSError as exc:
         raise error(Problem(f"cannot read the file: {exc.strerror or exc}", file=file)) from None
+    except ValueError:  # a NUL byte in the name
+        raise error(Problem("not a valid file name (it contains a NUL byte)",
+                            file=file.replace("\x00", "\\x00"))) from None
     if len(data) > MAX_FILE_BYTES:
         raise error(Problem(f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB; "
                             "a rubric or data file is far smaller (is it the right file?)",
@@ -109,7 +136,21 @@ def _line_of(text: str, index: int) -> tuple[int, int]:
 
 
 def check_nesting(text: str, file: str | None, error: type[_LocatedError]) -> None:
-    """Refuse text whose brackets nest deeper than :data:`MAX_DEPTH`, before parsing it."""
+    """Refuse text nested deeper than :data:`MAX_DEPTH`, before parsing it.
+
+    Counts brackets (outside strings and comments) and the parts of dotted
+    keys (``a.b.c = 1``, ``[a.b.c]``), which ``tomllib`` handles in time
+    quadratic in their number.
+    """
+    if text.count(".") > MAX_DEPTH:
+        for number, line_text in enumerate(text.split("\n"), 1):
+            if line_text.count(".") <= MAX_DEPTH:
+                continue
+            match = _DOTTED.search(line_text)
+            if match and not line_text[:match.start()].strip(" \t[{,"):
+                raise error(Problem(f"a dotted key of more than {MAX_DEPTH} parts; keys and "
+                                    f"tables nest at most {MAX_DEPTH} levels deep", file=file,
+                                    line=number, column=match.start() + 1))
     if text.count("[") + text.count("{") <= MAX_DEPTH:
         return
     depth = 0
@@ -146,7 +187,7 @@ def check_structure(doc: Any, file: str | None, error: type[_LocatedError]) -> N
             children = enumerate(value)
         else:
             continue
-        if len(path) >= MAX_DEPTH:
+        if len(path) > MAX_DEPTH:
             raise error(Problem(f"keys and tables nest more than {MAX_DEPTH} levels deep",
                                 path=_format(path[:3]) + ".…", file=file))
         for key, item in children:
@@ -169,8 +210,19 @@ def _format(path: tuple[str | int, ...]) -> str:
     return format_path(tuple(k if isinstance(k, int) else str(k) for k in path))
 
 
+class _BadFloat(ValueError):
+    """A float literal no Decimal can hold (an exponent beyond 10**18)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.text = text
+
+
 def _float(text: str) -> Decimal:
-    return Decimal(text)
+    try:
+        return Decimal(text)
+    except decimal.InvalidOperation:
+        raise _BadFloat(text) from None
 
 
 def parse_toml(text: str, file: str | None, error: type[_LocatedError]) -> dict[str, Any]:
@@ -193,18 +245,28 @@ def parse_toml(text: str, file: str | None, error: type[_LocatedError]) -> dict[
             line, column = int(match[1]), int(match[2])
         text_line = text.splitlines()[line - 1] if line and line <= len(text.splitlines()) else ""
         raise error(Problem(f"TOML syntax error: {_TOML_POS.sub('', message).strip()}"
-                            f"{_hint(text_line)}", file=file, line=line, column=column)) from None
-    except ValueError:  # Python's limit on int digits (int("9" * 5000))
-        raise _too_long(text, file, error) from None
+                            f"{_hint(text_line, column, text)}", file=file, line=line,
+                            column=column)) from None
+    except ValueError as exc:  # Python's limit on int digits (int("9" * 5000)), or _BadFloat
+        raise _too_long(text, file, error, exc) from None
     check_structure(doc, file, error)
     return doc
 
 
-def _too_long(text: str, file: str | None, error: type[_LocatedError]) -> _LocatedError:
-    match = _LONG_DIGITS.search(text)
-    line, column = _line_of(text, match.start()) if match else (None, None)
-    return error(Problem("a number with thousands of digits; numbers may be at most 1e15 in "
-                         "magnitude", file=file, line=line, column=column))
+def _too_long(text: str, file: str | None, error: type[_LocatedError],
+              exc: ValueError) -> _LocatedError:
+    if isinstance(exc, _BadFloat):
+        at = text.find(exc.text)
+        shown = exc.text if len(exc.text) <= 40 else f"{exc.text[:20]}…{exc.text[-8:]}"
+        message = (f"the number {shown} is out of range: numbers may be at most 1e15 in "
+                   "magnitude, with at most 12 decimal places")
+    else:
+        match = _LONG_DIGITS.search(text)
+        at = match.start() if match else -1
+        message = ("a number with thousands of digits; numbers may be at most 1e15 in "
+                   "magnitude")
+    line, column = _line_of(text, at) if at >= 0 else (None, None)
+    return error(Problem(message, file=file, line=line, column=column))
 
 
 def _constant(name: str) -> Decimal:
@@ -221,7 +283,10 @@ def parse_json(text: str, file: str | None, error: type[_LocatedError]) -> Any:
                             column=exc.colno)) from None
     except ValueError as exc:
         if "is not a number" in str(exc):
-            raise error(Problem(f"JSON: {exc}", file=file)) from None
-        raise _too_long(text, file, error) from None
+            name = str(exc).split()[0]
+            at = re.search(rf"[:,\[]\s*({re.escape(name)})\b", text)
+            line, column = _line_of(text, at.start(1)) if at else (None, None)
+            raise error(Problem(f"JSON: {exc}", file=file, line=line, column=column)) from None
+        raise _too_long(text, file, error, exc) from None
     check_structure(doc, file, error)
     return doc

@@ -26,17 +26,26 @@ PathTuple = tuple[str | int, ...]
 class Source:
     """One TOML document: its file name and key positions."""
 
-    __slots__ = ("file", "positions")
+    __slots__ = ("_positions", "_text", "file")
 
     def __init__(self, file: str | None,
-                 positions: Mapping[tuple[str | int, ...], tuple[int, int]]) -> None:
+                 positions: Mapping[tuple[str | int, ...], tuple[int, int]] | None = None,
+                 text: str | None = None) -> None:
         self.file = file
-        self.positions = positions
+        self._positions = positions
+        self._text = text
+
+    @property
+    def positions(self) -> Mapping[tuple[str | int, ...], tuple[int, int]]:
+        """Key path → (line, column); scanned from the text when first needed (a problem)."""
+        if self._positions is None:
+            self._positions = _tomlpos.key_positions(self._text) if self._text else {}
+        return self._positions
 
     @classmethod
     def of_text(cls, text: str, file: str | None) -> Source:
-        """The source of TOML *text*, with the positions of its keys."""
-        return cls(file, _tomlpos.key_positions(text))
+        """The source of TOML *text*; the positions of its keys are found when needed."""
+        return cls(file, None, text)
 
 
 #: Where parts of a merged document came from: a path prefix in the merged

@@ -21,12 +21,14 @@ by themselves when a rubric names them.
 
 ``RUBRIC`` is a TOML file or the id of a built-in rubric.  Exit codes:
 0 success, 1 invalid rubric or data (messages on standard error, never a
-traceback), 2 usage error.
+traceback), 2 usage error, 3 internal error (a bug: a short message asks
+for a report; still no traceback).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -35,6 +37,8 @@ from pathlib import Path
 from typing import TextIO
 
 from . import __version__
+from ._files import read_text
+from ._template import LOCALES
 from ._tomlwrite import dump_toml
 from .errors import EvaluationError, PerfrubricError, Problem, RubricError, did_you_mean
 from .evaluation import Evaluation, evaluate
@@ -48,6 +52,7 @@ __all__ = ["main"]
 EXIT_OK = 0
 EXIT_INVALID = 1
 EXIT_USAGE = 2
+EXIT_INTERNAL = 3
 
 
 def _rubric(ref: str) -> Rubric:
@@ -84,9 +89,7 @@ def cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
         try:
             rubric = _rubric(ref)
         except PerfrubricError as exc:
-            problems = getattr(exc, "problems", None)
-            for problem in problems or [exc]:
-                sys.stderr.write(f"{problem}\n")
+            _print_error(exc)
             status = EXIT_INVALID
         else:
             leaves = sum(1 for _ in rubric.leaves())
@@ -149,10 +152,7 @@ def _show_resolved(ref: str, out: TextIO) -> int:
         text, name = builtin_text(ref)
         file = f"<builtin>/{name}"
     else:
-        try:
-            text = Path(ref).read_text(encoding="utf-8")
-        except OSError as exc:
-            raise RubricError(Problem(f"cannot read the file: {exc.strerror}", file=ref)) from None
+        text = read_text(ref, RubricError)
         file = ref
     _rubric(ref)  # validate the merged whole first: never print an invalid table
     out.write(dump_toml(resolved_document(text, file=file)))
@@ -335,7 +335,7 @@ def _parser() -> argparse.ArgumentParser:
     sub.required = True
 
     p = sub.add_parser("list", help="list the built-in rubrics")
-    p.add_argument("--locale", default="zh_CN")
+    p.add_argument("--locale", choices=LOCALES, default="zh_CN")
     p.set_defaults(func=cmd_list)
 
     p = sub.add_parser("validate", help="check rubric files; print every problem")
@@ -346,7 +346,7 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("show", help="print the scoring table")
     p.add_argument("rubric", help="rubric TOML file or built-in id")
-    p.add_argument("--locale", default="zh_CN")
+    p.add_argument("--locale", choices=LOCALES, default="zh_CN")
     p.add_argument("--resolved", action="store_true",
                    help="print the rubric after merging its 'extends' parents, as TOML")
     p.set_defaults(func=cmd_show)
@@ -377,8 +377,53 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _print_error(exc: PerfrubricError) -> None:
+    problems = getattr(exc, "problems", None)
+    for problem in problems or [exc]:
+        sys.stderr.write(f"error: {problem}\n")
+
+
+def _tolerant_streams() -> None:
+    # A terminal or pipe that cannot encode 指标 (PYTHONIOENCODING=ascii, a C locale)
+    # gets escapes instead of a UnicodeEncodeError.
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(ValueError, OSError):  # a closed or odd stream
+                reconfigure(errors="backslashreplace")
+
+
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
-    """Run the command line; return the exit code."""
+    """Run the command line; return the exit code.
+
+    Never prints a traceback: invalid input exits 1, a usage error 2, and
+    an internal error (a bug in perfrubric) 3 with a short message asking
+    for a report.
+    """
+    _tolerant_streams()
+    try:
+        return _main(argv, out)
+    except KeyboardInterrupt:
+        sys.stderr.write("interrupted\n")
+        return 130
+    except Exception as exc:  # the one place a bug is turned into a report request
+        sys.stderr.write(
+            f"perfrubric {__version__}: internal error: {type(exc).__name__}: "
+            f"{_short(exc)}\nThis is a bug in perfrubric, not a problem with your files. "
+            "Please report it with the command line and the files used "
+            f"(perfrubric {__version__}, Python {sys.version.split()[0]}).\n")
+        return EXIT_INTERNAL
+
+
+def _short(exc: BaseException) -> str:
+    try:
+        text = str(exc)
+    except Exception:  # pragma: no cover - a broken __str__
+        text = "?"
+    return text if len(text) <= 300 else text[:300] + "…"
+
+
+def _main(argv: Sequence[str] | None, out: TextIO | None) -> int:
     parser = _parser()
     try:
         args = parser.parse_args(argv)
@@ -397,9 +442,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
             sys.stderr.write(f"error: {problem.path}: {problem.message}\n")
         return EXIT_INVALID
     except PerfrubricError as exc:
-        problems = getattr(exc, "problems", None)
-        for problem in problems or [exc]:
-            sys.stderr.write(f"error: {problem}\n")
+        _print_error(exc)
         return EXIT_INVALID
 
 

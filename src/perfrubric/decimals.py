@@ -38,11 +38,12 @@ def _shown(value: object) -> str:
     return text if len(text) <= 40 else f"{text[:20]}…{text[-8:]} ({len(text)} characters)"
 
 
-def check_bounds(value: Decimal, written: object) -> Decimal:
+def check_bounds(value: Decimal, written: object, places: int | None = MAX_PLACES) -> Decimal:
     """Return *value* if it is finite and within the declared bounds.
 
     Raises :class:`NumberOutOfBounds` (a :class:`ValueError`) naming the
-    bound for a number beyond ±10**15 or with more than 12 decimal places,
+    bound for a number beyond ±10**15 or with more than *places* decimal places
+    (``None``: any number of places, for results of exact arithmetic),
     and :class:`ValueError` for NaN and infinities.  *written* is what the
     user wrote, for the message.
     """
@@ -53,8 +54,8 @@ def check_bounds(value: Decimal, written: object) -> Decimal:
             f"the number {_shown(written)} is too large: numbers may be at most 1e15 "
             "(1,000,000,000,000,000) in magnitude")
     exponent = value.as_tuple().exponent
-    if isinstance(exponent, int) and exponent < -MAX_PLACES and value != value.quantize(
-            _QUANTA[MAX_PLACES], context=_WIDE):
+    if (places is not None and isinstance(exponent, int) and exponent < -places
+            and value != value.quantize(Decimal(1).scaleb(-places), context=_WIDE)):
         raise NumberOutOfBounds(
             f"the number {_shown(written)} is too fine: numbers may have at most "
             f"{MAX_PLACES} decimal places (nothing finer than 1e-12)")
@@ -128,7 +129,8 @@ def to_decimal(value: object, *, percent: bool = True) -> Decimal:
             raise ValueError(f"expected a number such as 12.5 or '12.5%', got {value!r}") from None
     else:
         raise ValueError(f"expected a number, got {type(value).__name__} {_shown(repr(value))}")
-    check_bounds(result, value)
+    # A Decimal may be a percentage already divided by 100 or 1000 (3 more places).
+    check_bounds(result, value, MAX_PLACES + 3 if isinstance(value, Decimal) else MAX_PLACES)
     if scale != 1:
         result = _CONTEXT.divide(result, Decimal(scale))
     return result

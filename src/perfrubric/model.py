@@ -35,7 +35,7 @@ from typing import Any, Literal, TypeVar, Union
 
 import attrs
 
-from .decimals import to_decimal
+from .decimals import check_bounds, to_decimal
 from .errors import PerfrubricError
 from .units import UNITS, Money, UnitError
 
@@ -135,6 +135,7 @@ def _to_money(value: Money | str | Mapping[str, Any]) -> Money:
     message that says what was expected.
     """
     if isinstance(value, Money):
+        check_bounds(value.amount, value, places=None)  # written out with every digit later
         return value
     if isinstance(value, str):
         match = _MONEY_TEXT.match(value)
@@ -394,7 +395,7 @@ def _fact_issues(facts: Mapping[str, Any],
                                         "items of a checklist met)", "a list of text",
                                         repr(value)))
         elif isinstance(value, (float, Decimal)) and not _finite(value):
-            found.append(FieldIssue(path, f"expected a finite number, got {value!r}",
+            found.append(FieldIssue(path, f"expected a finite number, got {value}",
                                     "a finite number", repr(value)))
         elif isinstance(value, (int, float, Decimal)) and not isinstance(value, bool) and (
                 bounds := _out_of_bounds(value)):

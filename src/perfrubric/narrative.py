@@ -29,13 +29,13 @@ import attrs
 from babel.lists import format_list
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import (
+
+from ._numbers import (
     format_compact_decimal,
     format_decimal,
     format_percent,
     get_currency_name,
 )
-
 from ._template import LOCALES, PLACEHOLDERS, fill, template_problems
 from .decimals import Rounding
 from .errors import PerfrubricError

@@ -20,8 +20,8 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 import attrs
-from babel.numbers import format_decimal
 
+from ._numbers import format_decimal
 from .decimals import Rounding
 from .errors import MissingDependencyError, PerfrubricError
 from .evaluation import Evaluation
