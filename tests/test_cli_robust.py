@@ -34,7 +34,7 @@ def run_process(*argv: str, env: dict[str, str] | None = None,
 
 def test_an_internal_error_exits_3_with_a_bug_report_request(
         monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    def broken(*_args: object) -> None:
+    def broken(*_args: object, **_kwargs: object) -> None:
         raise ZeroDivisionError("a bug")
 
     monkeypatch.setattr(cli, "evaluate", broken)
@@ -49,7 +49,7 @@ def test_an_internal_error_exits_3_with_a_bug_report_request(
 def test_recursion_and_memory_errors_are_internal_errors_too(
         monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     for exc in (RecursionError("deep"), MemoryError()):
-        def broken(*_args: object, exc: BaseException = exc) -> None:
+        def broken(*_args: object, exc: BaseException = exc, **_kwargs: object) -> None:
             raise exc
 
         monkeypatch.setattr(cli, "evaluate", broken)

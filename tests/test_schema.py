@@ -39,10 +39,17 @@ else:  # pragma: no cover
 ROOT = Path(__file__).resolve().parent.parent
 
 
+#: Folders of deliberately broken inputs (the curated bad-input table and the fuzz
+#: corpus): their files are meant to fail, and tests/test_bad_inputs.py checks how.
+BROKEN = ("tests/data/bad", "tests/data/fuzz-corpus")
+
+
 def shipped_toml() -> Iterator[Path]:
-    """Every TOML file of the repository but pyproject.toml."""
+    """Every TOML file of the repository but pyproject.toml and the broken fixtures."""
     for base in ("src/perfrubric/rubrics", "examples", "tests", "docs"):
-        yield from sorted((ROOT / base).rglob("*.toml"))
+        for path in sorted((ROOT / base).rglob("*.toml")):
+            if not any(path.is_relative_to(ROOT / b) for b in BROKEN):
+                yield path
 
 
 def _kind(doc: dict[str, Any]) -> str:

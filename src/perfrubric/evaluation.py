@@ -8,6 +8,7 @@ and why.  Nothing here formats text; presentation reads the result.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from typing import Any, Literal
@@ -304,6 +305,8 @@ class _Run:
         self.strict = strict
         self.facts = Facts.from_department(dept)
         self.assessments: dict[str, Assessment] = {}
+        #: assessments naming no indicator of the rubric (kept to explain a missing one)
+        self.stray: list[str] = []
         self.warnings: list[EvaluationWarning] = []
         self.errors: list[EvaluationError] = []
         for assessment in dept.assessments:
@@ -313,6 +316,7 @@ class _Run:
                            "the data gives an assessment for an indicator this rubric does "
                            "not have" + did_you_mean(assessment.indicator, paths)
                            + "; it is ignored")
+                self.stray.append(assessment.indicator)
                 continue
             self.assessments[assessment.indicator] = assessment
         self.results: dict[str, IndicatorResult] = {}
@@ -547,7 +551,10 @@ class _Run:
                 value = self._money(ind, value)
             return value
         if assessment is None:
-            raise MeasureUnavailable("missing", "no measure and no assessment in the data")
+            close = difflib.get_close_matches(ind.path, self.stray, n=1, cutoff=0.6)
+            hint = (f" (an assessment names '{close[0]}', which this rubric does not have: "
+                    "a renamed row?)" if close else "")
+            raise MeasureUnavailable("missing", "no measure and no assessment in the data" + hint)
         if assessment.level is not None:
             if assessment.score is not None:
                 return {"level": assessment.level, "score": assessment.score}  # type: ignore[return-value]
