@@ -32,7 +32,8 @@ def test_next_grade_on_the_seed_reaches_excellent() -> None:
     code, raw = run("next-grade", SEED / "national.toml", SEED / "data.toml", "--format", "json")
     plan = json.loads(raw)
     [change] = plan["steps"][0]["changes"]
-    # Re-score the data with the printed change made: 11 on post of 11 → 25/25 → 100, 优.
+    # Re-score the data with the printed change made: 11 on post of 11 keeps 在职人员控制率's
+    # 5 points, so 5 + 15 of the 20 points counted (14 rows excluded) → 20/20 → 100, 优.
     data = pr.load_data(SEED / "data.toml")
     changed = attrs.evolve(data, staffing=attrs.evolve(data.staffing,
                                                        on_post=int(change["after"])))
@@ -79,7 +80,7 @@ def test_diff_seed_against_builtin() -> None:
     assert "- removed  投入/预算配置/在职人员控制率" in text
     assert "      points: 40 → 10" in text
     code, raw = run("diff", "mof-2013-department", SEED / "national.toml", "--format", "json")
-    assert len(json.loads(raw)["indicators"]) == 13
+    assert len(json.loads(raw)["indicators"]) == 14  # the 14 rows declared out of scope
 
 
 def test_compare_same_data_under_two_rubrics(capsys: pytest.CaptureFixture[str]) -> None:
@@ -87,8 +88,9 @@ def test_compare_same_data_under_two_rubrics(capsys: pytest.CaptureFixture[str])
     code, text = run("compare", "--rubric", SEED / "rubric.toml", "--rubric-b",
                      SEED / "national.toml", data, data)
     assert code == 0
-    # The department's own table gives 100 (优), the national framework 80 (良).
-    assert "总分较按kaifu-commerce-2021评分降低20分（100→80），等级由优降为良" in text
+    # The department's own table gives 100 (优); the national framework 15 of 20 points
+    # counted → 75 (中): 100 − 75 = 25 lower.
+    assert "总分较按kaifu-commerce-2021评分降低25分（100→75），等级由优降为中" in text
     code, _ = run("compare", "--rubric-b", SEED / "national.toml", data, data)
     assert code == 1
     assert "--rubric-b needs --rubric" in capsys.readouterr().err

@@ -85,11 +85,25 @@ def test_local_table_against_national_rows_in_one_side_only() -> None:
     local = pr.evaluate(pr.load_rubric(SEED / "rubric.toml"), data)
     national = pr.evaluate(pr.load_rubric(SEED / "national.toml"), data)
     c = compare(local, national)
-    assert (c.a.total, c.b.total, c.grade_change) == (D(100), D(80), "down")
+    # Own table 100 (优); national 15 of the 20 points counted → 75 (中).
+    assert (c.a.total, c.b.total, c.grade_change) == (D(100), D(75), "down")
     only_b = {r.name for r in c.only_b}
     only_a = {r.name for r in c.only_a}
     assert "在职人员控制率" in only_b and "资金管理规范性" in only_a
     assert "两表指标不同" in c.narrative()
+    # The national total is rescaled (14 rows excluded): 15 of 20 counted points → 75, so
+    # the total falls 25 while the rows' own scores (face value) do not add up to that.
+    assert (c.a.rescaled, c.b.rescaled) == (False, True)
+    assert (c.b.counted_points, c.b.full_marks) == (D(20), D(100))
+    assert "后者总分按计分指标20分折算为100分制，各指标分差为折算前的分数" in c.narrative()
+    assert "the second total is rescaled to 100 from the 20 points counted" in c.narrative(
+        locale="en")
+    # The same from the two evaluations' JSON.
+    from_json = compare(json.loads(json.dumps(local.to_dict())),
+                        json.loads(json.dumps(national.to_dict())))
+    assert (from_json.b.counted_points, from_json.b.rescaled) == (D(20), True)
+    assert "后者总分按计分指标20分折算为100分制" in from_json.narrative()
+    assert json.loads(c.render("json"))["b"]["rescaled"] is True
 
 
 def test_formats(pair: tuple[pr.Evaluation, pr.Evaluation]) -> None:

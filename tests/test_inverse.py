@@ -145,11 +145,29 @@ def test_staffing_control_rate_full_points_below_101_percent() -> None:
     assert rule.values_for(D(3)) == ValueRange((Interval(None, False, D("1.05"), False),))
 
 
-def test_budget_completion_started_steps() -> None:
-    # 100% full, −2 per started 5% below: 3 points (of 5) allow 1 started step: ≥ 95%.
+def test_budget_completion_whole_steps() -> None:
+    # 2013.2: 100% full, −2 per WHOLE 5% below (steps = "whole").  3 points (of 5) allow
+    # (5 − 3) / 2 = 1 whole step, so the shortfall must stay under 2 × 5% = 10%: > 90%
+    # (90% itself is 2 whole steps → 1 point; 90.01% is 1 → 3; 96% is 0 → 5).
     rule = builtin("mof-2013-department").indicator("过程/预算执行/预算完成率").rule
     assert rule is not None
+    assert rule.values_for(D(3)) == ValueRange((Interval(D("0.90"), False, None, False),))
+    # Full 5 points allow no whole step: shortfall < 5%, i.e. > 95%.
+    assert rule.values_for(D(5)) == ValueRange((Interval(D("0.95"), False, None, False),))
+    assert rule.score(D("0.96")).score == 5 and rule.score(D("0.95")).score == 3
+
+
+def test_started_steps_inverse() -> None:
+    # The same criterion counting STARTED steps (2013.1's reading): 3 points allow 1
+    # started step, so the shortfall must be at most 1 × 5%: ≥ 95% (95% is exactly one
+    # step → 3; 94.99% starts a second → 1).
+    rule = get_kind("step_deduction").from_params(
+        {"limit": "100%", "direction": "below", "step": "5%", "deduct": 2,
+         "steps": "started"}, D(5))
     assert rule.values_for(D(3)) == ValueRange((Interval(D("0.95"), True, None, False),))
+    assert rule.score(D("0.95")).score == 3 and rule.score(D("0.9499")).score == 1
+    # Full points: no step started at all, i.e. ≥ 100%.
+    assert rule.values_for(D(5)) == ValueRange((Interval(D("1.00"), True, None, False),))
 
 
 def test_bands_merge_touching_bands() -> None:

@@ -32,16 +32,20 @@ def _reaches(plan: Plan) -> bool:
     return ev.grade is not None and scale.rank(ev.grade) <= scale.rank(plan.target_grade)
 
 
-# -- the seed: national framework, 80/良 -------------------------------------------------
+# -- the seed: national framework, 75/中 -------------------------------------------------
 
 
 def test_seed_national_plan_staffing_to_11() -> None:
     rubric = pr.load_rubric(SEED / "national.toml")
     plan = next_grade(rubric, SEED / "data.toml")
-    # 20 of 25 scorable points → 80 (良).  在职人员控制率 21/11 = 190.91% loses all 5;
-    # at most 100.99% keeps them (−0.5 per *whole* point over 100%), i.e. on_post ≤ 11.11:
-    # 11 people.  Then 25/25 → 100 (优).
-    assert (plan.total_before, plan.grade_before, plan.target_grade) == (D(80), "良", "优")
+    # national.toml declares 14 rows outside the comparison (not applicable, excluded), so
+    # the total is rescaled over 在职人员控制率 5 + 实际完成率 15 = 20 points.
+    # 在职人员控制率 21/11 = 190.91% loses all 5: 15/20 → 75 (中); the next grade is 良.
+    # 良 needs 80% of 20 = 16, i.e. ≥ 1 point on 在职人员控制率: at most 8 whole steps
+    # (−0.5 each) over 100%, rate < 109%, on_post < 11.99; on_post = 12 is 109.09%
+    # (9 steps, 0.5 point: 15.5/20 = 77.5, 中), so 11 people, where the rate is 100% and
+    # all 5 points are kept (≤ 11.11 keeps them).  Then 20/20 → 100 (优).
+    assert (plan.total_before, plan.grade_before, plan.target_grade) == (D(75), "中", "良")
     assert len(plan.steps) == 1
     step = plan.steps[0]
     assert step.indicator == "投入/预算配置/在职人员控制率"
@@ -53,21 +57,29 @@ def test_seed_national_plan_staffing_to_11() -> None:
     ev = pr.evaluate(rubric, applied)
     assert (ev.total, ev.grade) == (D(100), "优")
     assert (plan.total_after, plan.grade_after) == (D(100), "优")
-    assert plan.rescaled  # 13 indicators excluded: +5 points move the total by 20
+    assert plan.rescaled  # 14 indicators excluded: +5 of 20 points move the total by 25
+    assert {r.reason for r in plan.rescaling} == {"not_applicable"}
+    assert sum(r.points for r in plan.rescaling) == 80  # 100 − 20 counted
 
 
 def test_seed_plan_narrative_both_locales() -> None:
     plan = next_grade(pr.load_rubric(SEED / "national.toml"), SEED / "data.toml")
     zh = plan.narrative()
     assert "若在职人员控制率降至100.00%（在职人数由21人减至11人），可增加5分，总分100分" in zh
-    assert "等级由良升为优" in zh
+    # 75 (中) → 100 (优): the step jumps a grade past the target 良.
+    assert "等级由中升为优" in zh
+    # The rows are excluded because they are declared not applicable, not for lack of data.
+    assert "14项指标不适用，不计分，总分按其余指标折算为100分制" in zh
+    assert "缺少数据" not in zh
     en = plan.narrative(locale="en")
     assert "staff on post down from 21 people to 11 people" in en
-    assert "grade up from Good to Excellent" in en
+    assert "grade up from Fair to Excellent" in en
+    assert "14 indicators that do not apply are left out" in en
 
 
 def test_already_at_grade_gives_an_empty_plan() -> None:
-    plan = next_grade(pr.load_rubric(SEED / "national.toml"), SEED / "data.toml", grade="良")
+    # 75 is 中 (60 ≤ 75 < 80): asking for 中 needs nothing.
+    plan = next_grade(pr.load_rubric(SEED / "national.toml"), SEED / "data.toml", grade="中")
     assert plan.steps == () and plan.applicable
     assert plan.apply() == pr.load_data(SEED / "data.toml")
     assert "无需整改" in plan.narrative()
@@ -85,8 +97,9 @@ def test_cheapest_single_change_is_budget_final() -> None:
     rubric = pr.builtin("mof-2013-department")
     plan = next_grade(rubric, DATA / "mof2013-2021.toml")
     # 88.5 (良); 优 needs 1.5 more.  One indicator suffices: 预算完成率 90% scores 1
-    # (2 started 5% steps below 100%, −2 each); at ≥ 95% one step: 3 points (+2).
-    # final/adjusted ≥ 0.95 → final ≥ 0.95 × 5200 = 4940万元, a change of 260/4680 = 5.6%,
+    # (2013.2 counts WHOLE 5% steps: 10% below is 2 steps, −2 each); any rate above 90%
+    # is 1 whole step: 3 points (+2).  final/adjusted > 0.90 → final > 0.90 × 5200 =
+    # 4680万元: the next cent up, 4680.01万元 (a change of 0.01/4680 ≈ 0.0002%), far
     # cheaper than raising a level (生态效益 一般 → 好, +2, counted 100%).
     assert plan.total_before == D("88.5") and not plan.rescaled
     [step] = plan.steps
@@ -94,7 +107,7 @@ def test_cheapest_single_change_is_budget_final() -> None:
     assert (step.score_before, step.score_after) == (D(1), D(3))
     [change] = step.changes
     assert (change.name, change.before, change.after, change.unit) == (
-        "budget.final", D(4680), D(4940), "万元")
+        "budget.final", D(4680), D("4680.01"), "万元")
     ev = _rescore(plan)
     assert (ev.total, ev.grade) == (D("90.5"), "优")  # 88.5 + 2
 
@@ -239,6 +252,49 @@ def test_nonlinear_measure_is_stated_on_the_measure_only() -> None:
     assert "乙 rises to at least 80%" in plan.narrative(locale="en")
     with pytest.raises(PlanError, match="measure only"):
         plan.apply()
+
+
+def _two_rows(missing: str) -> pr.Rubric:
+    return pr.rubric_from_dict({
+        "rubric": {"id": "t", "version": "1", "title": "t"},
+        "indicator": [
+            {"path": "甲", "points": "50", "measure": "facts.a", "missing": missing,
+             "rule": {"kind": "ratio"}},
+            {"path": "乙", "points": "50", "measure": "facts.b", "missing": missing,
+             "rule": {"kind": "ratio"}}]})
+
+
+def test_cannot_rate_evaluation_is_a_plan_error_naming_the_rows() -> None:
+    # Neither figure is reported; under missing = "cannot_rate" both score 0 and the
+    # evaluation has no grade: there is no grade to lift, and the error says which rows.
+    with pytest.raises(PlanError, match=r"no grade \(甲: .*facts\.a.*; 乙: .*facts\.b"):
+        next_grade(_two_rows("cannot_rate"), {"department": {"name": "x"}})
+
+
+def test_refused_data_raise_every_problem_before_planning() -> None:
+    # Under missing = "error" the absent figures are errors, collected one per indicator:
+    # the planner does not hide them behind a PlanError.
+    with pytest.raises(EvaluationError) as caught:
+        next_grade(_two_rows("error"), {"department": {"name": "x"}})
+    assert [p.path for p in caught.value.problems] == ["甲", "乙"]
+
+
+def test_candidate_whose_rescoring_errors_is_dropped_not_raised() -> None:
+    rubric = pr.rubric_from_dict({
+        "rubric": {"id": "t", "version": "1", "title": "t"},
+        "indicator": [
+            {"path": "甲", "points": "50", "measure": "facts.a", "rule": {"kind": "ratio"}},
+            {"path": "乙", "points": "50", "measure": "facts.b / (1 - facts.a)",
+             "rule": {"kind": "ratio"}}]})
+    data = {"department": {"name": "x"}, "facts": {"a": "0.6", "b": "0.2"}}
+    # 甲 0.6 × 50 = 30, 乙 0.2 / 0.4 = 50% → 25: 55 (差).  优 needs 35 more; 乙 alone gives
+    # at most 25, so a plan changes both.  A candidate giving 甲 its full 50 sets a = 1,
+    # where 乙's measure divides by zero: re-scoring it is an EvaluationError (missing =
+    # "error"), which rules that candidate out instead of escaping the planner.  The
+    # search does not model one change moving another indicator (a = 0.9 alone would give
+    # 45 + 50), so it ends with a PlanError, never the error of its own simulation.
+    with pytest.raises(PlanError, match="no plan found that reaches 优"):
+        next_grade(rubric, data, grade="优")
 
 
 # -- properties ---------------------------------------------------------------------------

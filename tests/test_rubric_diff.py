@@ -19,13 +19,23 @@ def test_child_against_parent_shows_exactly_the_local_changes() -> None:
     parent = pr.builtin("mof-2013-department")
     child = pr.load_rubric(SEED / "national.toml")
     diff = diff_rubrics(parent, child)
-    # national.toml overrides 13 indicators, each only with missing = "exclude".
-    assert len(diff.indicators) == 13
+    # national.toml overrides 14 indicators, each only declaring it outside the comparison:
+    # applicable = "false" and not_applicable = "exclude" (the built-in's default is
+    # "full" where it declares no condition; two rows had a condition of their own).
+    assert len(diff.indicators) == 14
     assert {d.status for d in diff.indicators} == {"changed"}
-    assert {d.changes for d in diff.indicators} == {
-        (FieldChange("missing", "error", "exclude"),)}
+    declared = FieldChange("not_applicable", "full", "exclude")
+    conditions = {d.path: d.changes for d in diff.indicators}
+    assert conditions.pop("投入/预算配置/三公经费变动率") == (
+        FieldChange("applicable", "budget.sangong.previous_budget > 0", "false"), declared)
+    assert conditions.pop("效果/履职效益/生态效益") == (
+        FieldChange("applicable",
+                    "not has(facts.no_ecological_duty) or not facts.no_ecological_duty",
+                    "false"), declared)
+    assert set(conditions.values()) == {(FieldChange("applicable", None, "false"), declared)}
     assert diff.settings == ()
-    assert diff.indicators[0].path == "过程/预算执行/预算完成率"
+    # In table order: 三公经费变动率 is the first row national.toml overrides.
+    assert diff.indicators[0].path == "投入/预算配置/三公经费变动率"
 
 
 def test_seed_rubric_against_builtin() -> None:
@@ -36,7 +46,8 @@ def test_seed_rubric_against_builtin() -> None:
     assert "投入/预算配置/在职人员控制率" in {d.path_a for d in diff.of("removed")}
     assert "产出/数量/实际到位内资完成率" in {d.path_b for d in diff.of("added")}
     text = diff.render()
-    assert text.startswith("--- mof-2013-department 2013.1\n+++ kaifu-commerce-2021 2021.1\n")
+    # The built-in is version 2013.2 (whole steps in 预算完成率, declared applicability).
+    assert text.startswith("--- mof-2013-department 2013.2\n+++ kaifu-commerce-2021 2021.1\n")
     assert "- removed  投入/预算配置/在职人员控制率" in text
 
 
@@ -90,8 +101,9 @@ def test_same_rubric_and_formats() -> None:
     assert diff_rubrics(r, r).same
     diff = diff_rubrics(r, pr.load_rubric(SEED / "national.toml"))
     doc = json.loads(diff.render("json"))
-    assert doc["same"] is False and len(doc["indicators"]) == 13
+    assert doc["same"] is False and len(doc["indicators"]) == 14  # as above
     md = diff.render("markdown")
-    assert "| changed | 过程/预算执行/预算完成率 | missing | error | exclude |" in md
+    assert "| changed | 过程/预算执行/预算完成率 | applicable | — | false |" in md
+    assert "| changed | 过程/预算执行/预算完成率 | not_applicable | full | exclude |" in md
     with pytest.raises(pr.PerfrubricError, match="unknown format"):
         diff.render("html")

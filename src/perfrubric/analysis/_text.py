@@ -275,17 +275,35 @@ def plan_text(plan: Plan, *, locale: str = "zh_CN") -> str:
     if zh:
         text = "；".join(clauses) + "。"
         if plan.rescaled:
-            text += "（部分指标缺少数据未计分，总分按可评分指标折算。）"
+            text += _rescaled_note(plan, locale)
         if not plan.applicable:
             text += "（部分措施只能以指标值表述，需据实落实到基础数据。）"
         return f"现得分{total}分，等级为{now}。" + text
     text = "; ".join(clauses) + "."
     if plan.rescaled:
-        text += (" (Indicators without data are excluded; the total is rescaled over those "
-                 "scored.)")
+        text += " " + _rescaled_note(plan, locale)
     if not plan.applicable:
         text += " (Some steps are stated on the measure only; the data change is yours to find.)"
     return f"The score is {total}, grade {now}. " + text
+
+
+def _rescaled_note(plan: Plan, locale: str) -> str:
+    """Why the totals are rescaled: the rows left out as not applicable / not reported."""
+    full = points_text(plan.rubric.full_marks, locale)
+    na = sum(1 for r in plan.rescaling if r.reason == "not_applicable")
+    nr = sum(1 for r in plan.rescaling if r.reason == "not_reported")
+    if _zh(locale):
+        parts = ([f"{na}项指标不适用"] if na else []) + ([f"{nr}项指标未报告"] if nr else [])
+        why = "、".join(parts) + "，不计分，" if parts else ""
+        return f"（{why}总分按其余指标折算为{full}分制。）"
+    parts = ([f"{na} indicator{'s' if na != 1 else ''} that do{'es' if na == 1 else ''} "
+              "not apply"] if na else [])
+    parts += [f"{nr} indicator{'s' if nr != 1 else ''} not reported"] if nr else []
+    if not parts:
+        return f"(The total is rescaled to {full} over the indicators counted.)"
+    verb = "is" if na + nr == 1 else "are"
+    return (f"({' and '.join(parts)} {verb} left out; the total is rescaled to {full} "
+            "over the rest.)")
 
 
 def plan_lines(plan: Plan, *, locale: str = "zh_CN") -> str:
@@ -354,6 +372,8 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
         "grade_after": plan.grade_after,
         "applicable": plan.applicable,
         "rescaled": plan.rescaled,
+        "rescaling": [{"path": r.path, "points": jsonable(r.points), "reason": r.reason,
+                       "note": r.note} for r in plan.rescaling],
         "steps": [{
             "indicator": step.indicator,
             "veto": step.veto,

@@ -53,6 +53,10 @@ class Side:
     """One evaluation as compared: who, when, under which rubric, total and grade.
 
     ``grades`` are the grade names best first, ``labels`` their English names.
+    ``counted_points`` and ``full_marks`` say over how many points the total
+    was counted (``None`` when a JSON input lacks them): a total rescaled
+    over fewer points than the full marks (excluded rows) moves by more than
+    the indicators' own score changes.
     """
 
     department: str | None
@@ -63,6 +67,14 @@ class Side:
     grade: str | None
     grades: tuple[str, ...]
     labels: Mapping[str, str]
+    counted_points: Decimal | None = None
+    full_marks: Decimal | None = None
+
+    @property
+    def rescaled(self) -> bool:
+        """Whether the total was rescaled from fewer counted points to the full marks."""
+        return (self.counted_points is not None and self.full_marks is not None
+                and self.counted_points != self.full_marks)
 
 
 @attrs.frozen
@@ -196,7 +208,9 @@ class Comparison:
         def side(s: Side) -> dict[str, Any]:
             return {"department": s.department, "year": s.year,
                     "rubric": {"id": s.rubric_id, "version": s.rubric_version},
-                    "total": decimal_text(s.total), "grade": s.grade}
+                    "total": decimal_text(s.total), "grade": s.grade,
+                    "counted_points": num(s.counted_points), "full_marks": num(s.full_marks),
+                    "rescaled": s.rescaled}
 
         def num(v: Decimal | None) -> str | None:
             return None if v is None else decimal_text(v)
@@ -230,7 +244,8 @@ def _dec(value: Any) -> Decimal | None:
 def _from_evaluation(ev: Evaluation) -> tuple[Side, list[RowDelta]]:
     scale = ev.rubric.grades.grades
     side = Side(ev.department, ev.year, ev.rubric.id, ev.rubric.version, ev.total, ev.grade,
-                tuple(g.name for g in scale), {g.name: g.label("en") for g in scale})
+                tuple(g.name for g in scale), {g.name: g.label("en") for g in scale},
+                ev.counted_points, ev.full_marks)
     rows = []
     for r in ev.results.values():
         ind = ev.rubric.indicator(r.path)
@@ -255,7 +270,8 @@ def _from_dict(doc: Mapping[str, Any]) -> tuple[Side, list[RowDelta]]:
     if isinstance(grade, str) and grade not in order:
         order = (grade,)
     side = Side(doc.get("department"), doc.get("year"), str(rubric.get("id", "?")),
-                str(rubric.get("version", "?")), total, grade, order, dict(_DEFAULT_EN))
+                str(rubric.get("version", "?")), total, grade, order, dict(_DEFAULT_EN),
+                _dec(doc.get("counted_points")), _dec(doc.get("full_marks")))
     rows = []
     for item in items:
         if not isinstance(item, Mapping) or not isinstance(item.get("path"), str):
@@ -434,6 +450,20 @@ def _narrative(c: Comparison, locale: str, top: int) -> str:
         text += (f"；两表指标不同：仅前者有{len(c.only_a)}项，仅后者有{len(c.only_b)}项" if zh
                  else f"; the tables differ: {len(c.only_a)} rows only in the first, "
                       f"{len(c.only_b)} only in the second")
+    rescaled = [(which, s) for which, s in (("a", c.a), ("b", c.b)) if s.rescaled]
+    if rescaled:
+        notes = []
+        for which, s in rescaled:
+            assert s.counted_points is not None and s.full_marks is not None
+            counted, full = points_text(s.counted_points, locale), points_text(s.full_marks,
+                                                                                locale)
+            notes.append(f"{'前者' if which == 'a' else '后者'}总分按计分指标{counted}分折算为"
+                         f"{full}分制" if zh else
+                         f"the {'first' if which == 'a' else 'second'} total is rescaled to "
+                         f"{full} from the {counted} points counted")
+        text += ("；" + "，".join(notes) + "，各指标分差为折算前的分数" if zh
+                 else "; " + " and ".join(notes) + " (the indicators' changes are before "
+                 "rescaling)")
     return text + ("。" if zh else ".")
 
 

@@ -50,8 +50,8 @@ from typing import Any
 import attrs
 
 from ..data import load_data
-from ..errors import MeasureUnavailable, PerfrubricError, did_you_mean
-from ..evaluation import Evaluation, IndicatorResult, evaluate
+from ..errors import EvaluationError, MeasureUnavailable, PerfrubricError, did_you_mean
+from ..evaluation import Evaluation, IndicatorResult, Rescaled, evaluate
 from ..expr import Value
 from ..facts import CATEGORY_FIELDS, Facts
 from ..indicators import (
@@ -161,9 +161,12 @@ class Plan:
     ``total_after``/``grade_after`` score it with every step made
     (verified by scoring again).  ``steps`` is empty when the data already
     reach the target grade.  ``rescaled`` says whether the totals are
-    rescaled over the indicators that could be scored (excluded ones left
-    out), so that a step's points move the total by more than their face
-    value.  See the module for what "cheapest" means.
+    rescaled over the indicators counted (excluded ones left out), so that
+    a step's points move the total by more than their face value;
+    ``rescaling`` lists the points left out and why (not applicable, or
+    not reported under a legacy ``missing = "exclude"``), as the evaluation
+    of the planned data gives them.  See the module for what "cheapest"
+    means.
     """
 
     rubric: Rubric = attrs.field(repr=False)
@@ -175,6 +178,7 @@ class Plan:
     grade_after: str | None
     steps: tuple[PlanStep, ...]
     rescaled: bool = False
+    rescaling: tuple[Rescaled, ...] = ()
 
     @property
     def applicable(self) -> bool:
@@ -271,7 +275,7 @@ def next_grade(rubric: Rubric, data: Department | Mapping[str, Any] | str | Any,
     target_name = scale.grades[target].name
     if current <= target:
         return Plan(rubric, dept, ev.total, ev.grade, target_name, ev.total, ev.grade, (),
-                    ev.rescaled)
+                    ev.rescaled, ev.rescaling)
     return _Planner(rubric, dept, ev, target).plan()
 
 
@@ -399,7 +403,13 @@ class _Planner:
                 if len(names) != len(set(names)):
                     continue  # two steps would change the same figure
                 checks += 1
-                if self._rank(_simulate(rubric, dept, picked)) <= self.target:
+                try:
+                    rescored = _simulate(rubric, dept, picked)
+                except EvaluationError:
+                    # The changed data no longer score (a change that leaves another
+                    # indicator's measure without a value): not a plan.
+                    rescored = None
+                if rescored is not None and self._rank(rescored) <= self.target:
                     return picked
                 if checks >= _MAX_CHECKS:
                     break
@@ -459,7 +469,7 @@ class _Planner:
         final = _simulate(rubric, dept, ordered)
         return Plan(self.rubric, self.dept, self.ev.total, self.ev.grade,
                     self.target_grade.name, final.total, final.grade, tuple(steps),
-                    final.rescaled)
+                    final.rescaled, final.rescaling)
 
 
 def _holds(veto: Veto, dept: Department) -> bool:
