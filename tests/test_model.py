@@ -150,8 +150,10 @@ def test_unknown_unit_is_a_unit_error() -> None:
 
 
 def test_decimals_go_through_str() -> None:
-    t = Target("t", "n", target=0.1, actual="14.2%", previous=3)
+    t = Target("t", "n", target=0.1, actual=0.142, previous=3)
     assert (t.target, t.actual, t.previous) == (D("0.1"), D("0.142"), D(3))
+    # A percentage is a fraction once read: "14.2%" is 14.2 / 100.
+    assert Target("t", "n", target="10%", actual="14.2%").actual == D("0.142")
 
 
 def test_lists_become_tuples_and_tables_read_only() -> None:

@@ -68,6 +68,7 @@ __all__ = [
 ]
 
 _PERCENT_UNITS = ("%", "％")
+_RATE_SCALE = {"%": Decimal(100), "％": Decimal(100), "‰": Decimal(1000)}
 #: English words for currencies where babel's own name reads oddly in a report
 #: ("Chinese yuan"); other currencies use babel's plural name ("US dollars").
 _CURRENCY_WORDS = {"CNY": "yuan"}
@@ -291,6 +292,11 @@ def _quantity(value: Decimal, unit: str | None, locale: str,
     if unit is not None and unit in UNITS:
         money = Money(value, unit)
         return money, format_money(money, locale=locale, compact=compact)
+    if unit in _RATE_SCALE:  # kept as a fraction: 0.85 is written 85%
+        shown = value * _RATE_SCALE[unit]
+        if unit == "‰":
+            return value, format_number(shown, locale=locale) + "‰"
+        return value, format_percent_value(shown, _exact_digits(shown), locale=locale)
     text = format_number(value, locale=locale)
     if not unit:
         return value, text
