@@ -140,3 +140,147 @@ def test_docs_error_rate_reads_in_percent() -> None:
          "target": "1%", "actual": "1.25%"}))
     text = pr.target_sentence(ev, "err").text
     assert "1.25%" in text and "1%" in text and "0.0125" not in text, text
+
+
+# -- rows generated from targets (the built-in mof-2020-project-self) -------------------
+
+BUDGET = {"adjusted": "100万元", "final": "100万元"}  # 预算执行率 100% → 10 of 10
+
+
+def form(*rows: dict[str, object]) -> dict[str, object]:
+    return {"department": {"name": "某镇", "year": 2022}, "budget": BUDGET,
+            "target": list(rows)}
+
+
+def row(name: str, where: str, points: object, target: object, **more: object
+        ) -> dict[str, object]:
+    return {"name": name, "indicator": where, "points": points, "target": target, **more}
+
+
+OUT, BEN, SAT = "产出指标/数量指标", "效益指标/社会效益指标", "满意度指标/服务对象满意度指标"
+
+
+def full_form(*output: dict[str, object]) -> dict[str, object]:
+    return form(*output, row("效果", BEN, 30, "效果明显", level="达成", score=30),
+                row("满意度", SAT, 10, "≥90%", actual="95%"))
+
+
+def score(doc: dict[str, object]) -> tuple[pr.Evaluation, dict[str, Decimal]]:
+    ev = pr.evaluate(pr.builtin("mof-2020-project-self"), doc)
+    return ev, {p: r.score for p, r in ev.results.items()}
+
+
+def test_reached_is_full_and_short_is_proportional() -> None:
+    ev, s = score(full_form(row("甲", OUT, 20, "≥50个", actual="60个"),
+                            row("乙", OUT, 30, "≥50个", actual="40个")))
+    assert s[f"{OUT}/甲"] == 20          # 60 ≥ 50: reached, full (not 24)
+    assert s[f"{OUT}/乙"] == 24          # 40 / 50 × 30 = 24
+    assert ev.total == Decimal(94)       # 10 + 44 + 30 + 10
+
+
+def test_lower_is_better_uses_target_over_actual() -> None:
+    ev, s = score(full_form(row("成本", "产出指标/成本指标", 50, "≤90万元", actual="100万元")))
+    assert s["产出指标/成本指标/成本"] == 45   # 90 / 100 × 50 = 45
+    _ev, s = score(full_form(row("成本", "产出指标/成本指标", 50, "≤90万元",
+                                actual="850000元")))
+    assert s["产出指标/成本指标/成本"] == 50   # 85万元 ≤ 90万元: full
+
+
+def test_zero_incidents_target() -> None:
+    _, s = score(full_form(row("安全事故", "产出指标/质量指标", 50, "=0起", actual="2起")))
+    assert s["产出指标/质量指标/安全事故"] == 0     # =0 is ≤ 0: 0 / 2 × 50 = 0
+    _, s = score(full_form(row("安全事故", "产出指标/质量指标", 50, "=0起", actual="0起")))
+    assert s["产出指标/质量指标/安全事故"] == 50
+
+
+def test_qualitative_band_and_band_top() -> None:
+    ev, s = score(form(row("产出", OUT, 50, "≥1个", actual="1个"),
+                       row("甲", BEN, 10, "效果明显", level="部分达成", score=7),
+                       row("乙", BEN, 10, "效果明显", actual="达成预期指标"),
+                       row("丙", BEN, 10, "效果明显", level="未达成"),
+                       row("满意度", SAT, 10, "≥90%", actual="95%")))
+    assert s[f"{BEN}/甲"] == 7             # inside 60–80% of 10
+    assert s[f"{BEN}/乙"] == 10            # 达成, no score: band top 100% of 10
+    assert s[f"{BEN}/丙"] == 6             # 未达成, no score: band top 60% of 10
+    note = ev.results[f"{BEN}/乙"].note or ""
+    assert "no evaluator's score" in note and "top of the band" in note
+
+
+def test_not_reported_never_earns_points() -> None:
+    ev, s = score(form(row("产出", OUT, 50, "≥50个"),                  # no actual
+                       row("效果", BEN, 30, "效果明显"),                # no judgement
+                       row("满意度", SAT, 10, "≥90%", actual="95%")))
+    assert s[f"{OUT}/产出"] == 0 and s[f"{BEN}/效果"] == 0
+    assert ev.results[f"{OUT}/产出"].status == "missing"
+    assert ev.total == Decimal(20) and not ev.rescaled     # 10 + 0 + 0 + 10, over 100
+
+
+def test_not_applicable_tier_is_rescaled_and_says_so() -> None:
+    # No benefit row at all: 效益指标 is not applicable; 70 points count.
+    ev, _s = score(form(row("产出", OUT, 50, "≥50个", actual="45个"),
+                       row("满意度", SAT, 10, "≥90%", actual="95%")))
+    assert ev.results["效益指标"].status == "excluded"
+    assert "不适用的指标不考核" in (ev.results["效益指标"].note or "")
+    # raw 10 + 45 + 10 = 65 over 70 counted → 65 × 100 / 70 = 92.857… → 92.86
+    assert ev.counted_points == 70 and ev.total == Decimal("92.86") and ev.rescaled
+    assert "rescaled over 70" in pr.closing_sentence(ev, locale="en").text
+
+
+def test_points_must_add_up_and_the_error_names_the_rows() -> None:
+    with pytest.raises(pr.DataError) as info:
+        score(full_form(row("甲", OUT, 20, "≥50个", actual="60个"),
+                        row("乙", OUT, 28, "≥50个", actual="40个")))
+    (problem,) = info.value.problems
+    assert problem.path == "target[1].points"
+    assert "add up to 48 points" in problem.message and "the tier has 50" in problem.message
+    assert "target[0].points" in problem.message
+
+
+def test_rescale_when_the_rubric_declares_it() -> None:
+    rubric = pr.rubric_from_dict({
+        "rubric": {"id": "r", "version": "1", "title": "r"},
+        "indicator": [{"path": "产出指标", "points": 100,
+                       "target_rows": {"tiers": ["数量指标"], "points": "rescale"}}]})
+    ev = pr.evaluate(rubric, form(row("甲", OUT, 8, "≥50个", actual="50个"),
+                                  row("乙", OUT, 16, "≥50个", actual="25个")))
+    # 8 : 16 of 100 → 33.33 and 66.67 (largest remainder); 乙 25/50 × 66.67 = 33.335 → 33.34
+    assert ev.results[f"{OUT}/甲"].points == Decimal("33.33")
+    assert ev.results[f"{OUT}/乙"].points == Decimal("66.67")
+    assert ev.results[f"{OUT}/乙"].score == Decimal("33.34")
+    assert "分值 16 rescaled to 66.67" in (ev.results[f"{OUT}/乙"].note or "")
+
+
+@pytest.mark.parametrize(("bad", "where", "message"), [
+    (row("甲", "产出指标/数量", 50, "≥1个", actual="1个"), "target[0].indicator",
+     "did you mean '产出指标/数量指标'"),
+    (row("甲", "过程指标", 50, "≥1个", actual="1个"), "target[0].indicator",
+     "no tier of this rubric takes target rows at '过程指标'"),
+    ({"name": "甲", "indicator": OUT, "target": "≥1个", "actual": "1个"}, "target[0].points",
+     "has no points"),
+    (row("甲", BEN, 50, "效果明显", level="部分达成", score=45), "target[0].score",
+     "outside the band of 部分达成预期指标"),
+])
+def test_misplaced_rows_are_located(bad: dict[str, object], where: str, message: str) -> None:
+    with pytest.raises(pr.DataError) as info:
+        score(form(bad))
+    assert any(p.path == where and message in p.message for p in info.value.problems), \
+        info.value.problems
+
+
+@pytest.mark.parametrize(("tier", "message"), [
+    ({"target_rows": {"missing": "full"}}, "must never earn points"),
+    ({"target_rows": {"points": "round"}}, 'expected "exact" | "rescale"'),
+    ({"target_rows": {}, "rule": {"kind": "ratio"}}, "it has no 'rule' of its own"),
+    ({"target_rows": {"tiers": ["a/b"]}}, "names without '/'"),
+    ({"target_rows": {"tier": []}}, "unknown key 'tier'"),
+])
+def test_rubric_declaration_is_validated(tier: dict[str, object], message: str) -> None:
+    with pytest.raises(pr.RubricError, match=message):
+        pr.rubric_from_dict({"rubric": {"id": "r", "version": "1", "title": "r"},
+                             "indicator": [{"path": "产出指标", "points": 100, **tier}]})
+
+
+def test_expanded_rubric_keeps_the_declared_hash() -> None:
+    rubric = pr.builtin("mof-2020-project-self")
+    ev, _ = score(full_form(row("甲", OUT, 50, "≥1个", actual="1个")))
+    assert ev.rubric.sha256 == rubric.sha256 and ev.to_dict()["rubric"]["sha256"] == rubric.sha256

@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 import attrs
 
+from . import target_rows
 from ._serialize import SCHEMA_VERSION, decimal_text, plain, unstructure
 from .decimals import Rounding
 from .errors import (
@@ -244,7 +245,15 @@ def evaluate(rubric: Rubric, data: Department | Mapping[str, Any] | str | Any) -
         from .data import load_data
 
         data = load_data(data)
-    return _Run(rubric, data).run()
+    if not target_rows.has_target_rows(rubric):
+        return _Run(rubric, data).run()
+    # A project form: rows generated from the data's targets (target_rows.py).
+    rubric, data = target_rows.expand(rubric, data)
+    ev = _Run(rubric, data).run()
+    notes = target_rows.notes(rubric, data)
+    results = {path: r if path not in notes else attrs.evolve(
+        r, note="; ".join(n for n in (r.note, notes[path]) if n)) for path, r in ev.results.items()}
+    return attrs.evolve(ev, results=results)
 
 
 class _Run:

@@ -17,7 +17,8 @@ Rules (see ``docs/projects.md``):
   (more is better); ``≤ ≦ <= 不高于 不超过 不多于 不大于 小于等于 控制在
   …以内 …以下 …内`` mean "at most" (less is better); ``> 大于 高于 超过`` and
   ``< 小于 低于 少于`` are strict; ``= 等于`` is "exactly", scored like "at
-  least" (a rate of ``=100%`` cannot be exceeded).  A prefix and a suffix
+  least" (a rate of ``=100%`` cannot be exceeded), and ``=0`` like "at
+  most" (``=0起``: any incident is a shortfall).  A prefix and a suffix
   that disagree (``≥50个以下``) are an error.
 - A number has no exponent and no Chinese numerals; its unit is one of
   :data:`COUNT_UNITS`, a rate (``%`` or ``‰``), or a money unit (元, 万元,
@@ -164,9 +165,15 @@ class Printed:
 
     @property
     def direction(self) -> Literal["higher", "lower"] | None:
-        """``lower`` for ≤ and <, ``higher`` for ≥, > and =, ``None`` without an operator."""
+        """``lower`` for ≤, < and ``=0``; ``higher`` for ≥, > and =; ``None`` without one.
+
+        ``=`` is scored like ``≥`` (a rate of ``=100%`` cannot be exceeded),
+        except ``=0`` (零事故: nothing above 0 is acceptable), scored like ``≤``.
+        """
         if self.operator is None:
             return None
+        if self.operator == "=" and self.number == 0:
+            return "lower"
         return "lower" if self.operator in ("<=", "<") else "higher"
 
     @property
