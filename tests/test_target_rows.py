@@ -179,9 +179,9 @@ def test_reached_is_full_and_short_is_proportional() -> None:
 
 
 def test_lower_is_better_uses_target_over_actual() -> None:
-    ev, s = score(full_form(row("成本", "产出指标/成本指标", 50, "≤90万元", actual="100万元")))
+    _, s = score(full_form(row("成本", "产出指标/成本指标", 50, "≤90万元", actual="100万元")))
     assert s["产出指标/成本指标/成本"] == 45   # 90 / 100 × 50 = 45
-    _ev, s = score(full_form(row("成本", "产出指标/成本指标", 50, "≤90万元",
+    _, s = score(full_form(row("成本", "产出指标/成本指标", 50, "≤90万元",
                                 actual="850000元")))
     assert s["产出指标/成本指标/成本"] == 50   # 85万元 ≤ 90万元: full
 
