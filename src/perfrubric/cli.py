@@ -159,12 +159,17 @@ def render_text(ev: Evaluation) -> str:
 
 def cmd_score(args: argparse.Namespace, out: TextIO) -> int:
     """Score DATA against RUBRIC and print (or write, with -o) the result."""
+    from .form_view import is_form, render_form
     from .views import render
 
     rubric = _rubric(args.rubric)
     ev = evaluate(rubric, args.data)
     result: str | bytes
-    if args.format == "json":
+    layout = getattr(args, "layout", "auto")
+    form = layout == "form" or (layout == "auto" and args.format != "json" and is_form(ev))
+    if form and args.format != "json":
+        result = render_form(ev, args.format, locale=args.locale)
+    elif args.format == "json":
         result = json.dumps(ev.to_dict(), ensure_ascii=False, indent=2) + "\n"
     elif args.format == "text":
         result = render_text(ev)
@@ -231,6 +236,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--locale", choices=("zh_CN", "en"), default="zh_CN",
                    help="language of the table views (markdown, csv, html, xlsx)")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+    p.add_argument("--layout", choices=("auto", "table", "form"), default="auto",
+                   help="'form': the project self-evaluation form (年度指标值, 实际完成值); "
+                        "'table': the scoring table; 'auto' (default): the form for a rubric "
+                        "whose rows come from targets")
     p.set_defaults(func=cmd_score)
 
     p = sub.add_parser("report", help="print the narrative sentences of a scoring")

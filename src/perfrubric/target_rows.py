@@ -44,12 +44,21 @@ from .model import Assessment, Department, Target
 from .printed import LEVELS
 from .rubric import Indicator, MissingPolicy, Rubric, TargetRows
 
-__all__ = ["QUALITATIVE_LEVELS", "expand", "has_target_rows", "notes"]
+__all__ = ["QUALITATIVE_LEVELS", "TIER_NAMES_EN", "expand", "has_target_rows", "notes"]
 
 #: The three-step rule of the 2020 form for a qualitative target, as a rule.
 QUALITATIVE_LEVELS: tuple[Level, ...] = tuple(Level(name, low, high) for name, low, high in LEVELS)
 
 _NOT_APPLICABLE = parse_expression("false")
+
+#: English names of the 2020 form's own sub-tiers (a sub-tier of another name
+#: keeps its name in English too).
+TIER_NAMES_EN: dict[str, str] = {
+    "数量指标": "Quantity", "质量指标": "Quality", "时效指标": "Timeliness",
+    "成本指标": "Cost", "经济效益指标": "Economic benefits", "社会效益指标": "Social benefits",
+    "生态效益指标": "Ecological benefits", "可持续影响指标": "Sustainable impact",
+    "服务对象满意度指标": "Satisfaction of service users",
+}
 _RULE_HIGHER = "达到目标值计满分，未达到的按实际完成值 / 目标值 × 分值计分"
 _RULE_LOWER = "控制在目标值以内计满分，超出的按目标值 / 实际完成值 × 分值计分"
 _RULE_QUALITATIVE = ("达成预期指标计分值的80%–100%，部分达成预期指标计60%–80%，"
@@ -208,7 +217,7 @@ def _tier(tier: Indicator, rows: list[_Placed], rounding: Rounding, problems: li
         else:
             children.append(Indicator(
                 path=f"{tier.path}/{sub}", points=sum((c.points for c in leaves), Decimal(0)),
-                children=tuple(leaves)))
+                children=tuple(leaves), name_en=TIER_NAMES_EN.get(sub)))
     return attrs.evolve(tier, children=tuple(children))
 
 
