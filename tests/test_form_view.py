@@ -141,9 +141,9 @@ def test_xlsx_merges_tier_cells(ev: pr.Evaluation) -> None:
      "6.40 of 8 points"),
     ("产出指标/数量指标/委托业务完成率",
      "委托业务完成率年度目标≥95%，实际完成90%，未达到目标，得7.58分（分值8分），"
-     "理由：两个项目顺延至次年",
+     "偏差原因：两个项目顺延至次年",
      "委托业务完成率: target ≥ 95%, achieved 90%, short of the target: 7.58 of 8 points; "
-     "reason: 两个项目顺延至次年"),
+     "reasons for deviation: 两个项目顺延至次年"),
     ("效益指标/经济效益指标/节约政府投资",
      "节约政府投资年度目标“效果明显”，评价为“部分达成预期指标”，得10分（分值15分）",
      "节约政府投资: target “效果明显”, judged “target partly met”: 10 of 15 points"),

@@ -608,7 +608,7 @@ def target_row_sentence(ev: Evaluation, path: str, *, locale: str = "zh_CN") -> 
     if target.reason:
         p.put("sentence", text, text)
         p.put("reason", target.reason, target.reason)
-        text = _say("{sentence}; reason: {reason}", p, locale)
+        text = _say("{sentence}; reasons for deviation: {reason}", p, locale)
     return Fragment(path, "indicator", text, p.values, locale, p.parts)
 
 
