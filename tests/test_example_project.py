@@ -54,3 +54,22 @@ def test_readme_quotes_the_report(ev: pr.Evaluation) -> None:
     for path in ("产出指标/时效指标/养护任务完成及时率", "产出指标/成本指标/项目总成本",
                  "效益指标/可持续影响指标/农村公路长效管护机制"):
         assert pr.indicator_sentence(ev, path).text in readme
+
+
+def test_docs_projects_python_blocks_run(tmp_path: Path) -> None:
+    import os
+    import re
+    import subprocess
+    import sys
+
+    root = Path(__file__).parent.parent
+    text = (root / "docs" / "projects.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```python\n(.*?)```", text, re.S)
+    assert len(blocks) >= 2
+    env = {**os.environ, "PYTHONPATH": str(root / "src")}
+    for i, block in enumerate(blocks):
+        script = tmp_path / f"block{i}.py"
+        script.write_text(block, encoding="utf-8")
+        done = subprocess.run([sys.executable, str(script)], cwd=root, env=env,
+                              capture_output=True, text=True, check=False)
+        assert done.returncode == 0, done.stderr

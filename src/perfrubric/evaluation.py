@@ -250,10 +250,7 @@ def evaluate(rubric: Rubric, data: Department | Mapping[str, Any] | str | Any) -
     # A project form: rows generated from the data's targets (target_rows.py).
     rubric, data = target_rows.expand(rubric, data)
     ev = _Run(rubric, data).run()
-    notes = target_rows.notes(rubric, data)
-    results = {path: r if path not in notes else attrs.evolve(
-        r, note="; ".join(n for n in (r.note, notes[path]) if n)) for path, r in ev.results.items()}
-    return attrs.evolve(ev, results=results)
+    return attrs.evolve(ev, results=target_rows.with_notes(ev.results, rubric, data))
 
 
 class _Run:

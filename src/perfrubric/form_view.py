@@ -24,10 +24,18 @@ from decimal import Decimal
 
 import attrs
 
+from ._template import fill
 from .errors import MissingDependencyError, PerfrubricError
 from .evaluation import Evaluation, IndicatorResult
 from .model import Target
-from .narrative import closing_sentence, format_points, indicator_name, translate, value_text
+from .narrative import (
+    closing_sentence,
+    format_number,
+    format_points,
+    indicator_name,
+    translate,
+    value_text,
+)
 
 __all__ = ["FORM_COLUMNS", "FORM_FORMATS", "FormRow", "form_rows", "is_form", "render_form"]
 
@@ -116,9 +124,31 @@ def form_rows(ev: Evaluation, *, locale: str = "zh_CN") -> list[FormRow]:
             score_text="—" if excluded else format_points(result.score, rounding,
                                                           locale=locale),
             reason=(target.reason or "") if target is not None else "",
-            status=result.status, note=result.note or "",
+            status=result.status, note=_note(result, target, not_applicable, locale),
         ))
     return rows
+
+
+def _note(result: IndicatorResult, target: Target | None, not_applicable: bool,
+          locale: str) -> str:
+    """The row's note in *locale*: not applicable, not reported, band top, points rescaled."""
+    if not_applicable:
+        return translate("not applicable: no row; its points are left out and the total "
+                         "is rescaled" if result.status == "excluded"
+                         else "not applicable: no row; full points", locale=locale)
+    if target is None:
+        return result.note or ""
+    notes = []
+    if result.status in ("missing", "cannot_rate"):
+        notes.append(translate("not reported: no points", locale=locale))
+    elif target.is_qualitative and target.score is None and result.status == "scored":
+        notes.append(translate("no evaluator's score: the top of the band", locale=locale))
+    if target.points is not None and target.points != result.points:
+        notes.append(fill(translate("points rescaled from {given} to {points}",
+                                    locale=locale),
+                          {"given": format_number(target.points, locale=locale),
+                           "points": format_number(result.points, locale=locale)}))
+    return "; ".join(notes)
 
 
 def _prefixes(path: str) -> list[str]:
@@ -149,7 +179,7 @@ def _footer(ev: Evaluation, locale: str) -> list[tuple[str, str]]:
 
 
 def _notes(rows: Sequence[FormRow]) -> list[str]:
-    return [f"{'/'.join(t for t in row.tiers if t)}: {row.note}" for row in rows if row.note]
+    return [f"{row.path}: {row.note}" for row in rows if row.note]
 
 
 def _title(ev: Evaluation, locale: str) -> str:

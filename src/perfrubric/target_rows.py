@@ -32,6 +32,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
+from typing import TypeVar
 
 import attrs
 
@@ -44,7 +45,9 @@ from .model import Assessment, Department, Target
 from .printed import LEVELS
 from .rubric import Indicator, MissingPolicy, Rubric, TargetRows
 
-__all__ = ["QUALITATIVE_LEVELS", "TIER_NAMES_EN", "expand", "has_target_rows", "notes"]
+__all__ = [
+    "QUALITATIVE_LEVELS", "TIER_NAMES_EN", "expand", "has_target_rows", "notes", "with_notes",
+]
 
 #: The three-step rule of the 2020 form for a qualitative target, as a rule.
 QUALITATIVE_LEVELS: tuple[Level, ...] = tuple(Level(name, low, high) for name, low, high in LEVELS)
@@ -288,6 +291,28 @@ def notes(rubric: Rubric, dept: Department) -> dict[str, str]:
                 out[ind.path] = (f"分值 {_fmt(given)} rescaled to {_fmt(ind.points)}: the rows "
                                  "of its tier do not add up to the tier's points "
                                  "(target_rows.points = \"rescale\")")
+    return out
+
+
+_R = TypeVar("_R")
+
+
+def with_notes(results: Mapping[str, _R], rubric: Rubric, dept: Department) -> dict[str, _R]:
+    """*results* (path → ``IndicatorResult``) with the notes of :func:`notes` added.
+
+    A not-applicable tier's note replaces the engine's generic one; other
+    notes are appended to what the trace already says.
+    """
+    found = notes(rubric, dept)
+    out: dict[str, _R] = {}
+    for path, result in results.items():
+        note = found.get(path)
+        if note is not None:
+            before = getattr(result, "note", None)
+            if rubric.indicator(path).target is not None and before:
+                note = f"{before}; {note}"
+            result = attrs.evolve(result, note=note)  # type: ignore[misc]
+        out[path] = result
     return out
 
 
