@@ -284,3 +284,20 @@ def test_expanded_rubric_keeps_the_declared_hash() -> None:
     rubric = pr.builtin("mof-2020-project-self")
     ev, _ = score(full_form(row("甲", OUT, 50, "≥1个", actual="1个")))
     assert ev.rubric.sha256 == rubric.sha256 and ev.to_dict()["rubric"]["sha256"] == rubric.sha256
+
+
+def test_zero_target_reached_is_full() -> None:
+    # ≥0个 with 0: reached (a target of 0 has no proportion, but nothing is missed)
+    _, s = score(full_form(row("新增投诉处理", OUT, 50, "≥0个", actual="0个")))
+    assert s[f"{OUT}/新增投诉处理"] == 50
+
+
+def test_qualitative_actual_text_is_kept_but_needs_a_judgement() -> None:
+    from perfrubric import form_view
+
+    ev, s = score(form(row("产出", OUT, 50, "≥1个", actual="1个"),
+                       row("时限", BEN, 30, "按时完成", actual="按时完成"),
+                       row("满意度", SAT, 10, "≥90%", actual="95%")))
+    assert s[f"{BEN}/时限"] == 0                                # printed, not judged
+    (form_row,) = [r for r in form_view.form_rows(ev) if r.tiers[2] == "时限"]
+    assert form_row.actual == "按时完成" and "未作出评价" in form_row.note

@@ -88,8 +88,11 @@ def _show_row(ind: Indicator, out: TextIO) -> None:
     indent = "  " * (ind.depth - 1)
     kind = f"  [{ind.rule.kind}]" if ind.rule is not None else ""
     out.write(f"{indent}{ind.name}  {_num(ind.points)}分{kind}\n")
+    rows = ind.target_rows
     for label, text in (("指标解释", ind.definition), ("评分标准", ind.criterion),
-                        ("measure", ind.measure.source if ind.measure else None)):
+                        ("measure", ind.measure.source if ind.measure else None),
+                        ("rows from targets", None if rows is None
+                         else ", ".join(rows.tiers) or "any sub-tier")):
         if text:
             out.write(f"{indent}    {label}: {text}\n")
     for child in ind.children:

@@ -90,9 +90,11 @@ def _actual_text(ev: Evaluation, result: IndicatorResult, target: Target | None,
     if target is None:
         return value_text(ev, result.path, locale=locale) or ""
     if target.is_qualitative:
-        if target.level is None:
-            return translate("not reported", locale=locale)
-        return translate(target.level, locale=locale)
+        if target.level is not None:
+            return translate(target.level, locale=locale)
+        if target.printed_actual is not None:  # printed, but not judged
+            return target.printed_actual.text.strip()
+        return translate("not reported", locale=locale)
     if target.printed_actual is not None:
         return target.printed_actual.text.strip()
     return translate("not reported", locale=locale)
@@ -140,7 +142,9 @@ def _note(result: IndicatorResult, target: Target | None, not_applicable: bool,
         return result.note or ""
     notes = []
     if result.status in ("missing", "cannot_rate"):
-        notes.append(translate("not reported: no points", locale=locale))
+        notes.append(translate(
+            "not judged: give level (达成预期指标 / 部分达成预期指标 / 未达成预期指标)"
+            if target.is_qualitative else "not reported: no points", locale=locale))
     elif target.is_qualitative and target.score is None and result.status == "scored":
         notes.append(translate("no evaluator's score: the top of the band", locale=locale))
     if target.points is not None and target.points != result.points:

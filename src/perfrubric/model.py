@@ -826,8 +826,10 @@ class Target:
     def completion(self) -> Decimal | None:
         """Share of the target reached, capped at 1 (达到目标的计满分，否则按比例).
 
-        actual / target for ``higher``, target / actual for ``lower``;
-        ``None`` when a figure is missing or a divisor is 0.
+        1 when the target is reached (also a target of 0: ``≥0个`` with 0);
+        otherwise actual / target for ``higher``, target / actual for
+        ``lower``.  ``None`` when a figure is missing, or when a ``higher``
+        target of 0 or less is missed (no proportion can be taken of it).
         """
         if self.actual is None or self.target is None:
             return None
@@ -835,9 +837,11 @@ class Target:
             if self.actual <= self.target:
                 return Decimal(1)
             return None if self.actual == 0 else max(self.target, Decimal(0)) / self.actual
-        if self.target == 0:
+        if self.actual >= self.target:
+            return Decimal(1)
+        if self.target <= 0:
             return None
-        return min(max(self.actual / self.target, Decimal(0)), Decimal(1))
+        return max(self.actual / self.target, Decimal(0))
 
     @property
     def growth(self) -> Decimal | None:
