@@ -150,3 +150,12 @@ def test_money_conversion_keeps_plain_notation() -> None:
     # 0.009亿元 → 万元: × 10**4 = 90 (not 9.0E+1)
     number = reconcile(parse_printed("≤90万元"), parse_printed("0.009亿元", actual=True))
     assert str(number) == "90.000"
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    (D("1E+300"), "out of range"), ("≥1000000000000000个", "out of range"),
+    (D("1E-20"), "more than 12 decimal places"), ("0.0000000000001%", "more than 12"),
+])
+def test_magnitudes_are_bounded(value: object, message: str) -> None:
+    with pytest.raises(PrintedValueError, match=message):
+        parse_printed(value)

@@ -633,6 +633,7 @@ class Budget:
 
 
 _RATE_UNITS = ("%", "‰")
+_MOST_POINTS = Decimal(1_000_000)
 
 
 def _printed_raw(value: Decimal | int | float | str | None) -> Any:
@@ -685,6 +686,11 @@ def _read_printed(t: Target) -> None:
         put("target", target.value)
     elif target is not None:
         put("target", None)
+    for field in ("points", "score"):
+        number = getattr(t, field)
+        if number is not None and number > _MOST_POINTS:
+            fail(field, f"{number} points is out of range (at most {_MOST_POINTS})",
+                 f"0–{_MOST_POINTS}", number)
     level = t.level
     if level is not None:
         canonical = level_name(level)

@@ -249,6 +249,7 @@ def parse_printed(text: object, *, actual: bool = False) -> Printed:
             raise PrintedValueError(f"expected a number, got {text!r}") from None
         if not number.is_finite():
             raise PrintedValueError(f"expected a finite number, got {text!r}")
+        _check_range(number, text)
         return Printed(str(text), None, number, None, None)
     if not isinstance(text, str):
         raise PrintedValueError(f"expected text such as \"≥50个\" or a number, got "
@@ -276,14 +277,27 @@ def parse_printed(text: object, *, actual: bool = False) -> Printed:
     if "," in digits and not re.fullmatch(r"[-+]?\d{1,3}(,\d{3})+(\.\d+)?", digits):
         raise PrintedValueError(f"cannot read {text!r}: misplaced thousands separator")
     number = Decimal(digits.replace(",", ""))
-    if abs(number) >= Decimal("1e15"):
-        raise PrintedValueError(f"{text!r} is out of range (at most 15 digits before the "
-                                "decimal point)")
+    _check_range(number, text)
     if unit and unit not in _RATES and unit not in UNITS and unit not in COUNT_UNITS:
         raise PrintedValueError(f"cannot read {text!r}: unknown unit {unit!r}; expected %, ‰, "
                                 "a money unit (元, 万元, 亿元 …) or a measure word such as 个, "
                                 "人, 天, 月, km, 公里 (see COUNT_UNITS)")
     return Printed(text, operator, number, unit or None, None)
+
+
+def _check_range(number: Decimal, text: object) -> None:
+    """Refuse magnitudes no form prints: 15 digits before the point, 12 after."""
+    if abs(number) >= _LARGEST:
+        raise PrintedValueError(f"{text!r} is out of range (at most 15 digits before the "
+                                "decimal point)")
+    exponent = number.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -12 and number != number.quantize(
+            _FINEST, rounding="ROUND_DOWN"):
+        raise PrintedValueError(f"{text!r} has more than 12 decimal places")
+
+
+_LARGEST = Decimal("1e15")
+_FINEST = Decimal("1e-12")
 
 
 def _same(a: str, b: str) -> bool:
