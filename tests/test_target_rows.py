@@ -301,3 +301,16 @@ def test_qualitative_actual_text_is_kept_but_needs_a_judgement() -> None:
     assert s[f"{BEN}/时限"] == 0                                # printed, not judged
     (form_row,) = [r for r in form_view.form_rows(ev) if r.tiers[2] == "时限"]
     assert form_row.actual == "按时完成" and "未作出评价" in form_row.note
+
+
+def test_lower_is_better_target_sentence_is_a_limit_not_a_task() -> None:
+    ev = pr.evaluate(percent_rubric(), dept(
+        {"id": "road", "name": "优良路率", "target": "85%", "actual": "88%"},
+        {"id": "err", "name": "数据差错率", "target": "≤1%", "actual": "1.25%"},
+        {"id": "cost", "name": "印制费", "target": "≤20万元", "actual": "18万元"}))
+    # never 完成数据差错率…（年任务…）: a lower-is-better target is a limit
+    assert pr.target_sentence(ev, "err").text == "数据差错率为1.25%（控制目标1%）"
+    assert pr.target_sentence(ev, "cost").text == "印制费为18万元（控制目标20万元）"
+    assert pr.target_sentence(ev, "cost", locale="en").text == \
+        "印制费: 180,000 yuan, limit 200,000 yuan"
+    assert "年任务" not in pr.report_text(ev).split("印制费")[1].split("\n")[0]

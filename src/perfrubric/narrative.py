@@ -669,7 +669,11 @@ def target_sentence(ev: Evaluation, target_id: str, *, locale: str = "zh_CN",
         if amount is not None:
             p.put(key, *_quantity(amount, target.unit, locale, compact))
     result = _target_indicator(ev, target)
-    if result is not None and result.shown is not None and "actual" in p and "target" in p:
+    if target.direction == "lower" and "actual" in p:
+        # A limit (成本, 差错率) is not a task to complete: never "完成…（年任务…）".
+        message = ("{subject}{name}: {actual}, limit {target}" if "target" in p
+                   else "{subject}{name} was {actual}")
+    elif result is not None and result.shown is not None and "actual" in p and "target" in p:
         places = (ev.rubric.indicator(result.path).value_rounding or ev.rubric.rounding).places
         p.put("percent", result.shown, format_percent_value(result.shown, places, locale=locale))
         p.put("indicator", result.path, result.path)
