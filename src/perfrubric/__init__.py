@@ -37,6 +37,7 @@ from .evaluation import (
     evaluate,
 )
 from .expr import Expression, parse_expression
+from .form_view import render_form
 from .indicators import Outcome, ParamReader, RuleKind, kind_names, register_kind
 from .loading import load_rubric, loads_rubric, resolved_document, rubric_from_dict
 from .model import Assessment, Department, Target
@@ -46,10 +47,12 @@ from .narrative import (
     fragments,
     indicator_sentence,
     report_text,
+    target_row_sentence,
     target_sentence,
     tier_summary,
 )
-from .rubric import EitherOr, Figure, Grade, GradeScale, Indicator, Rubric, Veto
+from .printed import Printed, PrintedValueError, parse_printed
+from .rubric import EitherOr, Figure, Grade, GradeScale, Indicator, Rubric, TargetRows, Veto
 from .rubrics import builtin, builtin_ids
 from .units import Money, Unit, UnitError
 from .views import render, scoring_table, table_rows
@@ -79,6 +82,8 @@ __all__ = [
     "ParamError",
     "ParamReader",
     "PerfrubricError",
+    "Printed",
+    "PrintedValueError",
     "Problem",
     "Rounding",
     "Rubric",
@@ -86,6 +91,7 @@ __all__ = [
     "RuleInputError",
     "RuleKind",
     "Target",
+    "TargetRows",
     "Unit",
     "UnitError",
     "Veto",
@@ -102,13 +108,16 @@ __all__ = [
     "load_rubric",
     "loads_rubric",
     "parse_expression",
+    "parse_printed",
     "register_kind",
     "render",
+    "render_form",
     "report_text",
     "resolved_document",
     "rubric_from_dict",
     "scoring_table",
     "table_rows",
+    "target_row_sentence",
     "target_sentence",
     "tier_summary",
     "to_decimal",

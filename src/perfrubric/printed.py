@@ -44,6 +44,7 @@ from typing import Final, Literal
 
 import attrs
 
+from .errors import PerfrubricError
 from .units import UNITS
 
 __all__ = [
@@ -123,7 +124,7 @@ _NUMBER = re.compile(r"^([-+]?(?:\d[\d,]*(?:\.\d+)?|\.\d+))(.*)$")
 _DATE = re.compile(r"\d{4}年|\d{1,2}月\d{1,2}日|\d{1,2}月(?:底|末|前|中旬|上旬|下旬)|\d{1,2}日前")
 
 
-class PrintedValueError(ValueError):
+class PrintedValueError(PerfrubricError, ValueError):
     """A printed value that cannot be read, or an actual that does not fit its target.
 
     The message says what was expected; the data loader adds the location
