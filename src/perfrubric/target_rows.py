@@ -30,6 +30,7 @@ why.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import TypeVar
@@ -38,7 +39,7 @@ import attrs
 
 from .decimals import Rounding
 from .errors import DataError, Problem, did_you_mean
-from .expr import parse_expression
+from .expr import Expression, parse_expression
 from .indicators.levels import Level, Levels
 from .indicators.ratio import Ratio
 from .model import Assessment, Department, Target
@@ -114,7 +115,7 @@ def expand(rubric: Rubric, dept: Department) -> tuple[Rubric, Department]:
         raise DataError(problems)
     expanded = attrs.evolve(rubric, indicators=tuple(_replace(top, replaced)
                                                      for top in rubric.indicators))
-    object.__setattr__(expanded, "_sha256", rubric.sha256)
+    object.__setattr__(expanded, "_sha256", rubric.sha256)  # the declared rubric's hash
     if judged:
         dept = attrs.evolve(dept, assessments=(*dept.assessments, *judged))
     return expanded, dept
@@ -231,7 +232,7 @@ def _leaf(path: str, row: _Placed, points: Decimal, spec: TargetRows,
     if not t.is_qualitative:
         criterion = _RULE_LOWER if t.direction == "lower" else _RULE_HIGHER
         return Indicator(**common, criterion=criterion,  # type: ignore[arg-type]
-                         measure=parse_expression(f"targets.{t.id}.completion"), unit="%",
+                         measure=_measure(f"targets.{t.id}.completion"), unit="%",
                          rule=Ratio(points))
     rule = Levels(points, QUALITATIVE_LEVELS)
     if path in given:
@@ -255,9 +256,15 @@ def _leaf(path: str, row: _Placed, points: Decimal, spec: TargetRows,
                 path=_where(row.index, "score"),
                 expected=f"{_fmt(points * level.low)}–{_fmt(points * level.high)}"))
         judged.append(Assessment(indicator=path, level=level.name, score=score, reason=note))
-    measure = None if t.level is not None else parse_expression(f"targets.{t.id}.level")
+    measure = None if t.level is not None else _measure(f"targets.{t.id}.level")
     return Indicator(**common, criterion=_RULE_QUALITATIVE,  # type: ignore[arg-type]
                      measure=measure, rule=rule)
+
+
+@functools.lru_cache(maxsize=4096)
+def _measure(source: str) -> Expression:
+    """The compiled measure of a generated row (the same ids recur across projects)."""
+    return parse_expression(source)
 
 
 def _missing(spec: TargetRows) -> MissingPolicy:
