@@ -297,16 +297,13 @@ class Rubric:
 
     def __attrs_post_init__(self) -> None:
         object.__setattr__(self, "_index", _by_path(self.indicators))
-        object.__setattr__(self, "_sha256", "")  # computed when first asked for
+        text = json.dumps(self.canonical(), ensure_ascii=False, sort_keys=True,
+                          separators=(",", ":"))
+        object.__setattr__(self, "_sha256", hashlib.sha256(text.encode("utf-8")).hexdigest())
 
     @property
     def sha256(self) -> str:
         """Hex SHA-256 of the canonical form; stable across runs and machines."""
-        if not self._sha256:
-            text = json.dumps(self.canonical(), ensure_ascii=False, sort_keys=True,
-                              separators=(",", ":"))
-            object.__setattr__(self, "_sha256",
-                               hashlib.sha256(text.encode("utf-8")).hexdigest())
         return self._sha256
 
     def title_in(self, locale: str) -> str:
