@@ -314,3 +314,33 @@ def test_lower_is_better_target_sentence_is_a_limit_not_a_task() -> None:
     assert pr.target_sentence(ev, "cost", locale="en").text == \
         "印制费: 180,000 yuan, limit 200,000 yuan"
     assert "年任务" not in pr.report_text(ev).split("印制费")[1].split("\n")[0]
+
+
+def test_evaluation_errors_name_the_data_file_and_line(tmp_path: Path) -> None:
+    path = tmp_path / "project.toml"
+    path.write_text(textwrap.dedent('''\
+        [department]
+        name = "某镇"
+
+        [[target]]
+        name = "甲"
+        indicator = "产出指标/数量指标"
+        points = 20
+        target = "≥50个"
+        actual = "50个"
+
+        [[target]]
+        name = "乙"
+        indicator = "产出指标/数量指"
+        points = 28
+        target = "≥50个"
+        actual = "50个"
+        '''), encoding="utf-8")
+    with pytest.raises(pr.DataError) as info:
+        pr.evaluate(pr.builtin("mof-2020-project-self"), path)
+    found = {p.path: p for p in info.value.problems}
+    problem = found["target[1].indicator"]
+    assert (problem.file, problem.line) == (str(path), 13)
+    assert "did you mean '产出指标/数量指标'" in problem.message
+    # with 乙 misplaced, 产出指标 holds only 甲's 20 of its 50 points
+    assert found["target[0].points"].line == 7

@@ -8,6 +8,7 @@ and why.  Nothing here formats text; presentation reads the result.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from typing import Any, Literal
@@ -241,6 +242,7 @@ def evaluate(rubric: Rubric, data: Department | Mapping[str, Any] | str | Any) -
     when a measure is missing under the ``error`` policy, a rule cannot
     score its value, or an assessment names no indicator of the rubric.
     """
+    file = os.fspath(data) if isinstance(data, (str, os.PathLike)) else None
     if not isinstance(data, Department):
         from .data import load_data
 
@@ -248,7 +250,7 @@ def evaluate(rubric: Rubric, data: Department | Mapping[str, Any] | str | Any) -
     if not target_rows.has_target_rows(rubric):
         return _Run(rubric, data).run()
     # A project form: rows generated from the data's targets (target_rows.py).
-    rubric, data = target_rows.expand(rubric, data)
+    rubric, data = target_rows.expand(rubric, data, file=file)
     ev = _Run(rubric, data).run()
     return attrs.evolve(ev, results=target_rows.with_notes(ev.results, rubric, data))
 

@@ -37,6 +37,8 @@ from typing import TypeVar
 
 import attrs
 
+from . import _tomlpos
+from ._files import read_text
 from .decimals import Rounding
 from .errors import DataError, Problem, did_you_mean
 from .expr import Expression, parse_expression
@@ -85,7 +87,8 @@ def _where(index: int, field: str) -> str:
     return f"target[{index}].{field}"
 
 
-def expand(rubric: Rubric, dept: Department) -> tuple[Rubric, Department]:
+def expand(rubric: Rubric, dept: Department, *, file: str | None = None
+           ) -> tuple[Rubric, Department]:
     """The rubric with each ``target_rows`` tier's rows generated from *dept*.
 
     Returns *rubric* and *dept* unchanged when the rubric has no such tier.
@@ -93,7 +96,8 @@ def expand(rubric: Rubric, dept: Department) -> tuple[Rubric, Department]:
     are a function of that rubric and the data).  Raises
     :class:`~perfrubric.errors.DataError` listing every misplaced row, row
     without points, points that do not add up, and empty tier under
-    ``empty = "error"``.
+    ``empty = "error"``; with *file* (the data file *dept* was read from),
+    each problem also carries the file and, for TOML, the line and column.
     """
     tiers = {ind.path: ind for ind in rubric.walk() if ind.target_rows is not None}
     if not tiers:
@@ -112,13 +116,32 @@ def expand(rubric: Rubric, dept: Department) -> tuple[Rubric, Department]:
     for path, tier in tiers.items():
         replaced[path] = _tier(tier, placed[path], rubric.rounding, problems, judged, given)
     if problems:
-        raise DataError(problems)
+        raise DataError(_located(problems, file))
     expanded = attrs.evolve(rubric, indicators=tuple(_replace(top, replaced)
                                                      for top in rubric.indicators))
     object.__setattr__(expanded, "_sha256", rubric.sha256)  # the declared rubric's hash
     if judged:
         dept = attrs.evolve(dept, assessments=(*dept.assessments, *judged))
     return expanded, dept
+
+
+def _located(problems: list[Problem], file: str | None) -> list[Problem]:
+    """*problems* with the data file's name, line and column where they can be found."""
+    if file is None:
+        return problems
+    positions = None
+    if not file.lower().endswith(".json"):
+        try:
+            positions = _tomlpos.key_positions(read_text(file, DataError))
+        except DataError:  # the file changed since it was read: keep the paths alone
+            positions = None
+    out = []
+    for problem in problems:
+        where = _tomlpos.locate(positions, _tomlpos.parse_path(problem.path)) \
+            if positions and problem.path else None
+        out.append(attrs.evolve(problem, file=file, line=where[0] if where else None,
+                                column=where[1] if where else None))
+    return out
 
 
 def _replace(ind: Indicator, replaced: Mapping[str, Indicator]) -> Indicator:
