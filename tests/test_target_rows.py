@@ -344,3 +344,20 @@ def test_evaluation_errors_name_the_data_file_and_line(tmp_path: Path) -> None:
     assert "did you mean '产出指标/数量指标'" in problem.message
     # with 乙 misplaced, 产出指标 holds only 甲's 20 of its 50 points
     assert found["target[0].points"].line == 7
+
+
+def test_rescaled_qualitative_score_scales_with_its_points() -> None:
+    rubric = pr.rubric_from_dict({
+        "rubric": {"id": "r", "version": "1", "title": "r"},
+        "indicator": [{"path": "效益指标", "points": 100,
+                       "target_rows": {"points": "rescale"}}]})
+    ev = pr.evaluate(rubric, form(row("甲", "效益指标", 10, "效果明显", level="部分达成", score=7),
+                                  row("乙", "效益指标", 10, "效果明显", level="达成")))
+    # 10 + 10 declared → 50 + 50; 甲's 7 of 10 (inside 6–8) becomes 35 of 50; 乙 band top 50
+    assert ev.results["效益指标/甲"].score == 35 and ev.results["效益指标/乙"].score == 50
+
+
+def test_a_row_named_like_a_used_sub_tier_is_refused() -> None:
+    with pytest.raises(pr.DataError, match="has the name of a sub-tier"):
+        score(full_form(row("数量指标", "产出指标", 25, "≥1个", actual="1个"),
+                        row("甲", OUT, 25, "≥1个", actual="1个")))

@@ -233,6 +233,12 @@ def _tier(tier: Indicator, rows: list[_Placed], rounding: Rounding, problems: li
         seen[path] = row.index
         leaf = _leaf(path, row, share, spec, judged, given, problems)
         subs.setdefault(row.sub, []).append(leaf)
+    for sub in subs:
+        clash = seen.get(f"{tier.path}/{sub}")
+        if sub is not None and clash is not None:
+            problems.append(Problem(f"the row '{sub}' placed directly under '{tier.path}' has "
+                                    "the name of a sub-tier used by other rows",
+                                    path=_where(clash, "name"), expected="another name"))
     order = [None, *spec.tiers, *[s for s in subs if s is not None and s not in spec.tiers]]
     children: list[Indicator] = []
     for sub in order:
@@ -251,37 +257,47 @@ def _tier(tier: Indicator, rows: list[_Placed], rounding: Rounding, problems: li
 def _leaf(path: str, row: _Placed, points: Decimal, spec: TargetRows,
           judged: list[Assessment], given: set[str], problems: list[Problem]) -> Indicator:
     t = row.target
-    common = {"path": path, "points": points, "target": t.id, "missing": _missing(spec)}
     if not t.is_qualitative:
-        criterion = _RULE_LOWER if t.direction == "lower" else _RULE_HIGHER
-        return Indicator(**common, criterion=criterion,  # type: ignore[arg-type]
+        return Indicator(path=path, points=points, target=t.id, missing=_missing(spec),
+                         criterion=_RULE_LOWER if t.direction == "lower" else _RULE_HIGHER,
                          measure=_measure(f"targets.{t.id}.completion"), unit="%",
                          rule=Ratio(points))
-    rule = Levels(points, QUALITATIVE_LEVELS)
     if path in given:
         problems.append(Problem(f"an [[assessment]] judges the generated row '{path}'; give the "
                                 "judgement on its [[target]] as level and score",
                                 path=_where(row.index, "level")))
     elif t.level is not None:
-        level = next(lv for lv in QUALITATIVE_LEVELS if lv.name == t.level)
-        score = t.score
-        note = None
-        if score is None:
-            score = points * level.high
-            note = (f"no evaluator's score given: the top of the band of {level.name} "
-                    f"({_pct(level.high)} of the points) is used")
-        elif declared := t.points:
-            score = score * points / declared  # the score scales with rescaled points
-        if not points * level.low <= score <= points * level.high:
-            problems.append(Problem(
-                f"the score {_fmt(t.score or score)} lies outside the band of {level.name} "
-                f"({_pct(level.low)}–{_pct(level.high)} of {_fmt(points)} points)",
-                path=_where(row.index, "score"),
-                expected=f"{_fmt(points * level.low)}–{_fmt(points * level.high)}"))
-        judged.append(Assessment(indicator=path, level=level.name, score=score, reason=note))
-    measure = None if t.level is not None else _measure(f"targets.{t.id}.level")
-    return Indicator(**common, criterion=_RULE_QUALITATIVE,  # type: ignore[arg-type]
-                     measure=measure, rule=rule)
+        judged.append(_judgement(path, row, points, problems))
+    return Indicator(path=path, points=points, target=t.id, missing=_missing(spec),
+                     criterion=_RULE_QUALITATIVE, rule=Levels(points, QUALITATIVE_LEVELS),
+                     # without a judgement the row reads a name that has no value: missing
+                     measure=None if t.level is not None else _measure(f"targets.{t.id}.level"))
+
+
+def _judgement(path: str, row: _Placed, points: Decimal, problems: list[Problem]
+               ) -> Assessment:
+    """The evaluator's judgement of a qualitative row, as the engine reads it.
+
+    The score is checked against the band on the row's declared points, then
+    scaled with the points when the tier rescales them; without a score the
+    band's top is used, and the note says so.
+    """
+    t = row.target
+    level = next(lv for lv in QUALITATIVE_LEVELS if lv.name == t.level)
+    declared = t.points if t.points else points
+    if t.score is None:
+        return Assessment(indicator=path, level=level.name, score=points * level.high,
+                          reason=f"no evaluator's score given: the top of the band of "
+                                 f"{level.name} ({_pct(level.high)} of the points) is used")
+    low, high = declared * level.low, declared * level.high
+    if not low <= t.score <= high:
+        problems.append(Problem(
+            f"the score {_fmt(t.score)} lies outside the band of {level.name} "
+            f"({_pct(level.low)}–{_pct(level.high)} of {_fmt(declared)} points)",
+            path=_where(row.index, "score"), expected=f"{_fmt(low)}–{_fmt(high)}",
+            got=_fmt(t.score)))
+    score = min(max(t.score * points / declared, points * level.low), points * level.high)
+    return Assessment(indicator=path, level=level.name, score=score)
 
 
 @functools.lru_cache(maxsize=4096)
