@@ -120,12 +120,14 @@ def test_xlsx_merges_tier_cells(ev: pr.Evaluation) -> None:
     openpyxl = pytest.importorskip("openpyxl")
     book = openpyxl.load_workbook(io.BytesIO(form_view.to_form_xlsx(ev)))
     sheet = book.active
-    assert [c.value for c in sheet[2]] == ["一级指标", "二级指标", "三级指标", "年度指标值",
+    # row 1 title, row 2 the budget block quoted by the built-in's figures, row 3 headers
+    assert sheet["A2"].value == "年初预算数为100万元；全年预算数为100万元；全年执行数为95万元"
+    assert [c.value for c in sheet[3]] == ["一级指标", "二级指标", "三级指标", "年度指标值",
                                            "实际完成值", "分值", "得分", "偏差原因分析及改进措施"]
     merged = {str(r) for r in sheet.merged_cells.ranges}
-    # rows 3 预算执行率, 4–9 产出 (6 rows), 10–11 效益, 12 满意度
-    assert {"A4:A9", "B4:B5", "B8:B9", "A10:A11"} <= merged
-    assert sheet["G4"].value == 8 and sheet["D4"].value == "≥50个"
+    # rows 4 预算执行率, 5–10 产出 (6 rows), 11–12 效益, 13 满意度
+    assert {"A5:A10", "B5:B6", "B9:B10", "A11:A12"} <= merged
+    assert sheet["G5"].value == 8 and sheet["D5"].value == "≥50个"
 
 
 @pytest.mark.parametrize(("path", "zh", "en"), [
@@ -185,3 +187,12 @@ def test_cli_scores_a_form_given_only_as_data(tmp_path: pytest.TempPathFactory,
     out = capsys.readouterr().out
     assert "年度指标值" in out and "实际完成值" in out and "≥50个" in out
     assert "总分: 77.48" in out
+
+
+def test_money_figures_are_quoted_with_their_unit(ev: pr.Evaluation) -> None:
+    from perfrubric import narrative
+
+    # the built-in quotes the budget block: 全年执行数 95万元 (was "not available")
+    assert narrative.figure_sentence(ev, "budget_final").text == "全年执行数为95万元"
+    assert narrative.figure_sentence(ev, "budget_final", locale="en").text == \
+        "全年执行数: 950,000 yuan"

@@ -30,6 +30,7 @@ from .evaluation import Evaluation, IndicatorResult
 from .model import Target
 from .narrative import (
     closing_sentence,
+    figure_sentence,
     format_number,
     format_points,
     indicator_name,
@@ -186,6 +187,12 @@ def _notes(rows: Sequence[FormRow]) -> list[str]:
     return [f"{row.path}: {row.note}" for row in rows if row.note]
 
 
+def _figures(ev: Evaluation, locale: str) -> str:
+    """The quoted figures (the form's budget block): ``年初预算数：120万元；全年预算数：…``."""
+    parts = [figure_sentence(ev, fid, locale=locale).text for fid in ev.figures]
+    return ("；" if locale.startswith("zh") else "; ").join(parts)
+
+
 def _title(ev: Evaluation, locale: str) -> str:
     title = ev.rubric.title_in(locale)
     if ev.department:
@@ -214,7 +221,8 @@ def _grouped(rows: Sequence[FormRow]) -> list[list[str]]:
 def to_form_text(ev: Evaluation, *, locale: str = "zh_CN") -> str:
     """Plain text: one line per row, ``|``-separated, tiers written once per group."""
     rows = form_rows(ev, locale=locale)
-    lines = [_title(ev, locale), " | ".join(_headers(locale))]
+    lines = [_title(ev, locale), *[x for x in (_figures(ev, locale),) if x],
+             " | ".join(_headers(locale))]
     lines += [" | ".join(cells).rstrip(" |") for cells in _grouped(rows)]
     lines.append("")
     lines += [f"{label}: {text}" for label, text in _footer(ev, locale)]
@@ -231,6 +239,8 @@ def to_form_markdown(ev: Evaluation, *, locale: str = "zh_CN") -> str:
     """A Markdown table shaped like the printed form; tiers written once per group."""
     rows = form_rows(ev, locale=locale)
     lines = [f"# {_md(_title(ev, locale))}", ""]
+    if ev.figures:
+        lines += [_md(_figures(ev, locale)), ""]
     lines.append("| " + " | ".join(_md(h) for h in _headers(locale)) + " |")
     lines.append("|" + "|".join("---:" if c in ("Points", "Score") else "---"
                                 for c in FORM_COLUMNS) + "|")
@@ -317,7 +327,8 @@ def to_form_html(ev: Evaluation, *, locale: str = "zh_CN") -> str:
     return (
         f'<!DOCTYPE html>\n<html lang="{esc(lang)}">\n<head>\n<meta charset="utf-8">\n'
         f"<title>{title}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n<h1>{title}</h1>\n"
-        "<table>\n<thead><tr>" + "".join(f"<th>{esc(h)}</th>" for h in _headers(locale))
+        + (f'<p class="figures">{esc(_figures(ev, locale))}</p>\n' if ev.figures else "")
+        + "<table>\n<thead><tr>" + "".join(f"<th>{esc(h)}</th>" for h in _headers(locale))
         + "</tr></thead>\n<tbody>\n" + "\n".join(body) + f"\n</tbody>\n<tfoot>{foot}</tfoot>\n"
         "</table>\n" + (f"<ul>{notes}</ul>\n" if notes else "")
         + f"<p>{esc(closing_sentence(ev, locale=locale).text)}</p>\n</body>\n</html>\n")
@@ -329,7 +340,8 @@ def to_form_html(ev: Evaluation, *, locale: str = "zh_CN") -> str:
 def to_form_xlsx(ev: Evaluation, *, locale: str = "zh_CN") -> bytes:
     """An Excel workbook shaped like the printed form, tier cells merged.
 
-    Row 1 is the title, row 2 the headers; 分值 and 得分 are numeric cells.
+    Row 1 is the title, then the quoted figures (the budget block) when the
+    rubric has any, then the headers; 分值 and 得分 are numeric cells.
     Needs ``perfrubric[xlsx]`` (raises
     :class:`~perfrubric.errors.MissingDependencyError` otherwise).
     """
@@ -344,11 +356,13 @@ def to_form_xlsx(ev: Evaluation, *, locale: str = "zh_CN") -> bytes:
     sheet.title = translate("Self-evaluation form", locale=locale)
     sheet.append([_title(ev, locale)])
     sheet["A1"].font = Font(bold=True, size=13)
+    if ev.figures:
+        sheet.append([_figures(ev, locale)])
     sheet.append(_headers(locale))
-    for cell in sheet[2]:
+    for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    first = 3
+    first = sheet.max_row + 1
     for row in rows:
         sheet.append([*row.tiers, row.target, row.actual, row.points,
                       row.score if row.score is not None else "—", row.reason])

@@ -694,7 +694,10 @@ def figure_sentence(ev: Evaluation, figure_id: str, *, locale: str = "zh_CN") ->
     declared = next(f for f in ev.rubric.figures if f.id == figure_id)
     p = _Parts()
     p.put("name", figure.name, figure.name)
-    if figure.shown is None:
+    if isinstance(figure.value, Money):  # money is quoted in its own unit
+        message = "{name}: {value}"
+        p.put("value", figure.value, format_money(figure.value, locale=locale))
+    elif figure.shown is None:
         message = "{name}: not available"
     else:
         message = "{name}: {value}"
