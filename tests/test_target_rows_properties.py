@@ -8,6 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import perfrubric as pr
+from perfrubric import form_view
+from perfrubric.testing import data_for
 
 D = Decimal
 RUBRIC = pr.builtin("mof-2020-project-self")
@@ -73,3 +75,18 @@ def test_moving_the_actual_toward_the_target_never_lowers_the_score(
 def test_a_row_never_exceeds_its_points_nor_falls_below_zero(
         target: Decimal, actual: Decimal, unit: str, pts: int, op: str) -> None:
     assert D(0) <= row_score(op, target, actual, unit, pts) <= pts
+
+
+@settings(max_examples=30, deadline=None)
+@given(doc=data_for(RUBRIC))
+def test_every_form_view_renders_generated_projects(doc: dict[str, object]) -> None:
+    # Rows from testing.data_for: quantitative (reached or not), qualitative with or
+    # without a score, unreported; tiers with no row. Views agree with the trace.
+    ev = pr.evaluate(RUBRIC, doc)
+    for locale in ("zh_CN", "en"):
+        rows = form_view.form_rows(ev, locale=locale)
+        scored = [r.score for r in rows if r.score is not None]
+        assert sum(scored, D(0)) == ev.raw_total
+        for fmt in form_view.FORM_FORMATS:
+            assert form_view.render_form(ev, fmt, locale=locale)
+        assert pr.report_text(ev, locale=locale)
