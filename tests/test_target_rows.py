@@ -361,3 +361,26 @@ def test_a_row_named_like_a_used_sub_tier_is_refused() -> None:
     with pytest.raises(pr.DataError, match="has the name of a sub-tier"):
         score(full_form(row("数量指标", "产出指标", 25, "≥1个", actual="1个"),
                         row("甲", OUT, 25, "≥1个", actual="1个")))
+
+
+def test_extends_redeclares_a_tier_to_rescale(tmp_path: Path) -> None:
+    child = tmp_path / "county.toml"
+    child.write_text(textwrap.dedent('''\
+        [rubric]
+        extends = "mof-2020-project-self"
+        id = "county-project"
+        version = "1"
+        title = "县级项目自评表"
+
+        [[indicator]]
+        path = "产出指标"
+        points = 50
+        target_rows = { tiers = ["数量指标", "质量指标"], points = "rescale" }
+        '''), encoding="utf-8")
+    rubric = pr.load_rubric(child)
+    ev = pr.evaluate(rubric, full_form(row("甲", OUT, 8, "≥50个", actual="40个"),
+                                      row("乙", "产出指标/质量指标", 12, "≥90%", actual="90%")))
+    # 8 : 12 of 50 → 20 and 30; 甲 40/50 × 20 = 16, 乙 reached 30
+    assert ev.results[f"{OUT}/甲"].score == 16 and ev.results["产出指标/质量指标/乙"].score == 30
+    with pytest.raises(pr.DataError, match="did you mean"):
+        pr.evaluate(rubric, full_form(row("丙", "产出指标/时效指标", 50, "≥1个", actual="1个")))
