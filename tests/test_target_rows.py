@@ -80,6 +80,7 @@ def test_derived_ids_are_unique_and_identifiers() -> None:
      "an actual value is a result"),
     ({"name": "a", "target": "≥50个", "level": "达成"}, "target[0].level",
      "judges a qualitative target"),
+    ({"name": "a", "level": "达成"}, "target[0].level", "give the target as printed too"),
     ({"name": "a", "target": "效果明显", "level": "很好"}, "target[0].level",
      "unknown level '很好'"),
     ({"name": "a", "target": "效果明显", "level": "达成", "score": 12, "points": 10},
@@ -384,3 +385,12 @@ def test_extends_redeclares_a_tier_to_rescale(tmp_path: Path) -> None:
     assert ev.results[f"{OUT}/甲"].score == 16 and ev.results["产出指标/质量指标/乙"].score == 30
     with pytest.raises(pr.DataError, match="did you mean"):
         pr.evaluate(rubric, full_form(row("丙", "产出指标/时效指标", 50, "≥1个", actual="1个")))
+
+
+def test_a_row_of_zero_points_scores_zero() -> None:
+    # found by tests/test_target_rows_properties.py: a 0-point qualitative row divided by 0
+    ev, s = score(form(row("产出", OUT, 50, "≥1个", actual="1个"),
+                       row("甲", BEN, 0, "效果明显", level="达成", score=0),
+                       row("乙", BEN, 30, "效果明显", level="达成", score=30),
+                       row("满意度", SAT, 10, "≥90%", actual="95%")))
+    assert s[f"{BEN}/甲"] == 0 and ev.total == 100

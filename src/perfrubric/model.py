@@ -700,6 +700,9 @@ def _read_printed(t: Target) -> None:
         elif target is not None and not target.qualitative:
             fail("level", "a level judges a qualitative target; this target is the number "
                  f"{target.text!r}, so give its actual instead", "no level", level)
+        elif target is None:
+            fail("level", "a level judges a qualitative target; give the target as printed "
+                 "too, e.g. target = \"效果明显\"", "a qualitative target", level)
         else:
             level = canonical
     if actual is not None:

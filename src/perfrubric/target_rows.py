@@ -296,7 +296,8 @@ def _judgement(path: str, row: _Placed, points: Decimal, problems: list[Problem]
             f"({_pct(level.low)}–{_pct(level.high)} of {_fmt(declared)} points)",
             path=_where(row.index, "score"), expected=f"{_fmt(low)}–{_fmt(high)}",
             got=_fmt(t.score)))
-    score = min(max(t.score * points / declared, points * level.low), points * level.high)
+    scaled = t.score * points / declared if declared else Decimal(0)  # a row of 0 points
+    score = min(max(scaled, points * level.low), points * level.high)
     return Assessment(indicator=path, level=level.name, score=score)
 
 
