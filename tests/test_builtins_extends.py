@@ -101,34 +101,42 @@ def test_national_builtin_on_a_hand_made_department() -> None:
 
 
 def test_project_builtin_on_a_hand_made_project() -> None:
+    # The same project as before the form took its rows from the targets: the
+    # built-in now scores each printed row with its own points.
     data = {
         "department": {"name": "某项目"},
         "budget": {"adjusted": "200万元", "final": "190万元"},
         "target": [
-            {"id": "n1", "name": "培训人次", "category": "数量", "target": 1000, "actual": 1200},
-            {"id": "n2", "name": "覆盖乡镇", "category": "数量", "target": 10, "actual": 8},
-            {"id": "q1", "name": "合格率", "category": "质量", "target": "95%", "actual": "97%"},
-            {"id": "c1", "name": "人均成本", "category": "成本", "target": 100, "actual": 125,
-             "direction": "lower"},
+            {"name": "培训人次", "indicator": "产出指标/数量指标", "points": 15,
+             "target": "≥1000人次", "actual": "1200人次"},
+            {"name": "覆盖乡镇", "indicator": "产出指标/数量指标", "points": 10,
+             "target": "≥10个", "actual": "8个"},
+            {"name": "合格率", "indicator": "产出指标/质量指标", "points": 15,
+             "target": "≥95%", "actual": "97%"},
+            {"name": "人均成本", "indicator": "产出指标/成本指标", "points": 10,
+             "target": "≤100元", "actual": "125元"},
+            {"name": "带动就业", "indicator": "效益指标/社会效益指标", "points": 30,
+             "target": "效果明显", "level": "达成", "score": 27},
+            {"name": "服务对象满意度", "indicator": "满意度指标/服务对象满意度指标",
+             "points": 10, "target": "≥90%", "actual": "88%"},
         ],
-        "facts": {"satisfaction": "88%", "satisfaction_target": "90%"},
-        "assessment": [{"indicator": "效益指标/社会效益", "level": "达成", "score": 9}],
     }
     ev = pr.evaluate(pr.builtin("mof-2020-project-self"), data)
     s = {path: r.score for path, r in ev.results.items()}
     # 预算执行率 190/200 = 95% × 10 = 9.5
-    assert s["预算执行率/全年预算执行率"] == Decimal("9.5")
-    # 数量: (min(1200/1000, 1) + 8/10) / 2 = 0.9 × 20 = 18
-    assert s["产出指标/数量指标"] == 18
-    # 质量 reached → 10; 时效: no targets → missing "full" → 10; 成本 100/125 = 0.8 × 10 = 8
-    assert (s["产出指标/质量指标"], s["产出指标/时效指标"], s["产出指标/成本指标"]) == (10, 10, 8)
-    # 效益: only 社会效益 assessed (9); the other two are excluded
-    assert ev.results["效益指标/经济效益"].status == "excluded"
+    assert s["预算执行率"] == Decimal("9.5")
+    # 数量: 1200 ≥ 1000 → full 15; 8/10 × 10 = 8 → tier 23 of 25
+    assert s["产出指标/数量指标/培训人次"] == 15 and s["产出指标/数量指标/覆盖乡镇"] == 8
+    assert s["产出指标/数量指标"] == 23
+    # 质量 97% ≥ 95% → 15; 成本 ≤100元 but 125元: 100/125 × 10 = 8
+    assert (s["产出指标/质量指标"], s["产出指标/成本指标"]) == (15, 8)
+    # 效益: 达成 (80–100% of 30 = 24–30), evaluator's 27
+    assert s["效益指标/社会效益指标/带动就业"] == 27
     # 满意度 88/90 × 10 = 9.777… → 9.78
-    assert s["满意度指标/服务对象满意度"] == Decimal("9.78")
-    # raw 9.5 + 46 + 9 + 9.78 = 74.28 over 80 counted points → 92.85
-    assert ev.raw_total == Decimal("74.28") and ev.counted_points == 80
-    assert ev.total == Decimal("92.85") and ev.grade == "优"
+    assert s["满意度指标/服务对象满意度指标/服务对象满意度"] == Decimal("9.78")
+    # 9.5 + (23 + 15 + 8) + 27 + 9.78 = 92.28 over the full 100 points
+    assert ev.raw_total == Decimal("92.28") and ev.counted_points == 100
+    assert ev.total == Decimal("92.28") and ev.grade == "优"
 
 
 # -- extends -----------------------------------------------------------------------

@@ -278,8 +278,19 @@ def test_float_money_goes_through_str(value: float) -> None:
 
 @given(WRITTEN_FLOATS)
 def test_float_decimals_go_through_str(value: float) -> None:
-    dept = load_data({**NAME, "target": [{"id": "t", "name": "n", "actual": value}]})
-    assert dept.targets[0].actual == Decimal(str(value))
+    number = Decimal(str(value))
+    doc = {**NAME, "target": [{"id": "t", "name": "n", "actual": value}]}
+    if abs(number) >= Decimal("1e15") or number != number.quantize(
+            Decimal("1e-12"), rounding="ROUND_DOWN"):
+        with pytest.raises(DataError, match=r"out of range|decimal places"):
+            load_data(doc)  # beyond what a form prints: refused, never mangled
+        return
+    assert load_data(doc).targets[0].actual == number
+
+
+def test_out_of_range_target_values_are_located() -> None:
+    with pytest.raises(DataError, match=r"target\[0\]\.actual: 1e\+300 is out of range"):
+        load_data({**NAME, "target": [{"id": "t", "name": "n", "actual": 1e300}]})
 
 
 @given(st.decimals(allow_nan=False, allow_infinity=False, min_value=0, max_value=10**15,

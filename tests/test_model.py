@@ -150,8 +150,10 @@ def test_unknown_unit_is_a_unit_error() -> None:
 
 
 def test_decimals_go_through_str() -> None:
-    t = Target("t", "n", target=0.1, actual="14.2%", previous=3)
+    t = Target("t", "n", target=0.1, actual=0.142, previous=3)
     assert (t.target, t.actual, t.previous) == (D("0.1"), D("0.142"), D(3))
+    # A percentage is a fraction once read: "14.2%" is 14.2 / 100.
+    assert Target("t", "n", target="10%", actual="14.2%").actual == D("0.142")
 
 
 def test_lists_become_tuples_and_tables_read_only() -> None:
@@ -306,10 +308,21 @@ def test_float_money_keeps_its_printed_digits(value: float) -> None:
     assert amount is not None and amount.amount == Decimal(str(value))
 
 
+def _printable(number: Decimal) -> bool:
+    """Within the bounds of a printed target value: < 1e15, at most 12 decimals."""
+    return abs(number) < Decimal("1e15") and number == number.quantize(
+        Decimal("1e-12"), rounding="ROUND_DOWN")
+
+
 @given(finite)
 def test_float_decimal_fields_go_through_str(value: float) -> None:
+    number = Decimal(str(value))
+    if not _printable(number):  # refused with a message, never mangled
+        with pytest.raises(FieldError, match=r"out of range|decimal places"):
+            Target("t", "n", target=value)
+        return
     t = Target("t", "n", target=value)
-    assert t.target == Decimal(str(value))
+    assert t.target == number
 
 
 def test_point_one_stays_point_one() -> None:

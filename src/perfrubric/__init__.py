@@ -50,6 +50,7 @@ from .evaluation import (
     evaluate,
 )
 from .expr import Expression, parse_expression
+from .form_view import render_form
 from .indicators import Outcome, ParamReader, RuleKind, kind_names, register_kind
 from .loading import load_rubric, loads_rubric, resolved_document, rubric_from_dict
 from .model import Assessment, Department, Target
@@ -59,10 +60,12 @@ from .narrative import (
     fragments,
     indicator_sentence,
     report_text,
+    target_row_sentence,
     target_sentence,
     tier_summary,
 )
-from .rubric import EitherOr, Figure, Grade, GradeScale, Indicator, Rubric, Veto
+from .printed import Printed, PrintedValueError, parse_printed
+from .rubric import EitherOr, Figure, Grade, GradeScale, Indicator, Rubric, TargetRows, Veto
 from .rubrics import builtin, builtin_ids
 from .schema import data_schema, rubric_schema
 from .units import Money, Unit, UnitError
@@ -98,6 +101,8 @@ __all__ = [
     "Plan",
     "PlanError",
     "PluginError",
+    "Printed",
+    "PrintedValueError",
     "Problem",
     "Rescaled",
     "Rounding",
@@ -107,6 +112,7 @@ __all__ = [
     "RuleInputError",
     "RuleKind",
     "Target",
+    "TargetRows",
     "Unit",
     "UnitError",
     "Veto",
@@ -128,14 +134,17 @@ __all__ = [
     "loads_rubric",
     "next_grade",
     "parse_expression",
+    "parse_printed",
     "register_kind",
     "render",
+    "render_form",
     "report_text",
     "resolved_document",
     "rubric_from_dict",
     "rubric_schema",
     "scoring_table",
     "table_rows",
+    "target_row_sentence",
     "target_sentence",
     "tier_summary",
     "to_decimal",

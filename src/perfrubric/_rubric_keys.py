@@ -20,7 +20,13 @@ import attrs
 
 from ._template import LOCALES as TEMPLATE_LOCALES
 from .decimals import ROUNDING_MODES
-from .rubric import MISSING_POLICIES, NOT_APPLICABLE_POLICIES
+from .rubric import (
+    MISSING_POLICIES,
+    NOT_APPLICABLE_POLICIES,
+    TARGET_ROW_EMPTY,
+    TARGET_ROW_MISSING,
+    TARGET_ROW_POINTS,
+)
 
 __all__ = [
     "ALTERNATIVE",
@@ -32,6 +38,7 @@ __all__ = [
     "ROUNDING",
     "RUBRIC",
     "TABLES",
+    "TARGET_ROWS",
     "TOP",
     "VETO",
     "VETO_MISSING",
@@ -155,10 +162,23 @@ INDICATOR = Table("indicator", "One [[indicator]] row of the scoring table.", (
                       "additionalProperties": {"type": "string"}},
         "Narrative sentence templates per locale."),
     Key("note", {"type": "string"}, "Free text, ignored by the engine."),
+    Key("target_rows", _ref("target_rows"), "The tier's rows come from the data's [[target]] "
+        "rows placed under it (a project form): { tiers = [\"数量指标\", …] }."),
     Key("remove", {"type": "boolean"}, "With extends: drop the parent's row and its children."),
     Key("rename", TEXT, "With extends: a new last name for the parent's row."),
     Key("after", TEXT, "With extends: place this row after that sibling (a name or a path)."),
     Key("before", TEXT, "With extends: place this row before that sibling (a name or a path)."),
+))
+
+TARGET_ROWS = Table("target_rows", "Rows generated from the data's targets (项目支出绩效自评表).", (
+    Key("tiers", {"type": "array", "items": TEXT},
+        "The sub-tiers (二级指标) rows may be placed in, e.g. [\"数量指标\", \"质量指标\"]."),
+    Key("points", _enum(TARGET_ROW_POINTS),
+        "exact: the rows' points must add up to the tier's; rescale: scale them to it."),
+    Key("empty", _enum(TARGET_ROW_EMPTY),
+        "A tier with no target rows: exclude (不适用，按适用指标折算), full or error."),
+    Key("missing", _enum(TARGET_ROW_MISSING),
+        "A target row without a reported result: zero, cannot_rate or error (never full)."),
 ))
 
 ALTERNATIVE = Table("alternative", "One alternative of an either-or group.", (
@@ -200,5 +220,5 @@ TOP = Table("document", "A perfrubric rubric (指标评分表).", (
 ))
 
 #: Every table, by the name it has in the schema's definitions.
-TABLES: tuple[Table, ...] = (TOP, RUBRIC, GRADE, ROUNDING, INDICATOR, EITHER_OR, ALTERNATIVE,
-                             VETO, FIGURE)
+TABLES: tuple[Table, ...] = (TOP, RUBRIC, GRADE, ROUNDING, INDICATOR, TARGET_ROWS, EITHER_OR,
+                             ALTERNATIVE, VETO, FIGURE)

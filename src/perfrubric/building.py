@@ -38,10 +38,14 @@ from .indicators import (
 from .rubric import (
     MISSING_POLICIES,
     NOT_APPLICABLE_POLICIES,
+    TARGET_ROW_EMPTY,
+    TARGET_ROW_MISSING,
+    TARGET_ROW_POINTS,
     EitherOr,
     Indicator,
     MissingPolicy,
     Rubric,
+    TargetRows,
 )
 
 __all__ = ["build"]
@@ -49,6 +53,7 @@ __all__ = ["build"]
 _TOP_KEYS = keys.TOP.names
 _RUBRIC_KEYS = keys.RUBRIC.names
 _INDICATOR_KEYS = keys.INDICATOR.names
+_TARGET_ROWS_KEYS = keys.TARGET_ROWS.names
 
 
 def build(doc: Mapping[str, Any], source: Source, origins: Origins) -> Rubric:
@@ -247,7 +252,10 @@ class _Builder(_PartsBuilder):
                          expected="a money unit such as \"万元\" or \"元\"", got=unit)
         templates = self._templates(table, ipath)
         rule = None
-        if kids:
+        target_rows = self._target_rows(table, ipath, row, kids)
+        if target_rows is not None:
+            pass  # its rows come from the data: no rule here
+        elif kids:
             for key in ("rule", "measure"):
                 if key in table:
                     self.problem(ipath + (key,), f"'{row.path}' has children; only leaf "
@@ -269,7 +277,51 @@ class _Builder(_PartsBuilder):
             measure=measure, unit=unit, value_rounding=value_rounding, rule=rule,
             missing=cast(MissingPolicy, missing), rounding=rounding, applicable=applicable,
             not_applicable=not_applicable, templates=templates, line=line,
+            target_rows=target_rows,
         )
+
+    def _target_rows(self, table: Mapping[str, Any], ipath: PathTuple, row: _Row,
+                     kids: tuple[Indicator, ...]) -> TargetRows | None:
+        """Read ``target_rows = { tiers, points, empty, missing }`` (see docs/projects.md)."""
+        if "target_rows" not in table:
+            return None
+        rpath = ipath + ("target_rows",)
+        value = self.table(table["target_rows"], rpath,
+                           "target_rows = { tiers = [\"数量指标\", …] }")
+        if value is None:
+            return None
+        self.unknown_keys(value, _TARGET_ROWS_KEYS, rpath)
+        for key in ("rule", "measure", "applicable"):
+            if key in table:
+                self.problem(ipath + (key,), f"'{row.path}' takes its rows from the data's "
+                             f"targets; it has no '{key}' of its own")
+        if kids:
+            self.problem(rpath, f"'{row.path}' takes its rows from the data's targets, so it "
+                         "cannot also have [[indicator]] rows below it")
+        if "missing" in table:
+            self.problem(ipath + ("missing",), "a tier of target rows says what a row "
+                         "without a result earns in target_rows.missing")
+        tiers: list[str] = []
+        raw = value.get("tiers", [])
+        if not isinstance(raw, list) or not all(isinstance(t, str) and t.strip()
+                                                and "/" not in t for t in raw):
+            self.problem(rpath + ("tiers",), "expected a list of sub-tier names such as "
+                         "[\"数量指标\", \"质量指标\"] (names without '/')", got=raw)
+        else:
+            for i, name in enumerate(raw):
+                if name in tiers:
+                    self.problem(rpath + ("tiers", i), f"duplicate sub-tier '{name}'")
+                tiers.append(name)
+        points = self.choice(value, "points", rpath, TARGET_ROW_POINTS, "exact")
+        empty = self.choice(value, "empty", rpath, TARGET_ROW_EMPTY, "exclude")
+        if value.get("missing") == "full":
+            self.problem(rpath + ("missing",), "a row without a result must never earn "
+                         "points: not reported is not 'full'; use \"zero\", \"cannot_rate\" "
+                         "or \"error\"", got="full")
+            missing = "zero"
+        else:
+            missing = self.choice(value, "missing", rpath, TARGET_ROW_MISSING, "zero")
+        return TargetRows(tuple(tiers), points, empty, missing)
 
     def _templates(self, table: Mapping[str, Any], ipath: PathTuple) -> dict[str, str]:
         raw = table.get("templates")

@@ -118,8 +118,11 @@ def _show_row(ind: Indicator, out: TextIO) -> None:
     indent = "  " * (ind.depth - 1)
     kind = f"  [{ind.rule.kind}]" if ind.rule is not None else ""
     out.write(f"{indent}{ind.name}  {_num(ind.points)}分{kind}\n")
+    rows = ind.target_rows
     for label, text in (("指标解释", ind.definition), ("评分标准", ind.criterion),
-                        ("measure", ind.measure.source if ind.measure else None)):
+                        ("measure", ind.measure.source if ind.measure else None),
+                        ("rows from targets", None if rows is None
+                         else ", ".join(rows.tiers) or "any sub-tier")):
         if text:
             out.write(f"{indent}    {label}: {text}\n")
     for child in ind.children:
@@ -197,12 +200,17 @@ def _evaluate(rubric: Rubric, args: argparse.Namespace) -> Evaluation:
 
 def cmd_score(args: argparse.Namespace, out: TextIO) -> int:
     """Score DATA against RUBRIC and print (or write, with -o) the result."""
+    from .form_view import is_form, render_form
     from .views import render
 
     rubric = _rubric(args.rubric)
     ev = _evaluate(rubric, args)
     result: str | bytes
-    if args.format == "json":
+    layout = getattr(args, "layout", "auto")
+    form = layout == "form" or (layout == "auto" and args.format != "json" and is_form(ev))
+    if form and args.format != "json":
+        result = render_form(ev, args.format, locale=args.locale)
+    elif args.format == "json":
         result = json.dumps(ev.to_dict(), ensure_ascii=False, indent=2) + "\n"
     elif args.format == "text":
         result = render_text(ev)
@@ -360,6 +368,10 @@ def _parser() -> argparse.ArgumentParser:
                    help="language of the table views (markdown, csv, html, xlsx)")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
     _add_strict(p)
+    p.add_argument("--layout", choices=("auto", "table", "form"), default="auto",
+                   help="'form': the project self-evaluation form (年度指标值, 实际完成值); "
+                        "'table': the scoring table; 'auto' (default): the form for a rubric "
+                        "whose rows come from targets")
     p.set_defaults(func=cmd_score)
 
     p = sub.add_parser("report", help="print the narrative sentences of a scoring")

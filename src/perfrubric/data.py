@@ -28,7 +28,7 @@ from cattrs.errors import (
     IterableValidationError,
     IterableValidationNote,
 )
-from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from . import _tomlpos
 from ._files import check_structure, parse_json, parse_toml, read_text
@@ -51,7 +51,7 @@ from .model import (
 )
 from .units import Money, UnitError
 
-__all__ = ["SECTIONS", "load_data", "structure_department", "unstructure_department"]
+__all__ = ["SECTIONS", "derive_id", "load_data", "structure_department", "unstructure_department"]
 
 #: The top-level sections of a data document, in the order they are written.
 SECTIONS: tuple[str, ...] = ("department", "staffing", "budget", "target", "facts",
@@ -227,12 +227,46 @@ def _make_converter() -> cattrs.Converter:
     conv.register_unstructure_hook_func(_is_tuple, unstructure_tuple)
 
     for cls in _CLASSES:
+        # A target's values may be printed text ("≥50个"): the model reads them.
+        printed: dict[str, Any] = (
+            {"target": override(struct_hook=_as_printed),
+             "actual": override(struct_hook=_as_printed)} if cls is Target else {})
         structure: Callable[[Any, Any], Any] = make_dict_structure_fn(
-            cls, conv, _cattrs_forbid_extra_keys=True, _cattrs_detailed_validation=True)
+            cls, conv, _cattrs_forbid_extra_keys=True, _cattrs_detailed_validation=True,
+            **printed)
         conv.register_structure_hook(cls, _table_first(cls, structure))
-        conv.register_unstructure_hook(cls, make_dict_unstructure_fn(
-            cls, conv, _cattrs_omit_if_default=True))
+        unstructure: Callable[[Any], Any] = make_dict_unstructure_fn(
+            cls, conv, _cattrs_omit_if_default=True)
+        conv.register_unstructure_hook(
+            cls, _printed_back(unstructure) if cls is Target else unstructure)
     return conv
+
+
+def _as_printed(value: Any, _type: Any) -> Any:
+    if isinstance(value, bool) or not isinstance(value, (int, float, str, Decimal)):
+        raise _Bad(f"expected a value such as \"≥50个\", \"85%\" or a number, got "
+                   f"{_kind(value)}", "a number or a printed value", value)
+    return value
+
+
+def _printed_back(unstructure: Callable[[Any], dict[str, Any]]) -> Callable[[Any], Any]:
+    """Write a target's values back as printed, so that the document loads back equal."""
+    def hook(target: Target) -> dict[str, Any]:
+        out = unstructure(target)
+        for key, printed in (("target", target.printed_target),
+                             ("actual", target.printed_actual)):
+            if printed is not None and isinstance(printed.text, str) and (
+                    printed.unit or printed.operator or printed.qualitative):
+                out[key] = printed.text
+                if key == "target" and printed.unit is not None:
+                    out.pop("unit", None)
+                if key == "target" and printed.operator is not None:
+                    out.pop("direction", None)
+        if target.level is not None and target.printed_actual is not None \
+                and target.printed_actual.qualitative is not None:
+            out.pop("level", None)
+        return out
+    return hook
 
 
 def _table_first(cls: type, structure: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
@@ -354,7 +388,46 @@ def _check_sections(document: Mapping[str, Any], out: _Collector) -> dict[str, A
     for section, field in _SECTION_FIELDS.items():
         if section in document:
             fields[field] = document[section]
+    if isinstance(fields.get("targets"), list):
+        fields["targets"] = _with_ids(fields["targets"])
     return fields
+
+
+def _with_ids(rows: list[Any]) -> list[Any]:
+    """Give each ``[[target]]`` without an ``id`` one derived from its name.
+
+    The name's characters that cannot be in an identifier become ``_``
+    (``"项目总成本（万元）"`` → ``项目总成本_万元``); a name starting with a digit
+    gets ``t_`` in front; a clash with another id gets ``_2``, ``_3`` ….
+    """
+    taken = {row["id"] for row in rows if isinstance(row, Mapping) and "id" in row}
+    out: list[Any] = []
+    for row in rows:
+        if isinstance(row, Mapping) and "id" not in row and isinstance(row.get("name"), str):
+            base = derive_id(row["name"])
+            ident, n = base, 1
+            while ident in taken:
+                n += 1
+                ident = f"{base}_{n}"
+            taken.add(ident)
+            row = {"id": ident, **row}
+        out.append(row)
+    return out
+
+
+def derive_id(name: str) -> str:
+    """An identifier for a target from its *name*: ``基建工程委托业务项目数量`` stays as is.
+
+    >>> derive_id("项目总成本（万元）")
+    '项目总成本_万元'
+    >>> derive_id("2022年完工率")
+    't_2022年完工率'
+    """
+    chars = [ch if ("_" + ch).isidentifier() else "_" for ch in name.strip()]
+    ident = "_".join(part for part in "".join(chars).split("_") if part) or "target"
+    if not ident.isidentifier():
+        ident = "t_" + ident
+    return ident
 
 
 def structure_department(document: Mapping[str, Any], *, file: str | None = None,

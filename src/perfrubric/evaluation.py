@@ -9,12 +9,14 @@ and why.  Nothing here formats text; presentation reads the result.
 from __future__ import annotations
 
 import difflib
+import os
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from typing import Any, Literal
 
 import attrs
 
+from . import target_rows
 from ._serialize import SCHEMA_VERSION, decimal_text, plain, unstructure
 from .decimals import Rounding
 from .errors import (
@@ -289,11 +291,17 @@ def evaluate(rubric: Rubric, data: Department | Mapping[str, Any] | str | Any, *
     An assessment for an indicator the rubric does not have is a warning
     (:attr:`Evaluation.warnings`); with *strict* every warning is an error.
     """
+    file = os.fspath(data) if isinstance(data, (str, os.PathLike)) else None
     if not isinstance(data, Department):
         from .data import load_data
 
         data = load_data(data)
-    return _Run(rubric, data, strict=strict).run()
+    if not target_rows.has_target_rows(rubric):
+        return _Run(rubric, data, strict=strict).run()
+    # A project form: rows generated from the data's targets (target_rows.py).
+    rubric, data = target_rows.expand(rubric, data, file=file)
+    ev = _Run(rubric, data, strict=strict).run()
+    return attrs.evolve(ev, results=target_rows.with_notes(ev.results, rubric, data))
 
 
 class _Run:

@@ -61,6 +61,7 @@ __all__ = [
     "report_text",
     "rescaling_sentence",
     "status_text",
+    "target_row_sentence",
     "target_sentence",
     "template_problems",
     "tier_summary",
@@ -70,6 +71,7 @@ __all__ = [
 ]
 
 _PERCENT_UNITS = ("%", "％")
+_RATE_SCALE = {"%": Decimal(100), "％": Decimal(100), "‰": Decimal(1000)}
 #: English words for currencies where babel's own name reads oddly in a report
 #: ("Chinese yuan"); other currencies use babel's plural name ("US dollars").
 _CURRENCY_WORDS = {"CNY": "yuan"}
@@ -293,6 +295,11 @@ def _quantity(value: Decimal, unit: str | None, locale: str,
     if unit is not None and unit in UNITS:
         money = Money(value, unit)
         return money, format_money(money, locale=locale, compact=compact)
+    if unit in _RATE_SCALE:  # kept as a fraction: 0.85 is written 85%
+        shown = value * _RATE_SCALE[unit]
+        if unit == "‰":
+            return value, format_number(shown, locale=locale) + "‰"
+        return value, format_percent_value(shown, _exact_digits(shown), locale=locale)
     text = format_number(value, locale=locale)
     if not unit:
         return value, text
@@ -558,8 +565,12 @@ def indicator_sentence(ev: Evaluation, path: str, *, locale: str = "zh_CN") -> F
     result = ev.results[path]
     if not result.is_leaf:
         return tier_summary(ev, path, locale=locale)
-    p = _indicator_parts(ev, result, locale)
     ind = ev.rubric.indicator(path)
+    if ind.target is not None:
+        return target_row_sentence(ev, path, locale=locale)
+    if ind.target_rows is not None:
+        return _empty_tier_sentence(ev, result, locale)
+    p = _indicator_parts(ev, result, locale)
     template = ind.templates.get(locale) or ind.templates.get(_locale(locale))
     if template is not None and result.status in ("scored", "overridden") and "value" in p:
         return Fragment(path, "indicator", fill(template, p.parts), p.values, locale, p.parts)
@@ -568,6 +579,90 @@ def indicator_sentence(ev: Evaluation, path: str, *, locale: str = "zh_CN") -> F
         p.put("sentence", text, text)
         text = _say("{sentence}; reason: {reason}", p, locale)
     return Fragment(path, "indicator", text, p.values, locale, p.parts)
+
+
+# -- rows of a project form (generated from targets) --------------------------------
+
+
+def _printed_quantity(target: Target, number: Decimal, locale: str, compact: bool = False
+                      ) -> tuple[Any, str]:
+    """A target row's value in the target's unit: ``50个``, ``90万元``, ``95%`` (en ``50 个``)."""
+    return _quantity(number, target.unit, locale, compact)
+
+
+def target_row_sentence(ev: Evaluation, path: str, *, locale: str = "zh_CN") -> Fragment:
+    """The sentence for a row generated from a target (a project form's 三级指标).
+
+    Direction- and unit-aware: ``基建工程委托业务项目数量年度目标≥50个，实际完成50个，
+    得满分8分``; a lower-is-better row reads ``项目总成本控制目标≤90万元，实际90万元，
+    得满分10分``; a qualitative row gives its judgement (``评价为部分达成预期指标``);
+    a row without a result says it was not reported.  en ``…: target ≥ 50 个,
+    achieved 50 个: full 8 points``.  The target's 偏差原因 (``reason``) follows.
+    """
+    result = ev.results[path]
+    ind = ev.rubric.indicator(path)
+    target = next((t for t in ev.targets if t.id == ind.target), None)
+    if target is None:  # pragma: no cover - the engine generates rows from its targets
+        raise PerfrubricError(f"{path} is not a row generated from a target")
+    rounding = ind.rounding or ev.rubric.rounding
+    p = _Parts()
+    p.put("name", target.name, target.name)
+    p.put("path", path, path)
+    for key, number in (("points", result.points), ("score", result.score),
+                        ("lost", result.lost)):
+        p.put(key, number, format_points(number, rounding, locale=locale))
+    printed = target.printed_target
+    symbol = printed.symbol if printed is not None else ""
+    lower = target.direction == "lower"
+    if target.is_qualitative:
+        text = printed.qualitative if printed is not None and printed.qualitative else ""
+        p.put("target", text, text)
+    elif target.target is not None:
+        value, text = _printed_quantity(target, target.target, locale)
+        sep = "" if _zh(locale) or not symbol else " "
+        p.put("target", value, symbol + sep + text)
+    if target.actual is not None:
+        p.put("actual", *_printed_quantity(target, target.actual, locale))
+    full = result.lost == 0 and result.points > 0
+    if result.status in ("missing", "cannot_rate"):
+        message = ("{name}: target “{target}”, not judged: 0 of {points} points"
+                   if target.is_qualitative
+                   else "{name}: target {target}, no result reported: 0 of {points} points")
+    elif result.status == "overridden":
+        message = "{name}: assessed at {score} of {points} points"
+    elif target.is_qualitative:
+        level = result.matched or target.level or ""
+        p.put("matched", level, translate(level, locale=locale))
+        message = ("{name}: target “{target}”, judged “{matched}”: full {points} points"
+                   if full else
+                   "{name}: target “{target}”, judged “{matched}”: {score} of {points} points")
+    elif lower:
+        message = ("{name}: target {target}, actual {actual}: full {points} points" if full
+                   else "{name}: target {target}, actual {actual}, above the target: "
+                        "{score} of {points} points")
+    else:
+        message = ("{name}: target {target}, achieved {actual}: full {points} points" if full
+                   else "{name}: target {target}, achieved {actual}, short of the target: "
+                        "{score} of {points} points")
+    text = _say(message, p, locale)
+    if result.note and "no evaluator's score" in result.note:
+        p.put("sentence", text, text)
+        text = _say("{sentence} (no evaluator's score: the top of the band)", p, locale)
+    if target.reason:
+        p.put("sentence", text, text)
+        p.put("reason", target.reason, target.reason)
+        text = _say("{sentence}; reasons for deviation: {reason}", p, locale)
+    return Fragment(path, "indicator", text, p.values, locale, p.parts)
+
+
+def _empty_tier_sentence(ev: Evaluation, result: IndicatorResult, locale: str) -> Fragment:
+    """A tier of target rows with no row: not applicable, left out or full."""
+    p = _indicator_parts(ev, result, locale)
+    message = ("{tier}: no row, not applicable; its {points} points are left out and the "
+               "total is rescaled" if result.status == "excluded"
+               else "{name}: not applicable, full {points} points")
+    return Fragment(result.path, "indicator", _say(message, p, locale), p.values, locale,
+                    p.parts)
 
 
 def tier_summary(ev: Evaluation, path: str, *, locale: str = "zh_CN") -> Fragment:
@@ -617,7 +712,11 @@ def target_sentence(ev: Evaluation, target_id: str, *, locale: str = "zh_CN",
         if amount is not None:
             p.put(key, *_quantity(amount, target.unit, locale, compact))
     result = _target_indicator(ev, target)
-    if result is not None and result.shown is not None and "actual" in p and "target" in p:
+    if target.direction == "lower" and "actual" in p:
+        # A limit (成本, 差错率) is not a task to complete: never "完成…（年任务…）".
+        message = ("{subject}{name}: {actual}, limit {target}" if "target" in p
+                   else "{subject}{name} was {actual}")
+    elif result is not None and result.shown is not None and "actual" in p and "target" in p:
         places = (ev.rubric.indicator(result.path).value_rounding or ev.rubric.rounding).places
         p.put("percent", result.shown, format_percent_value(result.shown, places, locale=locale))
         p.put("indicator", result.path, result.path)
@@ -638,7 +737,10 @@ def figure_sentence(ev: Evaluation, figure_id: str, *, locale: str = "zh_CN") ->
     declared = next(f for f in ev.rubric.figures if f.id == figure_id)
     p = _Parts()
     p.put("name", figure.name, figure.name)
-    if figure.shown is None:
+    if isinstance(figure.value, Money):  # money is quoted in its own unit
+        message = "{name}: {value}"
+        p.put("value", figure.value, format_money(figure.value, locale=locale))
+    elif figure.shown is None:
         message = "{name}: not available"
     else:
         message = "{name}: {value}"
@@ -741,8 +843,9 @@ def fragments(ev: Evaluation, *, locale: str = "zh_CN", compact: bool = False) -
     followed by its leaf indicators, triggered vetoes, how a rescaled total
     was computed (:func:`rescaling_sentence`), and the closing line.
     """
+    rows = {ind.target for ind in ev.rubric.walk() if ind.target is not None}
     out = [target_sentence(ev, t.id, locale=locale, compact=compact)
-           for t in ev.targets if t.actual is not None]
+           for t in ev.targets if t.actual is not None and t.id not in rows]
     out += [figure_sentence(ev, fid, locale=locale) for fid in ev.figures]
     for top in ev.rubric.indicators:
         out.append(tier_summary(ev, top.path, locale=locale))

@@ -33,6 +33,7 @@ __all__ = [
     "Indicator",
     "MissingPolicy",
     "Rubric",
+    "TargetRows",
     "Veto",
 ]
 
@@ -144,6 +145,33 @@ class _PathNamed:
         return self.path.count("/") + 1
 
 
+#: How a tier whose rows come from targets treats rows whose points do not
+#: add up to its own: ``exact`` (a data error) or ``rescale`` (in proportion).
+TARGET_ROW_POINTS: tuple[str, ...] = ("exact", "rescale")
+#: What a tier with no target row placed under it does: ``exclude`` (不适用的指标
+#: 不考核，按适用指标得分折算百分制), ``full`` or ``error``.
+TARGET_ROW_EMPTY: tuple[str, ...] = ("exclude", "full", "error")
+#: What a row without a result (no actual, no judgement) earns; never ``full``.
+TARGET_ROW_MISSING: tuple[str, ...] = ("zero", "cannot_rate", "error")
+
+
+@attrs.frozen
+class TargetRows:
+    """A tier whose leaf rows come from the data's ``[[target]]`` rows placed there.
+
+    Declared on an indicator as ``target_rows = { tiers = [...], points = …,
+    empty = …, missing = … }`` (see ``docs/projects.md``).  ``tiers`` lists
+    the sub-tier names a row may name (``产出指标/数量指标``), empty for any;
+    ``points`` is one of :data:`TARGET_ROW_POINTS`, ``empty`` one of
+    :data:`TARGET_ROW_EMPTY`, ``missing`` one of :data:`TARGET_ROW_MISSING`.
+    """
+
+    tiers: tuple[str, ...] = ()
+    points: str = "exact"
+    empty: str = "exclude"
+    missing: str = "zero"
+
+
 @attrs.frozen
 class Indicator(_PathNamed):
     """One row of the scoring table (一级/二级/三级指标…).
@@ -152,6 +180,10 @@ class Indicator(_PathNamed):
     (``"投入/预算配置/在职人员控制率"``).  A leaf has a ``rule`` (or is
     scored by an evaluator's assessment); a parent's points equal the sum of
     its children's, counting an either-or group once.
+
+    ``target_rows`` marks a tier whose rows come from the data's targets
+    (:class:`TargetRows`); ``target`` is the id of the target a generated
+    row scores.
     """
 
     path: str
@@ -170,6 +202,8 @@ class Indicator(_PathNamed):
     not_applicable: str = "full"
     templates: Mapping[str, str] = attrs.field(factory=dict)
     line: int | None = attrs.field(default=None, eq=False)
+    target_rows: TargetRows | None = None
+    target: str | None = None
 
     @property
     def is_leaf(self) -> bool:
@@ -353,7 +387,12 @@ def _canonical_indicator(ind: Indicator) -> dict[str, Any]:
     rule = None
     if ind.rule is not None:
         rule = {"kind": ind.rule.kind, **_jsonable(dict(ind.rule.params()))}
+    extra: dict[str, Any] = {}
+    if ind.target_rows is not None:  # only then, so other rubrics keep their hash
+        rows = ind.target_rows
+        extra["target_rows"] = [list(rows.tiers), rows.points, rows.empty, rows.missing]
     return {
+        **extra,
         "path": ind.path,
         "points": _num(ind.points),
         "measure": _src(ind.measure),

@@ -19,6 +19,7 @@ Needs hypothesis (``pip install 'perfrubric[test]'``).  Three layers:
 
 from __future__ import annotations
 
+import itertools
 import json
 import random
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -317,8 +318,12 @@ def data_for(draw: st.DrawFn, rubric: Rubric) -> dict[str, Any]:
     staffing: dict[str, Any] = {}
     budget: dict[str, Any] = {}
     targets: dict[str, dict[str, Any]] = {}
+    rows: list[dict[str, Any]] = []
     for ind in rubric.leaves():
         optional = ind.missing != "error"
+        if ind.target_rows is not None:  # a tier whose rows come from targets
+            rows += draw(_target_rows_for(ind, len(rows)))
+            continue
         if ind.measure is None:
             if not (optional and draw(st.booleans())):
                 assessments.append(draw(_assessment_for(ind)))
@@ -351,11 +356,53 @@ def data_for(draw: st.DrawFn, rubric: Rubric) -> dict[str, Any]:
         doc["budget"] = budget
     if targets:
         doc["target"] = [{"id": k, "name": k, **v} for k, v in targets.items()]
+    if rows:
+        doc["target"] = [*doc.get("target", []), *rows]
     if facts:
         doc["facts"] = facts
     if assessments:
         doc["assessment"] = assessments
     return doc
+
+
+@st.composite
+def _target_rows_for(draw: st.DrawFn, tier: Indicator, start: int) -> list[dict[str, Any]]:
+    """0–3 ``[[target]]`` rows placed under *tier*, their points adding up to the tier's.
+
+    Quantitative rows (≥ or ≤, reached or not), qualitative rows with a level
+    and a score inside its band, and rows without a result.
+    """
+    spec = tier.target_rows
+    assert spec is not None
+    count = draw(st.integers(0 if spec.empty != "error" else 1, 3))
+    if count == 0:
+        return []
+    cents = int(tier.points * 100)
+    cuts = sorted(draw(st.lists(st.integers(0, cents), min_size=count - 1,
+                                max_size=count - 1)))
+    shares = [D(b - a) / 100 for a, b in itertools.pairwise([0, *cuts, cents])]
+    out = []
+    for i, points in enumerate(shares):
+        sub = draw(st.sampled_from(spec.tiers)) if spec.tiers else None
+        row: dict[str, Any] = {"id": f"row_{start + i}", "name": f"指标{start + i}",
+                               "indicator": f"{tier.path}/{sub}" if sub else tier.path,
+                               "points": format(points, "f")}
+        kind = draw(st.sampled_from(["higher", "lower", "qualitative", "unreported"]))
+        if kind == "higher":
+            row.update(target="≥100个", actual=f"{draw(st.integers(0, 150))}个")
+        elif kind == "lower":
+            row.update(target="≤90万元", actual=f"{draw(st.integers(1, 200))}万元")
+        elif kind == "qualitative":
+            level = draw(st.sampled_from(["达成预期指标", "部分达成预期指标", "未达成预期指标"]))
+            low, high = {"达成预期指标": (80, 100), "部分达成预期指标": (60, 80),
+                         "未达成预期指标": (0, 60)}[level]
+            row.update(target="效果明显", level=level)
+            if draw(st.booleans()):
+                row["score"] = format(points * draw(st.integers(low, high)) / 100, "f")
+        else:
+            row.update(target="≥100个")
+        out.append(row)
+    return out
 
 
 def _place(name: str, value: Any, facts: dict[str, Any], staffing: dict[str, Any],
@@ -641,7 +688,11 @@ def rubric_document(rubric: Rubric) -> dict[str, Any]:
             row["unit"] = ind.unit
         if ind.rule is not None:
             row["rule"] = {"kind": ind.rule.kind, **_plain(dict(ind.rule.params()))}
-        if ind.is_leaf:
+        if ind.target_rows is not None:
+            spec = ind.target_rows
+            row["target_rows"] = {"tiers": list(spec.tiers), "points": spec.points,
+                                  "empty": spec.empty, "missing": spec.missing}
+        elif ind.is_leaf:
             row["missing"] = ind.missing
             row["not_applicable"] = ind.not_applicable
         for key in ("rounding", "value_rounding"):
