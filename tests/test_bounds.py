@@ -313,7 +313,9 @@ def test_a_directory(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("target", "actual"), [
     ('"1e15"', '"1e-12"'), ('"1e-12"', '"1e15"'), ('"1e15"', '"999999999999999.999999999999"'),
-    ('"-1e15"', '"1e15"'), ('"0.000000000001"', '"0.000000000001%"'), ('"1e15%"', '"1e15"'),
+    ('"-1e15"', '"1e15"'), ('"0.000000000001"', '"0.000000000001"'),
+    ('"-0.000000000001"', '"1e15"'),
+    # (a percent against these money targets is now refused as mixed notation: test_targets)
 ])
 def test_every_output_at_the_bounds(tmp_path: Path, target: str, actual: str) -> None:
     # babel raised InvalidOperation on 1e27-sized ratios (formatting in 28 digits).

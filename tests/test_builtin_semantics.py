@@ -180,12 +180,7 @@ def test_ecological_benefit_not_applicable_only_when_declared() -> None:
     assert ev.total == 100
 
 
-@pytest.mark.parametrize("rid", [
-    "mof-2013-department",
-    pytest.param("mof-2020-project-self", marks=pytest.mark.xfail(
-        strict=True, reason="still uses missing = full/exclude; rewritten on the 'forms' "
-                            "branch: remove this mark once that rewrite is merged")),
-])
+@pytest.mark.parametrize("rid", ["mof-2013-department", "mof-2020-project-self"])
 def test_no_builtin_row_rewards_absent_data(rid: str) -> None:
     # not reported must never earn points: only `applicable` may give full points or rescale
     for ind in pr.builtin(rid).leaves():

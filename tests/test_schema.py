@@ -188,6 +188,7 @@ PLACES: dict[str, tuple[tuple[Any, ...], str]] = {
     "alternative": (("either_or", 0, "alternatives", 0), "either_or[0].alternatives[0]."),
     "veto": (("veto", 0), "veto[0]."),
     "figure": (("figure", 0), "figure[0]."),
+    "target_rows": (("indicator", 0, "target_rows"), "indicator[0].target_rows."),
 }
 
 FULL = {
@@ -207,7 +208,7 @@ FULL = {
 
 def _at(doc: Any, where: tuple[Any, ...]) -> Any:
     for step in where:
-        doc = doc[step]
+        doc = doc.setdefault(step, {}) if isinstance(step, str) else doc[step]
     return doc
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
+from pathlib import Path
 from typing import Any, ClassVar
 
 import attrs
@@ -147,11 +148,22 @@ def test_rule_scores_in_range_direct_and_clamp_invariant() -> None:
 
 
 def test_builtin_kinds_stay_in_range_on_the_builtins() -> None:
-    for rubric in (pr.builtin("mof-2013-department"), pr.builtin("mof-2020-project-self")):
+    from perfrubric import target_rows
+
+    # The project form's rows come from the data: expand them from the worked example.
+    project = Path(__file__).resolve().parent.parent / "examples" / \
+        "rural-road-maintenance-2022" / "project.toml"
+    form, _ = target_rows.expand(pr.builtin("mof-2020-project-self"), pr.load_data(project))
+    checked = 0
+    for rubric in (pr.builtin("mof-2013-department"), form):
         for ind in rubric.leaves():
+            if ind.target_rows is not None:   # a tier whose rows the data gives, none here
+                continue
             assert ind.rule is not None
             rule_scores_in_range(ind.rule, path=ind.path)
             params_round_trip(ind.rule, ind.points, ind.path)
+            checked += 1
+    assert checked > 16   # the 16 rows of mof-2013 and the example project's rows
 
 
 def test_params_that_do_not_round_trip_name_params() -> None:

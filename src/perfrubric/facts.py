@@ -26,7 +26,7 @@ from typing import Any, Union, get_args, get_origin
 
 import attrs
 
-from .errors import MeasureUnavailable
+from .errors import MeasureUnavailable, did_you_mean
 from .expr import Value
 from .model import Department, Target
 from .units import Money, UnitError
@@ -300,6 +300,8 @@ class Facts:
 
     values: Mapping[str, Value]
     absent: Mapping[str, str] = attrs.field(factory=dict)
+    #: The ids of the data's targets, to explain a ``targets.<id>`` the data lacks.
+    target_ids: tuple[str, ...] = ()
 
     @classmethod
     def from_department(cls, dept: Department) -> Facts:
@@ -356,15 +358,26 @@ class Facts:
             _aggregate(members, f"targets.category.{category}", values, why)
 
         _flatten(dept.facts, "facts", values)
-        return cls({k: v for k, v in values.items() if v is not None}, why)
+        return cls({k: v for k, v in values.items() if v is not None}, why,
+                   tuple(t.id for t in targets))
 
     def resolve(self, name: str) -> Value:
         """The value of *name*; raise :class:`MeasureUnavailable` when it has none."""
         try:
             return self.values[name]
         except KeyError:
-            detail = self.absent.get(name) or f"'{name}' has no value in the data"
+            detail = self.absent.get(name) or self._no_value(name)
             raise MeasureUnavailable("missing", detail) from None
+
+    def _no_value(self, name: str) -> str:
+        parts = name.split(".")
+        if (len(parts) == 3 and parts[0] == "targets" and parts[1] != "category"
+                and parts[1] not in self.target_ids and parts[2] in TARGET_FIELDS):
+            known = ", ".join(repr(t) for t in self.target_ids) or "none"
+            return (f"'{name}': the data has no target '{parts[1]}'"
+                    f"{did_you_mean(parts[1], self.target_ids)} (its targets: {known}; a "
+                    "target without an id takes its name as id)")
+        return f"'{name}' has no value in the data"
 
     def get(self, name: str) -> Value | None:
         """The value of *name*, or ``None`` when the data does not give it."""

@@ -44,6 +44,7 @@ from typing import Final, Literal
 
 import attrs
 
+from .decimals import check_bounds
 from .errors import PerfrubricError
 from .units import UNITS
 
@@ -120,7 +121,7 @@ _SUFFIXES: Final[tuple[tuple[str, str], ...]] = tuple(sorted((
     ("之内", "<="), ("内", "<="),
 ), key=lambda p: -len(p[0])))
 
-_NUMBER = re.compile(r"^([-+]?(?:\d[\d,]*(?:\.\d+)?|\.\d+))(.*)$")
+_NUMBER = re.compile(r"^([-+]?(?:\d[\d,]*(?:\.\d+)?|\.\d+)(?:[eE][-+]?\d+)?)(.*)$")
 _DATE = re.compile(r"\d{4}年|\d{1,2}月\d{1,2}日|\d{1,2}月(?:底|末|前|中旬|上旬|下旬)|\d{1,2}日前")
 
 
@@ -275,7 +276,8 @@ def parse_printed(text: object, *, actual: bool = False) -> Printed:
                                 "such as \"≥50个\", \"≤90万元\", \"=100%\", or qualitative "
                                 "text without digits")
     digits, unit = match[1], match[2]
-    if "," in digits and not re.fullmatch(r"[-+]?\d{1,3}(,\d{3})+(\.\d+)?", digits):
+    if "," in digits and not re.fullmatch(r"[-+]?\d{1,3}(,\d{3})+(\.\d+)?([eE][-+]?\d+)?",
+                                          digits):
         raise PrintedValueError(f"cannot read {text!r}: misplaced thousands separator")
     number = Decimal(digits.replace(",", ""))
     _check_range(number, text)
@@ -287,18 +289,11 @@ def parse_printed(text: object, *, actual: bool = False) -> Printed:
 
 
 def _check_range(number: Decimal, text: object) -> None:
-    """Refuse magnitudes no form prints: 15 digits before the point, 12 after."""
-    if abs(number) >= _LARGEST:
-        raise PrintedValueError(f"{text!r} is out of range (at most 15 digits before the "
-                                "decimal point)")
-    exponent = number.as_tuple().exponent
-    if isinstance(exponent, int) and exponent < -12 and number != number.quantize(
-            _FINEST, rounding="ROUND_DOWN"):
-        raise PrintedValueError(f"{text!r} has more than 12 decimal places")
-
-
-_LARGEST = Decimal("1e15")
-_FINEST = Decimal("1e-12")
+    """Refuse what the library's one number boundary refuses (:func:`check_bounds`)."""
+    try:
+        check_bounds(number, text)
+    except ValueError as exc:
+        raise PrintedValueError(str(exc)) from None
 
 
 def _same(a: str, b: str) -> bool:

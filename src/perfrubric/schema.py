@@ -217,6 +217,17 @@ def _type_schema(tp: Any, defs: Json) -> Json:
     raise TypeError(f"no schema for the model type {tp!r}")  # pragma: no cover
 
 
+#: A value as a project form prints it (``"≥50个"``, ``"≤90万元"``, ``"效果明显"``), or a number.
+_PRINTED: Json = {"anyOf": [{"type": "number"}, {"type": "string", "minLength": 1}],
+                  "description": "As printed on the form: \"≥50个\", \"≤90万元\", \"85%\", "
+                                 "\"效果明显\"; or a number."}
+#: Fields whose file form is wider than their model type, and fields a file may leave out
+#: although the model requires them (the loader fills them in).
+_FIELD_SCHEMA: dict[tuple[str, str], Json] = {("Target", "target"): _PRINTED,
+                                               ("Target", "actual"): _PRINTED}
+_DERIVED: frozenset[tuple[str, str]] = frozenset({("Target", "id")})  # from the name
+
+
 def _class_ref(cls: type, defs: Json, only: tuple[str, ...] | None = None) -> Json:
     name = cls.__name__
     if name not in defs:
@@ -227,8 +238,11 @@ def _class_ref(cls: type, defs: Json, only: tuple[str, ...] | None = None) -> Js
         defs[name] = {
             "type": "object",
             "description": doc,
-            "properties": {f.name: _type_schema(hints[f.name], defs) for f in fields},
-            "required": [f.name for f in fields if f.default is attrs.NOTHING],
+            "properties": {f.name: dict(_FIELD_SCHEMA.get((name, f.name))
+                                        or _type_schema(hints[f.name], defs))
+                           for f in fields},
+            "required": [f.name for f in fields if f.default is attrs.NOTHING
+                         and (name, f.name) not in _DERIVED],
             "additionalProperties": False,
         }
     return {"$ref": f"#/definitions/{name}"}
