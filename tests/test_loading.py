@@ -97,9 +97,9 @@ def test_weights_become_points_that_add_up() -> None:
                         'path = "投入/预算配置/预决算公开"\nweight = 1')
     rubric = load(text)
     assert rubric.indicator("投入/预算配置/在职人员控制率").points == Decimal(30)
-    from perfrubric.building import _apportion
+    from perfrubric.decimals import apportion
 
-    assert _apportion(Decimal(10), [Decimal(1)] * 3) == [Decimal("3.34"), Decimal("3.33"),
+    assert apportion(Decimal(10), [Decimal(1)] * 3) == [Decimal("3.34"), Decimal("3.33"),
                                                         Decimal("3.33")]
 
 

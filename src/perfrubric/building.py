@@ -26,7 +26,7 @@ from ._measuretype import gives_money
 from ._sources import Origins, PathTuple, Source
 from ._template import LOCALES as TEMPLATE_LOCALES
 from ._template import template_problems
-from .decimals import Rounding
+from .decimals import Rounding, apportion
 from .errors import ParamError, PluginError, Problem, RubricError, did_you_mean
 from .indicators import (
     ENTRY_POINT_GROUP,
@@ -217,7 +217,7 @@ class _Builder(_PartsBuilder):
                     self.problem(at, f"siblings under '{parent or 'the top tier'}' mix 'points' "
                                  f"and 'weight'; use one or the other{cite}")
                 elif all(k.weight is not None for k in kids):
-                    shares = _apportion(budget, [cast(Decimal, k.weight) for k in kids])
+                    shares = apportion(budget, [cast(Decimal, k.weight) for k in kids])
                     for k, share in zip(kids, shares, strict=True):
                         k.points = share
             for k in kids:
@@ -394,21 +394,3 @@ def _sum_once(kids: Sequence[_Row], alt_of: Mapping[str, EitherOr]) -> Decimal:
             counted.add(group.name)
         total += cast(Decimal, kid.points)
     return total
-
-
-def _apportion(total: Decimal, weights: Sequence[Decimal], places: int = 2) -> list[Decimal]:
-    """Split *total* in proportion to *weights*, rounded so the parts add up exactly.
-
-    Largest-remainder (Hamilton) method at *places* decimals.
-    """
-    quantum = Decimal(1).scaleb(-places)
-    whole = sum(weights, Decimal(0))
-    exact = [total * w / whole for w in weights]
-    parts = [e.quantize(quantum, rounding="ROUND_FLOOR") for e in exact]
-    left = int((total - sum(parts, Decimal(0))) / quantum)
-    order = sorted(range(len(exact)), key=lambda i: (parts[i] - exact[i], i))
-    for i in order[:left]:
-        parts[i] += quantum
-    return parts
-
-

@@ -11,13 +11,14 @@ be written as strings such as ``"117.14%"`` and become fractions
 from __future__ import annotations
 
 import decimal
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Final
 
 import attrs
 
 __all__ = ["MAX_MAGNITUDE", "MAX_PLACES", "ROUNDING_MODES", "NumberOutOfBounds", "Rounding",
-           "check_bounds", "to_decimal"]
+           "apportion", "check_bounds", "to_decimal"]
 
 #: The largest magnitude a number written in a rubric or a data file may have:
 #: 10**15 (a thousand 万亿, whatever the unit).  Larger numbers are refused,
@@ -184,3 +185,23 @@ class Rounding:
 
     def __str__(self) -> str:
         return f"{self.places} places, {self.mode}"
+
+
+def apportion(total: Decimal, weights: Sequence[Decimal], places: int = 2) -> list[Decimal]:
+    """Split *total* in proportion to *weights* at *places*, the parts adding up exactly.
+
+    Largest remainder (Hamilton): every part is rounded down, then the
+    quanta left go to the largest remainders, ties to the earlier part.
+
+    >>> apportion(Decimal(10), [Decimal(1)] * 3)
+    [Decimal('3.34'), Decimal('3.33'), Decimal('3.33')]
+    """
+    quantum = Decimal(1).scaleb(-places)
+    whole = sum(weights, Decimal(0))
+    exact = [total * w / whole for w in weights]
+    parts = [e.quantize(quantum, rounding=decimal.ROUND_FLOOR) for e in exact]
+    left = int((total - sum(parts, Decimal(0))) / quantum)
+    order = sorted(range(len(exact)), key=lambda i: (parts[i] - exact[i], i))
+    for i in order[:left]:
+        parts[i] += quantum
+    return parts

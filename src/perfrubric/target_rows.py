@@ -31,7 +31,7 @@ why.
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import TypeVar
 
@@ -39,7 +39,7 @@ import attrs
 
 from . import _tomlpos
 from ._files import read_text
-from .decimals import Rounding
+from .decimals import Rounding, apportion
 from .errors import DataError, Problem, did_you_mean
 from .expr import Expression, parse_expression
 from .indicators.levels import Level, Levels
@@ -209,7 +209,7 @@ def _tier(tier: Indicator, rows: list[_Placed], rounding: Rounding, problems: li
     points = declared
     if total != tier.points:
         if spec.points == "rescale" and total > 0:
-            points = _apportion(tier.points, declared, rounding.places)
+            points = apportion(tier.points, declared, rounding.places)
         else:
             listing = " + ".join(f"{_fmt(p)} ({_where(r.index, 'points')})"
                                  for r, p in zip(rows, declared, strict=True))
@@ -374,20 +374,3 @@ def _pct(share: Decimal) -> str:
 def _fmt(value: Decimal) -> str:
     text = format(value.normalize(), "f")
     return "0" if text in ("-0", "") else text
-
-
-def _apportion(total: Decimal, weights: Sequence[Decimal], places: int) -> list[Decimal]:
-    """Split *total* in proportion to *weights* at *places*, the parts adding up exactly.
-
-    Largest remainder (Hamilton): every part is rounded down, then the
-    quanta left go to the largest remainders, ties to the earlier row.
-    """
-    quantum = Decimal(1).scaleb(-places)
-    whole = sum(weights, Decimal(0))
-    exact = [total * w / whole for w in weights]
-    parts = [e.quantize(quantum, rounding="ROUND_FLOOR") for e in exact]
-    left = int((total - sum(parts, Decimal(0))) / quantum)
-    order = sorted(range(len(exact)), key=lambda i: (parts[i] - exact[i], i))
-    for i in order[:left]:
-        parts[i] += quantum
-    return parts
