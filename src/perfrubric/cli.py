@@ -199,6 +199,19 @@ def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def cmd_batch(args: argparse.Namespace, out: TextIO) -> int:
+    """Score every unit of a table or folder; see :mod:`perfrubric._batchcli`."""
+    from ._batchcli import run
+
+    return run(args, out, _rubric(args.rubric))
+
+
+def _add_batch_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from ._batchcli import add_parser
+
+    add_parser(sub).set_defaults(func=cmd_batch)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="perfrubric",
@@ -240,6 +253,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--compact", action="store_true",
                    help="write money in babel's compact form (1.2147亿美元 for 12147万美元)")
     p.set_defaults(func=cmd_report)
+
+    _add_batch_parser(sub)
     return parser
 
 

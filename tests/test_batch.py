@@ -1,0 +1,349 @@
+"""Batch scoring: a county's workbook of 1,000 units, tables in and out, located errors."""
+
+from __future__ import annotations
+
+import random
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import perfrubric as pr
+from perfrubric.batch import (
+    BatchResult,
+    evaluate_many,
+    load_mapping,
+    result_columns,
+    score_table,
+    write_results,
+)
+from perfrubric.cli import main
+
+MAPPING = Path(__file__).parent / "data" / "county_mapping.toml"
+RUBRIC = pr.builtin("mof-2013-department")
+
+HEADERS = ["序号", "单位编码", "单位名称", "年度", "编制数", "在职人数", "年初预算(万元)",
+           "调整预算(万元)", "决算数(万元)", "结转结余(万元)", "公用经费预算(万元)",
+           "实际公用经费(万元)", "三公经费预算数(万元)", "上年三公经费预算数(万元)",
+           "固定资产总额(万元)", "在用固定资产(万元)", "管理制度", "违规次数", "预决算公开",
+           "目标1计划", "目标1完成", "目标2计划", "目标2完成", "重点工作数", "重点工作办结数",
+           "经济效益", "社会效益", "生态效益", "满意度(%)", "备注"]
+COL = {h: i for i, h in enumerate(HEADERS)}
+LEVELS = ["好", "较好", "一般", "差"]
+RULES = ["已制定", "合法合规完整", "有效执行"]
+
+# The first unit, scored by hand against the built-in MOF 2013 rubric:
+#   在职人员控制率 21/20 = 105%: 5 whole steps over 100% × 0.5 = 2.5 off 5   → 2.50
+#   三公经费变动率 (12 − 10)/10 = +20%: 20 steps × 0.5 = 10 > 5, 扣完为止    → 0.00
+#   预算完成率 950/1000 = 95%: 5% below = 1 started step of 5% × 2        → 3.00
+#   预算调整率 |1000 − 800|/800 = 25%: band (20%, 30%]                  → 2.00
+#   结转结余率 50/1000 = 5% ≤ 5%                                          → 5.00
+#   公用经费控制率 54/60 = 90% ≤ 100%                                     → 5.00
+#   管理制度健全性 已制定 (2) + 有效执行 (1), 合法合规完整 (2) missing    → 3.00
+#   资金使用合规性 1 violation × 1                                        → 4.00
+#   预决算信息公开性 是                                                    → 5.00
+#   固定资产利用率 180/200 = 0.9 × 5                                      → 4.50
+#   实际完成率 mean completion (min(12/10, 1) + 3/6) / 2 = 0.75 × 15     → 11.25
+#   重点工作办结率 8/10 × 10                                               → 8.00
+#   经济/社会/生态效益 好 5 + 较好 4 + 一般 3                              → 12.00
+#   满意度 92.5% ≥ 90%                                                     → 10.00
+# total 2.5 + 0 + 3 + 2 + 5 + 5 + 3 + 4 + 5 + 4.5 + 11.25 + 8 + 12 + 10 = 75.25 → 中
+FIRST = ["1", "A0001", "示例县财政局", 2023, 20, 21, 800, 1000, 950, 50, 60, 54, 12, 10,
+         200, 180, "已制定、有效执行", 1, "是", 10, 12, 6, 3, 10, 8, "好", "较好", "一般",
+         92.5, ""]
+
+# Deliberately bad units: index in the data → what is wrong.
+BAD_ON_POST = 15      # 在职人数 21.5: not a whole number       → Sheet1!F17
+BAD_TWO = 100         # 编制数 -3 and 年初预算 "八百": both at once → Sheet1!E102, Sheet1!G102
+BAD_MISSING = 500     # 编制数 left empty: 在职人员控制率 cannot be computed (row 502)
+BAD_ITEM = 999        # 管理制度 names an item the checklist lacks (row 1001)
+
+
+def _row(rng: random.Random, i: int) -> list[Any]:
+    authorized = rng.randint(10, 200)
+    adjusted = Decimal(rng.randint(5000, 200000)) / 10
+    initial = (adjusted * Decimal(rng.randint(70, 110)) / 100).quantize(Decimal("0.01"))
+    final = (adjusted * Decimal(rng.randint(80, 100)) / 100).quantize(Decimal("0.01"))
+    assets = rng.randint(100, 5000)
+    rules = [r for r in RULES if rng.random() < 0.8] or ["已制定"]  # an empty cell is missing
+    return [str(i + 1), f"A{i + 1:04d}", f"单位{i + 1}", 2023, authorized,
+            max(authorized + rng.randint(-10, 5), 0), float(initial), float(adjusted),
+            float(final), rng.randint(0, 100), 60, rng.randint(40, 70), rng.randint(5, 20),
+            rng.randint(5, 20), assets, rng.randint(assets // 2, assets), "、".join(rules),
+            rng.randint(0, 3), rng.choice(["是", "否"]), rng.randint(1, 20),
+            rng.randint(0, 25), rng.randint(1, 9), rng.randint(0, 12), 10, rng.randint(5, 10),
+            rng.choice(LEVELS), rng.choice(LEVELS), rng.choice(LEVELS),
+            rng.randint(700, 1000) / 10, rng.choice(["", "已核实"])]
+
+
+def county_rows(n: int = 1000) -> list[list[Any]]:
+    """A real-shaped county table: Chinese headers, money in 万元, four bad units."""
+    rng = random.Random(2023)
+    rows = [FIRST] + [_row(rng, i) for i in range(1, n)]
+    rows[BAD_ON_POST][COL["在职人数"]] = 21.5
+    rows[BAD_TWO][COL["编制数"]] = -3
+    rows[BAD_TWO][COL["年初预算(万元)"]] = "八百"
+    rows[BAD_MISSING][COL["编制数"]] = None
+    rows[BAD_ITEM][COL["管理制度"]] = "已制定、乱写"
+    return rows
+
+
+def document(row: list[Any]) -> dict[str, Any]:
+    """The same unit written by hand as a data document (docs/data.md), not via the mapping."""
+    c = {h: row[i] for i, h in enumerate(HEADERS)}
+
+    def money(header: str) -> str:
+        return f"{c[header]}万元"
+
+    return {
+        "department": {"name": c["单位名称"], "code": c["单位编码"], "year": c["年度"]},
+        "staffing": {"authorized": c["编制数"], "on_post": c["在职人数"]},
+        "budget": {
+            "initial": money("年初预算(万元)"), "adjusted": money("调整预算(万元)"),
+            "final": money("决算数(万元)"), "carryover": money("结转结余(万元)"),
+            "public_funds_budget": money("公用经费预算(万元)"),
+            "public_funds_actual": money("实际公用经费(万元)"),
+            "fixed_assets_total": money("固定资产总额(万元)"),
+            "fixed_assets_in_use": money("在用固定资产(万元)"),
+            "sangong": {"budget": money("三公经费预算数(万元)"),
+                        "previous_budget": money("上年三公经费预算数(万元)")},
+        },
+        "target": [{"id": "t1", "name": "t1", "target": c["目标1计划"], "actual": c["目标1完成"]},
+                   {"id": "t2", "name": "t2", "target": c["目标2计划"], "actual": c["目标2完成"]}],
+        "facts": {"management_rules": [r for r in c["管理制度"].split("、") if r],
+                  "fund_violations": c["违规次数"], "budget_disclosed": c["预决算公开"],
+                  "key_tasks_assigned": c["重点工作数"], "key_tasks_done": c["重点工作办结数"],
+                  "satisfaction": f"{c['满意度(%)']}%"},
+        "assessment": [{"indicator": f"效果/履职效益/{n}", "level": c[n]}
+                       for n in ("经济效益", "社会效益", "生态效益")],
+    }
+
+
+@pytest.fixture(scope="module")
+def rows() -> list[list[Any]]:
+    return county_rows()
+
+
+@pytest.fixture(scope="module")
+def workbook(rows: list[list[Any]], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    openpyxl = pytest.importorskip("openpyxl")
+    path = tmp_path_factory.mktemp("county") / "county.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Sheet1"
+    sheet.append(HEADERS)
+    for row in rows:
+        sheet.append(row)
+    book.save(path)
+    return path
+
+
+def _expected(rows: list[list[Any]]) -> dict[str, pr.Evaluation]:
+    bad = {BAD_ON_POST, BAD_TWO, BAD_MISSING, BAD_ITEM}
+    return {row[COL["单位编码"]]: pr.evaluate(RUBRIC, document(row))
+            for i, row in enumerate(rows) if i not in bad}
+
+
+@pytest.fixture(scope="module")
+def expected(rows: list[list[Any]]) -> dict[str, pr.Evaluation]:
+    return _expected(rows)
+
+
+def test_cli_scores_the_county_workbook_into_results_and_errors_sheets(
+        workbook: Path, expected: dict[str, pr.Evaluation], tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    out = tmp_path / "scored.xlsx"
+    code = main(["batch", "mof-2013-department", str(workbook), "--map", str(MAPPING),
+                 "-o", str(out)])
+    assert code == 1  # four units failed; the others are written all the same
+    captured = capsys.readouterr()
+    assert "1000 units: 996 scored, 4 failed" in captured.out
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames == ["results", "errors"]
+    results = book["results"]
+    assert results.freeze_panes == "C2"
+    header = [c.value for c in results[1]]
+    assert header == result_columns(RUBRIC)
+    body = list(results.iter_rows(min_row=2, values_only=True))
+    assert len(body) == 1000
+    first = dict(zip(header, body[0], strict=True))
+    assert (first["key"], first["row"], first["grade"]) == ("A0001", 2, "中")
+    assert Decimal(str(first["total"])) == Decimal("75.25")
+    assert Decimal(str(first["投入/预算配置/在职人员控制率"])) == Decimal("2.5")
+    assert Decimal(str(first["产出/职责履行/实际完成率"])) == Decimal("11.25")
+    for values in body:
+        line = dict(zip(header, values, strict=True))
+        if line["status"] == "failed":
+            assert line["total"] is None and line["error"]
+            continue
+        ev = expected[line["key"]]
+        assert Decimal(str(line["total"])) == ev.total
+        assert line["grade"] == ev.grade
+    failed = [dict(zip(header, v, strict=True)) for v in body if v[header.index("status")]
+              == "failed"]
+    assert [f["key"] for f in failed] == ["A0016", "A0101", "A0501", "A1000"]
+
+    errors = list(book["errors"].iter_rows(min_row=2, values_only=True))
+    cells = {(key, cell) for key, _row, cell, _message, _file in errors}
+    assert ("A0016", "Sheet1!F17") in cells                 # 在职人数 21.5
+    assert {("A0101", "Sheet1!E102"), ("A0101", "Sheet1!G102")} <= cells  # both at once
+    by_key = {key: message for key, _r, _c, message, _f in errors}
+    assert "whole number" in by_key["A0016"]
+    assert "在职人数 → staffing.on_post" in by_key["A0016"]
+    missing = [e for e in errors if e[0] == "A0501"]
+    assert len(missing) == 1 and missing[0][2].startswith("Sheet1!row 502")
+    assert "Sheet1!E502" in missing[0][2] and "staffing.authorized" in missing[0][3]
+    assert "乱写" in by_key["A1000"]
+
+
+def _frames(rows: list[list[Any]]) -> Any:
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame(rows, columns=HEADERS)
+    return frame
+
+
+def test_pandas_polars_and_arrow_give_identical_totals(rows: list[list[Any]],
+                                                       expected: dict[str, pr.Evaluation]
+                                                       ) -> None:
+    pl = pytest.importorskip("polars")
+    pa = pytest.importorskip("pyarrow")
+    sample = rows[:60] + [rows[BAD_ON_POST]]  # 21.5 makes 在职人数 a float column
+    pdf = _frames(sample)
+    # Text columns stay text in every library (a mixed object column would not convert).
+    pdf = pdf.astype({"序号": str, "备注": str})
+    by_pandas = score_table(RUBRIC, pdf, mapping=MAPPING)
+    by_polars = score_table(RUBRIC, pl.from_pandas(pdf), mapping=MAPPING)
+    by_arrow = score_table(RUBRIC, pa.Table.from_pandas(pdf, preserve_index=False),
+                           mapping=MAPPING)
+    assert type(by_polars).__module__.startswith("polars")
+    assert type(by_arrow).__module__.startswith("pyarrow")
+    totals_pandas = list(by_pandas["total"])
+    totals_polars = by_polars["total"].to_list()
+    totals_arrow = by_arrow.column("total").to_pylist()
+    assert totals_pandas == totals_polars == totals_arrow
+    assert totals_pandas[0] == Decimal("75.25")
+    for key, total in zip(by_pandas["key"], totals_pandas, strict=True):
+        if key in expected:
+            assert total == expected[key].total
+    assert list(by_pandas["status"])[-1] == "failed"
+    assert totals_pandas[-1] is None
+    # every leaf has its column, named by its path, with Decimal scores
+    leaf = "投入/预算配置/在职人员控制率"
+    assert by_pandas[leaf].iloc[0] == Decimal("2.50")
+    assert str(by_arrow.schema.field(leaf).type) == "decimal128(38, 2)"
+
+
+def test_evaluate_many_streams_records_and_keeps_going_after_a_failure(
+        rows: list[list[Any]]) -> None:
+    docs = [document(rows[0]), {"department": {"name": "坏"}, "staffing": {"on_post": "x"}},
+            document(rows[1])]
+    results = evaluate_many(RUBRIC, iter(docs), trace=True)
+    first = next(results)
+    assert isinstance(first, BatchResult)
+    assert (first.key, first.total, first.ok) == ("A0001", Decimal("75.25"), True)
+    assert first.evaluation is not None and first.evaluation.total == first.total
+    second = next(results)
+    assert (second.index, second.key, second.status) == (1, "坏", "failed")
+    assert isinstance(second.error, pr.DataError)
+    assert second.error.problems[0].path == "staffing.on_post"
+    third = next(results)
+    assert third.ok and third.key == "A0002"
+
+
+def test_flat_rows_with_dotted_names_need_no_mapping() -> None:
+    # 在职人员控制率 on a 5-point indicator: 9/10 = 90% ≤ 100% → 5.00;
+    # 19/10 = 190%: 90 steps × 0.5 = 45 > 5, 扣完为止 → 0.00
+    rubric = pr.loads_rubric("""
+[rubric]
+id = "flat"
+version = "1"
+title = "flat"
+full_marks = 5
+[[indicator]]
+path = "在职人员控制率"
+points = 5
+measure = "staffing.on_post / staffing.authorized"
+rule = { kind = "step_deduction", limit = "100%", direction = "above", step = "1%", deduct = 0.5, steps = "whole" }
+""")
+    rows = [{"department.code": "A", "staffing.authorized": 10, "staffing.on_post": 9},
+            {"department.code": "B", "staffing.authorized": 10, "staffing.on_post": 19}]
+    for trace in (False, True):
+        got = [(r.key, r.total) for r in evaluate_many(rubric, rows, trace=trace)]
+        assert got == [("A", Decimal("5.00")), ("B", Decimal("0.00"))]
+
+
+def test_an_unknown_header_is_refused_at_its_cell_with_a_suggestion(tmp_path: Path) -> None:
+    path = tmp_path / "units.csv"
+    path.write_text("department.name,staffing.onpost\n甲,3\n", encoding="utf-8")
+    with pytest.raises(pr.DataError) as info:
+        list(evaluate_many(RUBRIC, path))
+    problem = info.value.problems[0]
+    assert problem.path == "B1"
+    assert "did you mean 'staffing.on_post'" in problem.message
+
+
+def test_a_column_every_row_needs_is_reported_once(tmp_path: Path) -> None:
+    path = tmp_path / "units.csv"
+    path.write_text("department.name,staffing.on_post\n甲,3\n", encoding="utf-8")
+    with pytest.raises(pr.DataError) as info:
+        list(evaluate_many(RUBRIC, path))
+    messages = [p.message for p in info.value.problems]
+    assert any("'staffing.authorized', which no column gives" in m for m in messages)
+
+
+def test_mapping_errors_are_located_in_the_mapping_file(tmp_path: Path) -> None:
+    path = tmp_path / "map.toml"
+    path.write_text('[columns]\n"在职人数" = "staffing.onpost"\n'
+                    '"年初预算" = { name = "budget.initial", unit = "斤" }\n', encoding="utf-8")
+    with pytest.raises(pr.DataError) as info:
+        load_mapping(path)
+    problems = info.value.problems
+    assert [p.line for p in problems] == [2, 3]
+    assert "did you mean 'staffing.on_post'" in problems[0].message
+    assert "neither a money unit" in problems[1].message
+
+
+def test_csv_and_parquet_outputs_carry_the_error_column(rows: list[list[Any]],
+                                                        tmp_path: Path) -> None:
+    pd = pytest.importorskip("pandas")
+    pytest.importorskip("pyarrow")
+    frame = _frames([rows[0], rows[BAD_ON_POST]])
+    for suffix in (".csv", ".parquet"):
+        out = tmp_path / f"out{suffix}"
+        done = write_results(evaluate_many(RUBRIC, frame, mapping=MAPPING, trace=False),
+                             RUBRIC, out)
+        assert [r.ok for r in done] == [True, False]
+        back = pd.read_csv(out, dtype=str) if suffix == ".csv" else pd.read_parquet(out)
+        assert str(back["total"][0]) == "75.25"
+        assert "whole number" in back["error"][1]
+        assert "column '在职人数'" in back["error"][1]
+
+
+def test_workers_give_the_same_results_in_order(rows: list[list[Any]]) -> None:
+    docs = [document(r) for r in rows[:40]]
+    one = [(r.key, r.total, r.grade) for r in evaluate_many(RUBRIC, docs, trace=False)]
+    two = [(r.key, r.total, r.grade)
+           for r in evaluate_many(RUBRIC, docs, trace=False, workers=2, chunk_size=7)]
+    assert one == two
+    assert one[0] == ("A0001", Decimal("75.25"), "中")
+
+
+def test_a_missing_extra_names_the_pip_command(monkeypatch: pytest.MonkeyPatch) -> None:
+    import builtins
+
+    real = builtins.__import__
+
+    def no_polars(name: str, *args: Any, **kwargs: Any) -> Any:
+        if name == "polars" or name.startswith("polars."):
+            raise ImportError(name)
+        return real(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_polars)
+    monkeypatch.delitem(__import__("sys").modules, "polars", raising=False)
+    from perfrubric._tables import require
+
+    with pytest.raises(pr.MissingDependencyError) as info:
+        require("polars", "polars result tables")
+    assert "pip install 'perfrubric[polars]'" in str(info.value)
