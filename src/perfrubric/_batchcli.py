@@ -82,7 +82,7 @@ def run(args: argparse.Namespace, out: TextIO, rubric: Rubric) -> int:
 
         mapping = attrs.evolve(mapping, sheet=args.sheet)
     results = evaluate_many(rubric, source, mapping=mapping, workers=args.workers,
-                            trace=args.trace)
+                            trace=args.trace, measured=args.measured)
     update, close = _progress()
     try:
         if args.output:

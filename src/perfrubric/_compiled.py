@@ -24,6 +24,7 @@ generated rubrics and data, the built-in rubrics and the seed example.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
@@ -33,6 +34,7 @@ import attrs
 from .decimals import _CONTEXT, ROUNDING_MODES
 from .errors import MeasureUnavailable, PerfrubricError
 from .evaluation import Evaluation, evaluate
+from .expr import _CTX as _EXPR_CTX
 from .expr import Value
 from .facts import _GETTERS, Facts, _plain
 from .indicators.bands import Bands
@@ -88,7 +90,7 @@ def _rounder(ind: Indicator, rubric: Rubric) -> Callable[[Decimal], Decimal]:
     quantum, mode, context = rounding.quantum, ROUNDING_MODES[rounding.mode], _CONTEXT
 
     def apply(value: Decimal) -> Decimal:
-        rounded = value.quantize(quantum, rounding=mode, context=context)
+        rounded = value.quantize(quantum, mode, context)
         return rounded if rounded else abs(rounded)
     return apply
 
@@ -156,17 +158,47 @@ def _rule_fn(ind: Indicator) -> Callable[[Value], Decimal]:
     return generic
 
 
-def _leaf_fn(ind: Indicator, rubric: Rubric) -> Callable[[Callable[[str], Value]],
-                                                          tuple[Decimal, Value]]:
+_RATIO = re.compile(r"\s*([A-Za-z_\u0080-\uffff][\w.]*)\s*/\s*([A-Za-z_\u0080-\uffff][\w.]*)\s*")
+
+_Leaf = Callable[[Mapping[str, Any], Callable[[str], Value]], tuple[Decimal, Value]]
+
+
+def _measure_fn(ind: Indicator) -> Callable[[Mapping[str, Any], Callable[[str], Value]], Value]:
+    """The measure as a function of the department's values.
+
+    ``a / b`` over two data names (most rates of the national framework) is
+    divided directly when both are non-zero Decimals, in the expression
+    language's own context; anything else goes through the compiled
+    expression, which applies every rule of the language.
+    """
     assert ind.measure is not None
-    measure = ind.measure.evaluate
+    evaluate = ind.measure.evaluate
+    match = _RATIO.fullmatch(ind.measure.source)
+    if match is None or not {match[1], match[2]} <= ind.measure.names:
+        def general(values: Mapping[str, Any], resolve: Callable[[str], Value]) -> Value:
+            return evaluate(resolve)
+        return general
+    top, bottom, divide = match[1], match[2], _EXPR_CTX.divide
+
+    def ratio(values: Mapping[str, Any], resolve: Callable[[str], Value]) -> Value:
+        a, b = values.get(top), values.get(bottom)
+        if type(a) is Decimal and type(b) is Decimal and b and a.is_finite() \
+                and b.is_finite():
+            x = divide(a, b)
+            return x if x or not x.is_signed() else x.copy_abs()
+        return evaluate(resolve)
+    return ratio
+
+
+def _leaf_fn(ind: Indicator, rubric: Rubric) -> _Leaf:
+    measure = _measure_fn(ind)
     rule = _rule_fn(ind)
     rnd = _rounder(ind, rubric)
     points = ind.points
     unit = UNITS.get(ind.unit or "")
 
-    def leaf(resolve: Callable[[str], Value]) -> tuple[Decimal, Value]:
-        value = measure(resolve)
+    def leaf(values: Mapping[str, Any], resolve: Callable[[str], Value]) -> tuple[Decimal, Value]:
+        value = measure(values, resolve)
         if isinstance(value, Money):
             if unit is None:
                 raise _Fallback
@@ -213,9 +245,9 @@ class CompiledRubric:
         self.supported = (not rubric.vetoes and not rubric.either_or
                           and all(i.measure is not None and i.rule is not None
                                   and i.applicable is None for i in leaves))
-        self._leaves: list[tuple[str, Callable[[Callable[[str], Value]],
-                                               tuple[Decimal, Value]]]] = []
+        self._leaves: list[tuple[str, _Leaf]] = []
         self._readers: list[tuple[str, Callable[[Department], Any]]] = []
+        self._plain_facts: list[tuple[str, str]] = []
         self._needs_facts = False
         self._counted = _ZERO
         if not self.supported:
@@ -226,6 +258,8 @@ class CompiledRubric:
         for name in names:
             if name in _STATIC_GETTERS and name not in _DERIVED_IN_FACTS:
                 self._readers.append((name, _static_reader(_STATIC_GETTERS[name])))
+            elif name.startswith("facts.") and name.count(".") == 1:
+                self._plain_facts.append((name, name[6:]))
             elif name.startswith("facts."):
                 self._readers.append((name, _facts_reader(tuple(name.split(".")[1:]))))
             else:
@@ -251,10 +285,16 @@ class CompiledRubric:
             return Totals.of(evaluate(self.rubric, dept), keep=False)
 
     def _fast(self, dept: Department) -> Totals:
+        values: Mapping[str, Any]
         if self._needs_facts:
-            values: Mapping[str, Any] = Facts.from_department(dept).values
+            values = Facts.from_department(dept).values
         else:
-            found = {}
+            found: dict[str, Any] = {}
+            facts = getattr(dept.facts, "_data", dept.facts)
+            for name, key in self._plain_facts:
+                value = facts.get(key, _ABSENT)
+                if value is not _ABSENT and value is not None and not isinstance(value, Mapping):
+                    found[name] = value
             for name, read in self._readers:
                 value = read(dept)
                 if value is not _ABSENT:
@@ -262,24 +302,24 @@ class CompiledRubric:
             values = found
 
         def resolve(name: str) -> Value:
-            value = values.get(name, _ABSENT)
-            if value is _ABSENT:
+            hit: Any = values.get(name, _ABSENT)
+            if hit is _ABSENT:
                 raise MeasureUnavailable("missing", f"'{name}' has no value in the data")
-            result: Value = value
+            result: Value = hit
             return result
 
         scores: dict[str, Decimal] = {}
         measured: dict[str, Value] = {}
         raw = _ZERO
         for path, leaf in self._leaves:
-            score, value = leaf(resolve)
+            score, value = leaf(values, resolve)
             scores[path] = score
             measured[path] = value
             raw += score
         if self._counted != self._full:
             raw = raw * self._full / self._counted
         quantum, mode = self._total_round
-        total = raw.quantize(quantum, rounding=mode, context=_CONTEXT)
+        total = raw.quantize(quantum, mode, _CONTEXT)
         if not total:
             total = abs(total)
         return Totals(total, self._grade_for(total).name, "scored", scores, measured)

@@ -149,14 +149,41 @@ def _score(compiled: CompiledRubric, payload: Any, trace: bool) -> _Outcome:
 _WORKER: dict[str, Any] = {}
 
 
-def _worker_init(rubric: Rubric, trace: bool) -> None:
+def _worker_init(rubric: Rubric, trace: bool, measured: bool) -> None:
     _WORKER["compiled"] = _compiled(rubric)
     _WORKER["trace"] = trace
+    _WORKER["measured"] = measured
 
 
 def _worker_chunk(payloads: list[Any]) -> list[_Outcome]:
-    compiled, trace = _WORKER["compiled"], _WORKER["trace"]
-    return [_score(compiled, p, trace) for p in payloads]
+    compiled, trace, measured = _WORKER["compiled"], _WORKER["trace"], _WORKER["measured"]
+    return [_pack(_score(compiled, p, trace), trace, measured) for p in payloads]
+
+
+_RS = "\x1e"  # ASCII record separator: never part of a number
+
+
+def _pack(outcome: _Outcome, trace: bool, measured: bool) -> _Outcome:
+    """A worker's outcome made cheap to send: the leaf scores as one text, in leaf order.
+
+    Pickling thirty Decimals (and their paths) per unit costs more than
+    scoring the unit; one string costs little.
+    """
+    if outcome[0] != "ok" or trace:
+        return outcome
+    totals: Totals = outcome[1]
+    return ("packed", str(totals.total), totals.grade, totals.status,
+            _RS.join(map(str, totals.scores.values())),
+            dict(totals.measured) if measured else None)
+
+
+def _unpack(outcome: _Outcome, leaves: Sequence[str]) -> _Outcome:
+    if outcome[0] != "packed":
+        return outcome
+    _, total, grade, status, scores, measured = outcome
+    values = map(Decimal, scores.split(_RS)) if scores else ()
+    return ("ok", Totals(Decimal(total), grade, status, dict(zip(leaves, values, strict=True)),
+                         measured or {}))
 
 
 # -- records ---------------------------------------------------------------------------------
@@ -277,7 +304,7 @@ def _measure_names(rubric: Rubric, indicator: str) -> list[str]:
 
 def evaluate_many(rubric: Rubric, records: Any, *, workers: int = 1, trace: bool = True,
                   mapping: str | os.PathLike[str] | Mapping[str, Any] | ColumnMap | None = None,
-                  chunk_size: int = 64) -> Iterator[BatchResult]:
+                  chunk_size: int = 64, measured: bool = True) -> Iterator[BatchResult]:
     """Score every record against *rubric*; yield one :class:`BatchResult` each, in order.
 
     *records* is an iterable of data documents (dicts with the sections of
@@ -297,24 +324,27 @@ def evaluate_many(rubric: Rubric, records: Any, *, workers: int = 1, trace: bool
     :class:`~perfrubric.Evaluation`; with ``trace=False`` only totals,
     grades and leaf scores are computed, by a compiled fast path that gives
     the same numbers.  *workers* > 1 scores in that many processes
-    (*chunk_size* records per task); results still come in order.
+    (*chunk_size* records per task); results still come in order, and
+    *measured* false saves sending the measured values back from them.
     """
     column_map = load_mapping(mapping)
     if workers < 1:
         raise PerfrubricError(f"workers must be 1 or more, got {workers}")
     items = _items(records, column_map, rubric)
-    return _run(rubric, items, workers=workers, trace=trace, chunk_size=chunk_size)
+    return _run(rubric, items, workers=workers, trace=trace, chunk_size=chunk_size,
+                measured=measured)
 
 
 def _run(rubric: Rubric, items: Iterator[_Item], *, workers: int, trace: bool,
-         chunk_size: int) -> Iterator[BatchResult]:
+         chunk_size: int, measured: bool = True) -> Iterator[BatchResult]:
     compiled = _compiled(rubric)
     if workers == 1:
         for item in items:
             yield _result(item, _score(compiled, item.payload, trace), rubric)
         return
+    leaves = [ind.path for ind in rubric.leaves()]
     with ProcessPoolExecutor(max_workers=workers, initializer=_worker_init,
-                             initargs=(rubric, trace)) as pool:
+                             initargs=(rubric, trace, measured)) as pool:
         pending: deque[tuple[list[_Item], Future[list[_Outcome]]]] = deque()
         chunk: list[_Item] = []
 
@@ -327,7 +357,7 @@ def _run(rubric: Rubric, items: Iterator[_Item], *, workers: int, trace: bool,
             while len(pending) > limit:
                 done_items, future = pending.popleft()
                 for item, outcome in zip(done_items, future.result(), strict=True):
-                    yield _result(item, outcome, rubric)
+                    yield _result(item, _unpack(outcome, leaves), rubric)
 
         for item in items:
             chunk.append(item)
@@ -478,7 +508,7 @@ def score_table(rubric: Rubric, table: Any, *,
     _check_required(rubric, plan)
     collector = _Collector(rubric, measured)
     for result in _run(rubric, _table_items(opened, plan), workers=workers, trace=trace,
-                       chunk_size=64):
+                       chunk_size=64, measured=measured):
         collector.add(result)
     if library == "pandas":
         index = list(table.index) if not isinstance(table, (str, os.PathLike)) else None
