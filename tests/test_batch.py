@@ -80,12 +80,13 @@ def _row(rng: random.Random, i: int) -> list[Any]:
 def county_rows(n: int = 1000) -> list[list[Any]]:
     """A real-shaped county table: Chinese headers, money in 万元, four bad units."""
     rng = random.Random(2023)
-    rows = [FIRST] + [_row(rng, i) for i in range(1, n)]
-    rows[BAD_ON_POST][COL["在职人数"]] = 21.5
-    rows[BAD_TWO][COL["编制数"]] = -3
-    rows[BAD_TWO][COL["年初预算(万元)"]] = "八百"
-    rows[BAD_MISSING][COL["编制数"]] = None
-    rows[BAD_ITEM][COL["管理制度"]] = "已制定、乱写"
+    rows = [list(FIRST)] + [_row(rng, i) for i in range(1, n)]
+    for index, header, value in ((BAD_ON_POST, "在职人数", 21.5), (BAD_TWO, "编制数", -3),
+                                 (BAD_TWO, "年初预算(万元)", "八百"),
+                                 (BAD_MISSING, "编制数", None),
+                                 (BAD_ITEM, "管理制度", "已制定、乱写")):
+        if index < n:
+            rows[index][COL[header]] = value
     return rows
 
 

@@ -15,6 +15,7 @@ may change between releases.
 
 from __future__ import annotations
 
+from .batch import BatchResult, evaluate_many, score_table
 from .data import load_data
 from .decimals import Rounding, to_decimal
 from .errors import (
@@ -58,6 +59,7 @@ __version__ = "0.1.0.dev0"
 
 __all__ = [
     "Assessment",
+    "BatchResult",
     "DataError",
     "Department",
     "EitherOr",
@@ -95,6 +97,7 @@ __all__ = [
     "builtin_ids",
     "closing_sentence",
     "evaluate",
+    "evaluate_many",
     "fragments",
     "indicator_sentence",
     "kind_names",
@@ -107,6 +110,7 @@ __all__ = [
     "report_text",
     "resolved_document",
     "rubric_from_dict",
+    "score_table",
     "scoring_table",
     "table_rows",
     "target_sentence",

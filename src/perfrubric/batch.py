@@ -29,10 +29,9 @@ from __future__ import annotations
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -54,6 +53,9 @@ from .evaluation import Evaluation
 from .expr import Value
 from .model import Department
 from .rubric import Rubric
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 __all__ = [
     "BatchResult",
@@ -342,6 +344,8 @@ def _run(rubric: Rubric, items: Iterator[_Item], *, workers: int, trace: bool,
         for item in items:
             yield _result(item, _score(compiled, item.payload, trace), rubric)
         return
+    from concurrent.futures import ProcessPoolExecutor
+
     leaves = [ind.path for ind in rubric.leaves()]
     with ProcessPoolExecutor(max_workers=workers, initializer=_worker_init,
                              initargs=(rubric, trace, measured)) as pool:
