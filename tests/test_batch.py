@@ -348,3 +348,75 @@ def test_a_missing_extra_names_the_pip_command(monkeypatch: pytest.MonkeyPatch) 
     with pytest.raises(pr.MissingDependencyError) as info:
         require("polars", "polars result tables")
     assert "pip install 'perfrubric[polars]'" in str(info.value)
+
+
+LAYOUT = """
+direction = "right"
+[labels]
+"单位名称" = "department.name"
+"单位编码" = "department.code"
+"编制数" = "staffing.authorized"
+"在职人数：" = "staffing.on_post"
+"""
+
+FLAT_TEXT = """
+[rubric]
+id = "flat"
+version = "1"
+title = "flat"
+full_marks = 5
+[[indicator]]
+path = "在职人员控制率"
+points = 5
+measure = "staffing.on_post / staffing.authorized"
+rule = { kind = "step_deduction", limit = "100%", direction = "above", step = "1%", deduct = 0.5, steps = "whole" }
+"""
+FLAT = pr.loads_rubric(FLAT_TEXT)
+
+
+def test_a_folder_of_filled_in_templates_is_a_batch(tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    pytest.importorskip("python_calamine")
+    folder = tmp_path / "filled"
+    folder.mkdir()
+    (tmp_path / "layout.toml").write_text(LAYOUT, encoding="utf-8")
+    # Two workbooks; the second has two units (two sheets) and the labels elsewhere.
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "财政局"
+    sheet["A1"] = "部门基础数据表"          # a title, not a label
+    sheet["B3"], sheet["C3"] = "单位名称", "示例县财政局"
+    sheet["B4"], sheet["C4"] = "单位编码", "A01"
+    sheet["B5"], sheet["C5"] = "编制数", 20
+    sheet["B6"], sheet["C6"] = "在职人数：", 21   # 21/20 = 105%: 5 steps × 0.5 → 2.50
+    book.save(folder / "a.xlsx")
+    book = openpyxl.Workbook()
+    first = book.active
+    first.title = "教育局"
+    first["D2"], first["E2"] = "单位编码", "A02"
+    first["D8"], first["E8"] = "编制数", 10
+    first["D9"], first["E9"] = "在职人数", 9       # 90% ≤ 100% → 5.00
+    second = book.create_sheet("卫健委")
+    second["A1"], second["B1"] = "单位编码", "A03"
+    second["A2"], second["B2"] = "编制数", 10
+    second["A3"], second["B3"] = "在职人数", "十一"   # bad: located at B3
+    book.create_sheet("填表说明")["A1"] = "请如实填写"  # no label: not a unit
+    book.save(folder / "b.xlsx")
+
+    results = list(evaluate_many(FLAT, folder, layout=tmp_path / "layout.toml"))
+    assert [(r.key, r.total) for r in results] == [
+        ("A01", Decimal("2.50")), ("A02", Decimal("5.00")), ("A03", None)]
+    bad = results[2].problems[0]
+    assert (bad.path, bad.line, bad.column) == ("卫健委!B3", 3, 2)
+    assert bad.file is not None and bad.file.endswith("b.xlsx")
+    assert "在职人数 → staffing.on_post" in bad.message
+
+    (tmp_path / "flat.toml").write_text(FLAT_TEXT, encoding="utf-8")
+    out = tmp_path / "scored.csv"
+    code = main(["batch", str(tmp_path / "flat.toml"), str(folder), "--layout",
+                 str(tmp_path / "layout.toml"), "-o", str(out)])
+    assert code == 1
+    lines = out.read_text(encoding="utf-8-sig").splitlines()
+    # The default grades scale with the 5 full marks: 优 ≥ 4.5, 良 ≥ 4, 中 ≥ 3, 差 below.
+    assert [line.split(",")[1:4] for line in lines[1:]] == [
+        ["A01", "2.50", "差"], ["A02", "5.00", "优"], ["A03", "", ""]]

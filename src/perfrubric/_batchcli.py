@@ -2,8 +2,9 @@
 
 ::
 
-    perfrubric batch RUBRIC INPUT [--map MAP.toml] [-o OUT.xlsx|.csv|.parquet]
-                                  [--workers N] [--sheet NAME] [--measured] [--trace]
+    perfrubric batch RUBRIC INPUT [--map MAP.toml | --layout LAYOUT.toml]
+                                  [-o OUT.xlsx|.csv|.parquet] [--workers N]
+                                  [--sheet NAME] [--measured] [--trace]
 
 Writes one row per unit (CSV on standard output without ``-o``), shows a
 progress bar on standard error when it is a terminal, and ends with a
@@ -39,6 +40,9 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
                                  "folder of .toml/.json data files")
     p.add_argument("--map", dest="mapping", metavar="MAP.toml",
                    help="column mapping: header = data name (see docs/batch.md)")
+    p.add_argument("--layout", metavar="LAYOUT.toml",
+                   help="INPUT is a folder of filled-in 基础数据表 templates (one sheet per "
+                        "unit); the layout names the label of each value")
     p.add_argument("-o", "--output", metavar="OUT",
                    help="write results to OUT.xlsx (results and errors sheets), OUT.csv or "
                         "OUT.parquet; CSV on standard output without it")
@@ -82,7 +86,7 @@ def run(args: argparse.Namespace, out: TextIO, rubric: Rubric) -> int:
 
         mapping = attrs.evolve(mapping, sheet=args.sheet)
     results = evaluate_many(rubric, source, mapping=mapping, workers=args.workers,
-                            trace=args.trace, measured=args.measured)
+                            trace=args.trace, measured=args.measured, layout=args.layout)
     update, close = _progress()
     try:
         if args.output:

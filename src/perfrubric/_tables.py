@@ -22,6 +22,7 @@ import csv
 import datetime
 import math
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -315,13 +316,18 @@ class Row:
 
     ``number`` is the 1-based row a spreadsheet shows (the header row is
     ``header_row``); for a DataFrame it is the 0-based position and
-    ``label`` the index label.
+    ``label`` the index label.  A unit read from a filled-in template
+    (one sheet per unit) has its own ``file`` and ``sheet``, and ``places``
+    gives the (row, 0-based column) of each value's cell.
     """
 
     position: int
     number: int
     values: tuple[Any, ...]
     label: Any = None
+    file: str | None = None
+    sheet: str | None = None
+    places: tuple[tuple[int, int] | None, ...] | None = None
 
 
 @attrs.frozen
@@ -338,6 +344,11 @@ class Table:
 
     def where(self, row: Row, index: int | None = None) -> tuple[str, int | None, int | None]:
         """(place text, line, column) of a cell (or of the row when *index* is ``None``)."""
+        if row.places is not None:
+            place = row.places[index] if index is not None else None
+            if place is None:
+                return cell_ref(row.sheet, 1, 0).rsplit("!", 1)[0], None, None
+            return cell_ref(row.sheet, place[0], place[1]), place[0], place[1] + 1
         if self.frame:
             label = row.label if row.label is not None else row.position
             text = f"row {label}"
@@ -689,8 +700,10 @@ class Plan:
             else:
                 doc[field] = items
         head = doc["department"]
-        key = head.get("code") or head.get("name") or (
-            f"row {row.label if row.label is not None else row.number}")
+        fallback = f"row {row.label if row.label is not None else row.number}"
+        if row.sheet is not None and row.places is not None:
+            fallback = f"{Path(row.file or '').name}!{row.sheet}"
+        key = head.get("code") or head.get("name") or fallback
         head.setdefault("name", key)
         return RowDocument(doc, cells, str(key))
 
@@ -723,8 +736,8 @@ class Plan:
             message = f"{label}: {message}"
         elif path:
             message = f"{_tomlpos.format_path(path)}: {message}"
-        return Problem(message, path=where, file=self.table.file, line=line, column=column,
-                       expected=expected, got=got)
+        return Problem(message, path=where, file=row.file or self.table.file, line=line,
+                       column=column, expected=expected, got=got)
 
     def row_problem(self, row: Row, message: str, names: Iterable[str] = ()) -> Problem:
         """A problem with the whole *row*, pointing at the columns of *names* where known."""
@@ -733,7 +746,7 @@ class Plan:
         where, line, _ = self.table.where(row)
         if refs:
             where = f"{where} ({', '.join(refs)})"
-        return Problem(message, path=where, file=self.table.file, line=line)
+        return Problem(message, path=where, file=row.file or self.table.file, line=line)
 
 
 def _text(value: Any) -> str:
@@ -742,6 +755,9 @@ def _text(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return _number_text(value)
+
+
+_WHOLE = re.compile(r"[+-]?[0-9]{1,18}")
 
 
 def _putter(column: Column) -> Callable[..., None]:
@@ -757,6 +773,10 @@ def _putter(column: Column) -> Callable[..., None]:
             return [item.strip() for item in value.split(split) if item.strip()]
         if is_text:
             return _text(value)
+        if isinstance(value, str) and _WHOLE.fullmatch(value):
+            # CSV cells are all text, and spreadsheets often hold numbers as text:
+            # a whole number written as text is that number (二十 and 21.5 are not).
+            value = int(value)
         if unit is not None and _is_number(value):
             if unit in ("%", "‰"):
                 return f"{_number_text(value)}{unit}"

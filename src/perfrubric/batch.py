@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from ._compiled import CompiledRubric, Totals
+from ._layout import Layout, load_layout, template_rows
 from ._tables import (
     EXCEL_SUFFIXES,
     Column,
@@ -61,7 +62,9 @@ __all__ = [
     "BatchResult",
     "Column",
     "ColumnMap",
+    "Layout",
     "evaluate_many",
+    "load_layout",
     "load_mapping",
     "result_columns",
     "score_dask",
@@ -223,8 +226,19 @@ def _table_items(table: Table, plan: Plan, start: int = 0) -> Iterator[_Item]:
         yield _Item(i, doc.key, doc.document, row, plan, doc.cells, table.file)
 
 
-def _items(records: Any, mapping: ColumnMap, rubric: Rubric) -> Iterator[_Item]:
+def _items(records: Any, mapping: ColumnMap, rubric: Rubric,
+           layout: Layout | None = None) -> Iterator[_Item]:
     """The records of a batch as work items, read lazily."""
+    if layout is not None:
+        if not isinstance(records, (str, os.PathLike)):
+            raise PerfrubricError("a layout reads filled-in templates: give a folder of "
+                                  "workbooks (or one workbook), not "
+                                  f"{type(records).__name__}")
+        plan = Plan(layout.table(), layout.mapping())
+        for i, row in enumerate(template_rows(records, layout)):
+            doc = plan.document(row)
+            yield _Item(i, doc.key, doc.document, row, plan, doc.cells, row.file)
+        return
     if _is_table(records):
         table = open_table(records, sheet=mapping.sheet, header_row=mapping.header_row)
         plan = Plan(table, mapping)
@@ -306,7 +320,9 @@ def _measure_names(rubric: Rubric, indicator: str) -> list[str]:
 
 def evaluate_many(rubric: Rubric, records: Any, *, workers: int = 1, trace: bool = True,
                   mapping: str | os.PathLike[str] | Mapping[str, Any] | ColumnMap | None = None,
-                  chunk_size: int = 64, measured: bool = True) -> Iterator[BatchResult]:
+                  chunk_size: int = 64, measured: bool = True,
+                  layout: str | os.PathLike[str] | Mapping[str, Any] | Layout | None = None,
+                  ) -> Iterator[BatchResult]:
     """Score every record against *rubric*; yield one :class:`BatchResult` each, in order.
 
     *records* is an iterable of data documents (dicts with the sections of
@@ -328,11 +344,18 @@ def evaluate_many(rubric: Rubric, records: Any, *, workers: int = 1, trace: bool
     the same numbers.  *workers* > 1 scores in that many processes
     (*chunk_size* records per task); results still come in order, and
     *measured* false saves sending the measured values back from them.
+
+    With a *layout* (a layout file, see :func:`load_layout`), *records* is a
+    folder of filled-in 基础数据表 templates (or one workbook): every sheet
+    is one unit, read by its labels.
     """
     column_map = load_mapping(mapping)
     if workers < 1:
         raise PerfrubricError(f"workers must be 1 or more, got {workers}")
-    items = _items(records, column_map, rubric)
+    template = None
+    if layout is not None:
+        template = layout if isinstance(layout, Layout) else load_layout(layout)
+    items = _items(records, column_map, rubric, template)
     return _run(rubric, items, workers=workers, trace=trace, chunk_size=chunk_size,
                 measured=measured)
 
