@@ -420,3 +420,20 @@ def test_a_folder_of_filled_in_templates_is_a_batch(tmp_path: Path) -> None:
     # The default grades scale with the 5 full marks: 优 ≥ 4.5, 良 ≥ 4, 中 ≥ 3, 差 below.
     assert [line.split(",")[1:4] for line in lines[1:]] == [
         ["A01", "2.50", "差"], ["A02", "5.00", "优"], ["A03", "", ""]]
+
+
+def test_every_extra_a_message_names_exists_in_pyproject() -> None:
+    import re
+
+    from perfrubric._files import parse_toml
+    from perfrubric._tables import _EXTRAS
+
+    root = Path(__file__).resolve().parent.parent
+    text = (root / "pyproject.toml").read_text(encoding="utf-8")
+    extras = parse_toml(text, "pyproject.toml", pr.DataError)["project"]["optional-dependencies"]
+    for module, install in _EXTRAS.items():
+        name = re.fullmatch(r"perfrubric\[(\w+)\]", install)
+        assert name is not None and name[1] in extras, module
+        # the extra installs the distribution that provides the module
+        top = module.split(".")[0].replace("_", "-")
+        assert any(req.lower().startswith(top) for req in extras[name[1]]), (module, install)

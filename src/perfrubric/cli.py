@@ -8,6 +8,7 @@ Commands::
     perfrubric score RUBRIC DATA [--format text|json|markdown|csv|html|xlsx]
                                  [--locale zh_CN|en] [-o FILE]
     perfrubric report RUBRIC DATA [--locale zh_CN|en] [--compact]
+    perfrubric batch RUBRIC INPUT [--map MAP.toml] [-o OUT.xlsx|.csv|.parquet] [--workers N]
 
 ``RUBRIC`` is a TOML file or the id of a built-in rubric.  Exit codes:
 0 success, 1 invalid rubric or data (messages on standard error, never a
