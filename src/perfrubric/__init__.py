@@ -15,7 +15,8 @@ may change between releases.
 
 from __future__ import annotations
 
-from .batch import BatchResult, evaluate_many, score_table
+from typing import TYPE_CHECKING, Any
+
 from .data import load_data
 from .decimals import Rounding, to_decimal
 from .errors import (
@@ -55,7 +56,21 @@ from .rubrics import builtin, builtin_ids
 from .units import Money, Unit, UnitError
 from .views import render, scoring_table, table_rows
 
+if TYPE_CHECKING:
+    from .batch import BatchResult, evaluate_many, score_table
+
 __version__ = "0.1.0.dev0"
+
+_BATCH = ("BatchResult", "evaluate_many", "score_table")
+
+
+def __getattr__(name: str) -> Any:
+    # Batch scoring loads on first use, so that `import perfrubric` stays quick.
+    if name in _BATCH:
+        from . import batch
+
+        return getattr(batch, name)
+    raise AttributeError(f"module 'perfrubric' has no attribute {name!r}")
 
 __all__ = [
     "Assessment",
