@@ -16,6 +16,7 @@ the ratios library / baseline:
 
 from __future__ import annotations
 
+import os
 import random
 import sys
 import time
@@ -93,6 +94,37 @@ def baseline(doc: dict[str, object], points: list[int]) -> Decimal:
     return total
 
 
+def _cpu(before: os.times_result, after: os.times_result) -> tuple[float, float]:
+    """(this process, finished child processes) CPU seconds between two os.times()."""
+    own = after.user + after.system - before.user - before.system
+    kids = (after.children_user + after.children_system
+            - before.children_user - before.children_system)
+    return own, kids
+
+
+def _burn(n: int) -> int:
+    total = 0
+    for i in range(n):
+        total += i * i
+    return total
+
+
+def _reference_speed_up() -> float:
+    """What two processes gain on plain CPU work right now (a shared machine gives less)."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    work = [2_000_000] * 8
+    t0 = time.perf_counter()
+    for n in work:
+        _burn(n)
+    one = time.perf_counter() - t0
+    with ProcessPoolExecutor(2) as pool:
+        t0 = time.perf_counter()
+        list(pool.map(_burn, work))
+        two = time.perf_counter() - t0
+    return one / two
+
+
 def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
     text, points = rubric_text()
@@ -118,13 +150,14 @@ def main() -> None:
     totals = [r.total for r in evaluate_many(rubric, depts, trace=False)]
     totals_s = time.perf_counter() - t0
 
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), os.times()
     one = [r.total for r in evaluate_many(rubric, docs, trace=False, measured=False)]
-    one_s = time.perf_counter() - t0
-    t0 = time.perf_counter()
+    one_s, one_cpu = time.perf_counter() - t0, _cpu(c0, os.times())
+    t0, c0 = time.perf_counter(), os.times()
     two = [r.total for r in evaluate_many(rubric, docs, trace=False, workers=2,
                                           chunk_size=256, measured=False)]
-    two_s = time.perf_counter() - t0
+    two_s, two_cpu = time.perf_counter() - t0, _cpu(c0, os.times())
+    reference = _reference_speed_up()
 
     mismatches = sum(ev.raw_total != b for ev, b in zip(results, expected, strict=True))
     mismatches += sum(t != ev.total for t, ev in zip(totals, results, strict=True))
@@ -142,6 +175,10 @@ def main() -> None:
     print(f"ratio totals / baseline: {totals_s / base_s:.2f}")
     print(f"ratio end-to-end totals / baseline: {one_s / base_s:.2f}")
     print(f"speed-up with 2 workers: {one_s / two_s:.2f}")
+    print(f"  CPU per department: 1 process {one_cpu[0] * per:.1f} us; 2 workers: parent "
+          f"{two_cpu[0] * per:.1f} us + workers {two_cpu[1] * per:.1f} us")
+    print(f"  the machine's own 2-process speed-up on pure-Python work, same moment: "
+          f"{reference:.2f}")
     print(f"totals that differ (baseline, trace, totals, workers): {mismatches}")
     if mismatches:
         raise SystemExit(1)

@@ -437,3 +437,18 @@ def test_every_extra_a_message_names_exists_in_pyproject() -> None:
         # the extra installs the distribution that provides the module
         top = module.split(".")[0].replace("_", "-")
         assert any(req.lower().startswith(top) for req in extras[name[1]]), (module, install)
+
+
+def test_cli_writes_csv_to_standard_output_and_the_summary_to_standard_error(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    root = Path(__file__).resolve().parent.parent / "examples" / "county-2023"
+    code = main(["batch", "mof-2013-department", str(root / "units.csv"), "--map",
+                 str(root / "mapping.toml"), "--workers", "2"])
+    assert code == 1  # A0004 gives 在职人数 as 二十
+    captured = capsys.readouterr()
+    lines = captured.out.splitlines()
+    assert lines[0].startswith("row,key,total,grade,status,error,投入/预算配置/在职人员控制率")
+    assert lines[1].startswith("2,A0001,75.25,中,scored,,2.50,")  # the unit worked out above
+    assert lines[4].startswith("5,A0004,,,failed,")
+    assert "6 units: 5 scored, 1 failed; grades: 中 5" in captured.err
+    assert "F5: 在职人数 → staffing.on_post: expected a whole number, got '二十'" in captured.err
