@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import functools
 import math
 import os
 import re
@@ -113,6 +114,7 @@ _DEPARTMENT_FIELDS = ("name", "year", "code")
 _PERCENT_UNITS = {"%": "%", "％": "%", "‰": "‰"}
 
 
+@functools.cache
 def _settable() -> tuple[str, ...]:
     from .facts import _DERIVED, static_names
 

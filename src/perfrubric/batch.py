@@ -45,6 +45,7 @@ from ._tables import (
     Row,
     RowDocument,
     Table,
+    clean,
     load_mapping,
     open_table,
     require,
@@ -259,7 +260,7 @@ def _items(records: Any, mapping: ColumnMap, rubric: Rubric,
             if headers not in plans:
                 plans[headers] = Plan(Table(headers, iter(()), frame=True), mapping)
             plan = plans[headers]
-            row = Row(index, index, tuple(_clean(record[h]) for h in record))
+            row = Row(index, index, tuple(clean(record[h]) for h in record))
             doc = plan.document(row)
             yield _Item(index, doc.key, doc.document, row, plan, doc.cells)
         elif isinstance(record, Mapping):
@@ -269,12 +270,6 @@ def _items(records: Any, mapping: ColumnMap, rubric: Rubric,
             yield _Item(index, Path(path).stem, path, file=path)
         else:
             yield _Item(index, f"record {index}", record)
-
-
-def _clean(value: Any) -> Any:
-    from ._tables import clean
-
-    return clean(value)
 
 
 def _result(item: _Item, outcome: _Outcome, rubric: Rubric) -> BatchResult:
