@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
 
 import perfrubric as pr
 from perfrubric.batch import (
@@ -19,6 +20,7 @@ from perfrubric.batch import (
     write_results,
 )
 from perfrubric.cli import main
+from perfrubric.testing import departments
 
 MAPPING = Path(__file__).parent / "data" / "county_mapping.toml"
 RUBRIC = pr.builtin("mof-2013-department")
@@ -406,6 +408,7 @@ def test_a_folder_of_filled_in_templates_is_a_batch(tmp_path: Path) -> None:
     results = list(evaluate_many(FLAT, folder, layout=tmp_path / "layout.toml"))
     assert [(r.key, r.total) for r in results] == [
         ("A01", Decimal("2.50")), ("A02", Decimal("5.00")), ("A03", None)]
+    assert [r.row for r in results] == [None, None, None]  # a template has no table row
     bad = results[2].problems[0]
     assert (bad.path, bad.line, bad.column) == ("卫健委!B3", 3, 2)
     assert bad.file is not None and bad.file.endswith("b.xlsx")
@@ -452,3 +455,85 @@ def test_cli_writes_csv_to_standard_output_and_the_summary_to_standard_error(
     assert lines[4].startswith("5,A0004,,,failed,")
     assert "6 units: 5 scored, 1 failed; grades: 中 5" in captured.err
     assert "F5: 在职人数 → staffing.on_post: expected a whole number, got '二十'" in captured.err
+
+
+def test_a_folder_of_data_files_is_a_batch(tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    seed = Path(__file__).resolve().parent.parent / "examples" / "kaifu-commerce-2021"
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "a_kaifu.toml").write_text((seed / "data.toml").read_text(encoding="utf-8"),
+                                         encoding="utf-8")
+    (folder / "b_broken.toml").write_text('[department]\nname = "坏"\n\n[staffing]\n'
+                                          'on_post = "21"\n', encoding="utf-8")
+    (folder / "notes.txt").write_text("not data", encoding="utf-8")
+    out = tmp_path / "scored.xlsx"
+    code = main(["batch", str(seed / "rubric.toml"), str(folder), "-o", str(out)])
+    assert code == 1
+    book = openpyxl.load_workbook(out)
+    rows = list(book["results"].iter_rows(min_row=2, values_only=True))
+    assert [(r[1], r[2], r[3], r[4]) for r in rows] == [
+        ("a_kaifu", 100, "优", "scored"),           # the seed report's 100 points
+        ("b_broken", None, None, "failed")]
+    errors = list(book["errors"].iter_rows(min_row=2, values_only=True))
+    assert len(errors) == 1
+    key, _row, where, message, file = errors[0]
+    assert (key, where) == ("b_broken", "staffing.on_post")
+    assert "whole number" in message and file.endswith("b_broken.toml")
+
+
+FLAT_RUBRIC = pr.loads_rubric("""
+[rubric]
+id = "flat-many"
+version = "1"
+title = "typed names from flat rows"
+full_marks = 30
+
+[[indicator]]
+path = "在职人员控制率"
+points = 10
+measure = "staffing.on_post / staffing.authorized"
+missing = "zero"
+rule = { kind = "step_deduction", limit = "100%", direction = "above", step = "1%", deduct = 0.5, steps = "whole" }
+
+[[indicator]]
+path = "预算完成率"
+points = 10
+measure = "budget.final / budget.adjusted"
+missing = "full"
+rule = { kind = "ratio" }
+
+[[indicator]]
+path = "目标完成"
+points = 10
+measure = "targets.completion"
+missing = "exclude"
+rule = { kind = "ratio" }
+""")
+
+
+def _flat(doc: dict[str, Any]) -> dict[str, Any]:
+    """A data document as one spreadsheet row with dotted headers."""
+    row: dict[str, Any] = {}
+    for section in ("department", "staffing", "budget", "facts"):
+        for key, value in doc.get(section, {}).items():
+            row[f"{section}.{key}"] = value
+    for target in doc.get("target", []):
+        for key, value in target.items():
+            if key != "id":
+                row[f"targets.{target['id']}.{key}"] = value
+    return row
+
+
+@settings(max_examples=40, deadline=None)
+@given(departments())
+def test_flat_rows_score_as_their_data_documents(doc: dict[str, Any]) -> None:
+    try:
+        want = pr.evaluate(FLAT_RUBRIC, doc)
+    except pr.PerfrubricError as exc:
+        (got,) = evaluate_many(FLAT_RUBRIC, [_flat(doc)], trace=False)
+        assert not got.ok and isinstance(got.error, type(exc))
+        return
+    for trace in (False, True):
+        (got,) = evaluate_many(FLAT_RUBRIC, [_flat(doc)], trace=trace)
+        assert (got.total, got.grade) == (want.total, want.grade)

@@ -273,7 +273,7 @@ def _items(records: Any, mapping: ColumnMap, rubric: Rubric,
 
 
 def _result(item: _Item, outcome: _Outcome, rubric: Rubric) -> BatchResult:
-    number = item.row.number if item.row is not None else None
+    number = item.row.number if item.row is not None and item.row.places is None else None
     if outcome[0] == "ok":
         totals: Totals = outcome[1]
         return BatchResult(item.index, item.key, totals.status, totals.total, totals.grade,
