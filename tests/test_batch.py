@@ -331,6 +331,8 @@ def test_workers_give_the_same_results_in_order(rows: list[list[Any]]) -> None:
            for r in evaluate_many(RUBRIC, docs, trace=False, workers=2, chunk_size=7)]
     assert one == two
     assert one[0] == ("A0001", Decimal("75.25"), "中")
+    traced = list(evaluate_many(RUBRIC, docs[:5], trace=True, workers=2, chunk_size=2))
+    assert [r.evaluation.total for r in traced if r.evaluation] == [t for _, t, _ in one[:5]]
 
 
 def test_a_missing_extra_names_the_pip_command(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -537,3 +539,11 @@ def test_flat_rows_score_as_their_data_documents(doc: dict[str, Any]) -> None:
     for trace in (False, True):
         (got,) = evaluate_many(FLAT_RUBRIC, [_flat(doc)], trace=trace)
         assert (got.total, got.grade) == (want.total, want.grade)
+
+
+def test_a_bare_number_in_a_money_column_without_a_unit_says_how_to_give_one() -> None:
+    rows = [{"department.name": "甲", "budget.initial": 800}]
+    (result,) = evaluate_many(RUBRIC, rows, trace=False)
+    (problem,) = result.problems
+    assert problem.path == "row 0, column 'budget.initial'"
+    assert 'unit = "万元"' in problem.message and "budget.initial" in problem.message
