@@ -733,12 +733,12 @@ class Plan:
         where, line, column = self.table.where(row, index)
         if index is not None:
             header = self.table.headers[index]
-            column = self._by_index[index]
-            label = header if header == column.name else f"{header} → {column.name}"
+            spec = self._by_index[index]
+            label = header if header == spec.name else f"{header} → {spec.name}"
             message = f"{label}: {message}"
-            if column.unit is None and expected is not None and expected.startswith("money"):
+            if spec.unit is None and expected is not None and expected.startswith("money"):
                 message += (f"; or give the column its unit in a mapping: \"{header}\" = "
-                            f"{{ name = \"{column.name}\", unit = \"万元\" }}")
+                            f"{{ name = \"{spec.name}\", unit = \"万元\" }}")
         elif path:
             message = f"{_tomlpos.format_path(path)}: {message}"
         return Problem(message, path=where, file=row.file or self.table.file, line=line,
