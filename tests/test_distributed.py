@@ -42,6 +42,18 @@ def test_dask_map_partitions_gives_the_single_process_table(frame: Any) -> None:
     assert list(got.index) == list(frame.index)  # each partition keeps its index
 
 
+def test_dask_on_a_local_distributed_cluster(frame: Any) -> None:
+    dd = pytest.importorskip("dask.dataframe")
+    distributed = pytest.importorskip("distributed")
+    expected = score_table(RUBRIC, frame, mapping=MAPPING)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster, \
+            distributed.Client(cluster) as client:
+        ddf = dd.from_pandas(frame, npartitions=4)
+        got = client.compute(score_dask("mof-2013-department", ddf, mapping=MAPPING)).result()
+    pd.testing.assert_frame_equal(_comparable(got), _comparable(expected))
+
+
 def test_dask_loads_a_rubric_given_by_name_once_per_process(frame: Any) -> None:
     dd = pytest.importorskip("dask.dataframe")
     batch._LOADED.clear()
