@@ -42,35 +42,48 @@ from .expr import Expression, parse_expression
 from .indicators import Outcome, ParamReader, RuleKind, kind_names, register_kind
 from .loading import load_rubric, loads_rubric, resolved_document, rubric_from_dict
 from .model import Assessment, Department, Target
-from .narrative import (
-    Fragment,
-    closing_sentence,
-    fragments,
-    indicator_sentence,
-    report_text,
-    target_sentence,
-    tier_summary,
-)
 from .rubric import EitherOr, Figure, Grade, GradeScale, Indicator, Rubric, Veto
 from .rubrics import builtin, builtin_ids
 from .units import Money, Unit, UnitError
-from .views import render, scoring_table, table_rows
 
 if TYPE_CHECKING:
     from .batch import BatchResult, evaluate_many, score_table
+    from .narrative import (
+        Fragment,
+        closing_sentence,
+        fragments,
+        indicator_sentence,
+        report_text,
+        target_sentence,
+        tier_summary,
+    )
+    from .views import render, scoring_table, table_rows
 
 __version__ = "0.1.0.dev0"
 
-_BATCH = ("BatchResult", "evaluate_many", "score_table")
+# Presentation and batch scoring load on first use, so that `import perfrubric`
+# stays quick: each name here is imported from its module when first asked for.
+_LAZY = {
+    **dict.fromkeys(("BatchResult", "evaluate_many", "score_table"), "batch"),
+    **dict.fromkeys(("Fragment", "closing_sentence", "fragments", "indicator_sentence",
+                     "report_text", "target_sentence", "tier_summary"), "narrative"),
+    **dict.fromkeys(("render", "scoring_table", "table_rows"), "views"),
+}
 
 
 def __getattr__(name: str) -> Any:
-    # Batch scoring loads on first use, so that `import perfrubric` stays quick.
-    if name in _BATCH:
-        from . import batch
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'perfrubric' has no attribute {name!r}")
+    import importlib
 
-        return getattr(batch, name)
-    raise AttributeError(f"module 'perfrubric' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value  # later look-ups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})
 
 __all__ = [
     "Assessment",
