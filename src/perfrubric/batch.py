@@ -636,44 +636,57 @@ def _write_csv(collector: _Collector, file: str) -> None:
 
 def _write_xlsx(collector: _Collector, file: str) -> None:
     openpyxl = require("openpyxl", "Excel output")
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font, PatternFill
 
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = "results"
+    # Write-only mode streams rows to the file: a cell-by-cell workbook in
+    # memory slows down with every row (its max_row is recounted each time).
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet("results")
     names = list(collector.columns)
-    sheet.append(names)
     bold = Font(bold=True)
-    for cell in sheet[1]:
-        cell.font = bold
-    scales = collector.scales()
-    formats = {i + 1: "0" if scales[n] == 0 else "0." + "0" * scales[n]
-               for i, n in enumerate(names) if n in scales}
-    failed_fill = PatternFill("solid", fgColor="FCE4E4")
-    status_col = names.index("status")
-    for values in _rows(collector):
-        sheet.append(values)
-        r = sheet.max_row
-        for col, fmt in formats.items():
-            sheet.cell(r, col).number_format = fmt
-        if values[status_col] == "failed":
-            for cell in sheet[r]:
-                cell.fill = failed_fill
     sheet.freeze_panes = "C2"
     for i, name in enumerate(names):
         letter = openpyxl.utils.get_column_letter(i + 1)
         sheet.column_dimensions[letter].width = _width(name, i, names)
+
+    def header(ws: Any, titles: Sequence[str]) -> None:
+        cells = []
+        for title in titles:
+            cell = WriteOnlyCell(ws, value=title)
+            cell.font = bold
+            cells.append(cell)
+        ws.append(cells)
+
+    header(sheet, names)
+    scales = collector.scales()
+    formats = [("0" if scales[n] == 0 else "0." + "0" * scales[n]) if n in scales else None
+               for n in names]
+    failed_fill = PatternFill("solid", fgColor="FCE4E4")
+    status_col = names.index("status")
+    for values in _rows(collector):
+        failed = values[status_col] == "failed"
+        cells: list[Any] = []
+        for value, fmt in zip(values, formats, strict=True):
+            if fmt is None and not failed:
+                cells.append(value)
+                continue
+            cell = WriteOnlyCell(sheet, value=value)
+            if fmt is not None:
+                cell.number_format = fmt
+            if failed:
+                cell.fill = failed_fill
+            cells.append(cell)
+        sheet.append(cells)
     errors = book.create_sheet("errors")
-    errors.append(["key", "row", "cell", "message", "file"])
-    for cell in errors[1]:
-        cell.font = bold
+    errors.freeze_panes = "A2"
+    for letter, width in zip("ABCDE", (16, 8, 24, 80, 24), strict=True):
+        errors.column_dimensions[letter].width = width
+    header(errors, ["key", "row", "cell", "message", "file"])
     for result in collector.results:
         for problem in result.problems:
             errors.append([result.key, result.row if result.row is not None else result.index,
                            problem.path, problem.message, problem.file])
-    errors.freeze_panes = "A2"
-    for letter, width in zip("ABCDE", (16, 8, 24, 80, 24), strict=True):
-        errors.column_dimensions[letter].width = width
     book.save(file)
 
 
