@@ -547,3 +547,21 @@ def test_a_bare_number_in_a_money_column_without_a_unit_says_how_to_give_one() -
     (problem,) = result.problems
     assert problem.path == "row 0, column 'budget.initial'"
     assert 'unit = "万元"' in problem.message and "budget.initial" in problem.message
+
+
+def test_a_gb18030_csv_reads_and_a_broken_one_is_a_data_error(tmp_path: Path) -> None:
+    # 5/5 = 100% ≤ 100% → 5.00
+    good = tmp_path / "gb.csv"
+    good.write_bytes("department.name,staffing.authorized,staffing.on_post\n甲,5,5\n"
+                     .encode("gb18030"))
+    (result,) = evaluate_many(FLAT, good, trace=False)
+    assert (result.key, result.total, result.row) == ("甲", Decimal("5.00"), 2)
+    bad = tmp_path / "bad.csv"
+    # valid UTF-8 well past the first 64 KiB that decide the encoding, then a stray byte
+    bad.write_bytes(b"department.name,staffing.authorized,staffing.on_post\n"
+                    + "甲,5,5\n".encode() * 20000 + b"\xff\xfe,1,1\n")
+    results = evaluate_many(FLAT, bad, trace=False)
+    assert next(results).total == Decimal("5.00")
+    with pytest.raises(pr.DataError) as info:
+        list(results)
+    assert "save it as CSV UTF-8" in str(info.value)

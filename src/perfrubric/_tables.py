@@ -466,8 +466,15 @@ def _csv_table(path: str, header_row: int) -> Table:
         encoding = "gb18030"  # what Excel on a Chinese system saves as "CSV"
 
     def rows() -> Iterator[Sequence[Any]]:
-        with open(path, encoding=encoding, newline="") as handle:
-            yield from csv.reader(handle)
+        try:
+            with open(path, encoding=encoding, newline="") as handle:
+                yield from csv.reader(handle)
+        except UnicodeDecodeError as exc:
+            raise DataError(Problem(f"the file is not {encoding} text throughout ({exc.reason} "
+                                    f"at byte {exc.start}); save it as CSV UTF-8", file=path)
+                            ) from None
+        except (OSError, csv.Error) as exc:
+            raise DataError(Problem(f"cannot read the file: {exc}", file=path)) from None
 
     it = rows()
     head: Sequence[Any] = []
