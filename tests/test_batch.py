@@ -565,3 +565,15 @@ def test_a_gb18030_csv_reads_and_a_broken_one_is_a_data_error(tmp_path: Path) ->
     with pytest.raises(pr.DataError) as info:
         list(results)
     assert "save it as CSV UTF-8" in str(info.value)
+
+
+def test_unreadable_tables_are_data_errors(tmp_path: Path) -> None:
+    for name in ("broken.parquet", "broken.xlsx"):
+        path = tmp_path / name
+        path.write_bytes(b"not a table")
+        with pytest.raises(pr.DataError) as info:
+            list(evaluate_many(FLAT, path))
+        assert info.value.problems[0].file == str(path)
+        assert "cannot read" in info.value.problems[0].message
+    with pytest.raises(pr.DataError, match="no such file"):
+        list(evaluate_many(FLAT, tmp_path / "none.csv"))

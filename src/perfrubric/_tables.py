@@ -531,7 +531,10 @@ def _pick_sheet(path: str, names: list[str], sheet: str | None) -> str:
 
 def _parquet_table(path: str) -> Table:
     pq = require("pyarrow.parquet", "reading Parquet files")
-    handle = pq.ParquetFile(path)
+    try:
+        handle = pq.ParquetFile(path)
+    except Exception as exc:  # pyarrow's own errors: not a Parquet file, or a broken one
+        raise DataError(Problem(f"cannot read the Parquet file: {exc}", file=path)) from None
     headers = tuple(handle.schema_arrow.names)
 
     def rows() -> Iterator[Row]:
