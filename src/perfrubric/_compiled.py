@@ -199,7 +199,7 @@ def _leaf_fn(ind: Indicator, rubric: Rubric) -> _Leaf:
 
     def leaf(values: Mapping[str, Any], resolve: Callable[[str], Value]) -> tuple[Decimal, Value]:
         value = measure(values, resolve)
-        if isinstance(value, Money):
+        if type(value) is not Decimal and isinstance(value, Money):
             if unit is None:
                 raise _Fallback
             value = value.to(unit).amount
@@ -293,7 +293,10 @@ class CompiledRubric:
             facts = getattr(dept.facts, "_data", dept.facts)
             for name, key in self._plain_facts:
                 value = facts.get(key, _ABSENT)
-                if value is not _ABSENT and value is not None and not isinstance(value, Mapping):
+                # A nested table is no value of its own (Facts flattens it); the
+                # type test first, because isinstance against Mapping is slow.
+                if type(value) is Decimal or (value is not _ABSENT and value is not None
+                                              and not isinstance(value, Mapping)):
                     found[name] = value
             for name, read in self._readers:
                 value = read(dept)

@@ -514,8 +514,10 @@ def score_table(rubric: Rubric, table: Any, *,
     A pandas result keeps the input's index; Decimal columns are Python
     Decimals there, ``Decimal(38, places)`` in polars and ``decimal128`` in
     Arrow, with the places the rubric declares.  *trace* runs the full
-    engine (same numbers, slower); raises :class:`DataError` when a column
-    header is neither a data name nor mapped (see :func:`evaluate_many`).
+    engine (same numbers, slower); *workers* > 1 scores in that many
+    processes.  Raises :class:`DataError` when a column header is neither a
+    data name nor mapped, or a column every row needs is missing (see
+    :func:`evaluate_many`).
     """
     column_map = load_mapping(mapping)
     library = type(table).__module__.split(".")[0]
