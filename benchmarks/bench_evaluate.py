@@ -1,21 +1,29 @@
 """Benchmark: scoring many departments against a 30-indicator rubric.
 
-Compares, in the same run, perfrubric's `evaluate` with a baseline: the
-same 30 rules written by hand as plain Decimal arithmetic (what a user
-would code without the library: no trace, no validation). Reports the time
-per department and the ratio library / baseline.
+Compares, in the same run, perfrubric with a baseline: the same 30 rules
+written by hand as plain Decimal arithmetic (what a user would code without
+the library: no trace, no validation). Reports the time per department and
+the ratios library / baseline:
+
+* ``trace``: ``perfrubric.evaluate`` (full trace) on loaded departments;
+* ``totals``: ``evaluate_many(..., trace=False)`` (the compiled totals path)
+  on the same loaded departments;
+* end to end: ``evaluate_many`` from the data dicts (loading included), in
+  one process and in two worker processes.
 
     python benchmarks/bench_evaluate.py [N]      # default N = 10000
 """
 
 from __future__ import annotations
 
+import os
 import random
 import sys
 import time
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 import perfrubric as pr
+from perfrubric.batch import evaluate_many
 
 D = Decimal
 LEAVES = 30
@@ -86,6 +94,37 @@ def baseline(doc: dict[str, object], points: list[int]) -> Decimal:
     return total
 
 
+def _cpu(before: os.times_result, after: os.times_result) -> tuple[float, float]:
+    """(this process, finished child processes) CPU seconds between two os.times()."""
+    own = after.user + after.system - before.user - before.system
+    kids = (after.children_user + after.children_system
+            - before.children_user - before.children_system)
+    return own, kids
+
+
+def _burn(n: int) -> int:
+    total = 0
+    for i in range(n):
+        total += i * i
+    return total
+
+
+def _reference_speed_up() -> float:
+    """What two processes gain on plain CPU work right now (a shared machine gives less)."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    work = [2_000_000] * 8
+    t0 = time.perf_counter()
+    for n in work:
+        _burn(n)
+    one = time.perf_counter() - t0
+    with ProcessPoolExecutor(2) as pool:
+        t0 = time.perf_counter()
+        list(pool.map(_burn, work))
+        two = time.perf_counter() - t0
+    return one / two
+
+
 def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
     text, points = rubric_text()
@@ -106,14 +145,41 @@ def main() -> None:
     expected = [baseline(d, points) for d in docs]
     base_s = time.perf_counter() - t0
 
+    list(evaluate_many(rubric, depts[:10], trace=False))  # warm up (compiles the rubric)
+    t0 = time.perf_counter()
+    totals = [r.total for r in evaluate_many(rubric, depts, trace=False)]
+    totals_s = time.perf_counter() - t0
+
+    t0, c0 = time.perf_counter(), os.times()
+    one = [r.total for r in evaluate_many(rubric, docs, trace=False, measured=False)]
+    one_s, one_cpu = time.perf_counter() - t0, _cpu(c0, os.times())
+    t0, c0 = time.perf_counter(), os.times()
+    two = [r.total for r in evaluate_many(rubric, docs, trace=False, workers=2,
+                                          chunk_size=256, measured=False)]
+    two_s, two_cpu = time.perf_counter() - t0, _cpu(c0, os.times())
+    reference = _reference_speed_up()
+
     mismatches = sum(ev.raw_total != b for ev, b in zip(results, expected, strict=True))
+    mismatches += sum(t != ev.total for t, ev in zip(totals, results, strict=True))
+    mismatches += sum(a != b or b != t for a, b, t in zip(one, two, totals, strict=True))
+    per = 1e6 / n
     print(f"rubric: {LEAVES} leaf indicators, loaded and validated in {load_ms:.1f} ms")
     print(f"departments: {n}")
-    print(f"load_data        {data_s:8.2f} s  {data_s / n * 1e6:8.1f} us/department")
-    print(f"evaluate         {eval_s:8.2f} s  {eval_s / n * 1e6:8.1f} us/department")
-    print(f"hand baseline    {base_s:8.2f} s  {base_s / n * 1e6:8.1f} us/department")
-    print(f"ratio evaluate / hand baseline: {eval_s / base_s:.1f}x")
-    print(f"totals that differ from the baseline: {mismatches}")
+    print(f"load_data               {data_s:8.2f} s  {data_s * per:8.1f} us/department")
+    print(f"evaluate (trace)        {eval_s:8.2f} s  {eval_s * per:8.1f} us/department")
+    print(f"evaluate_many totals    {totals_s:8.2f} s  {totals_s * per:8.1f} us/department")
+    print(f"hand baseline           {base_s:8.2f} s  {base_s * per:8.1f} us/department")
+    print(f"end to end, 1 process   {one_s:8.2f} s  {one_s * per:8.1f} us/department")
+    print(f"end to end, 2 workers   {two_s:8.2f} s  {two_s * per:8.1f} us/department")
+    print(f"ratio trace / baseline: {eval_s / base_s:.2f}")
+    print(f"ratio totals / baseline: {totals_s / base_s:.2f}")
+    print(f"ratio end-to-end totals / baseline: {one_s / base_s:.2f}")
+    print(f"speed-up with 2 workers: {one_s / two_s:.2f}")
+    print(f"  CPU per department: 1 process {one_cpu[0] * per:.1f} us; 2 workers: parent "
+          f"{two_cpu[0] * per:.1f} us + workers {two_cpu[1] * per:.1f} us")
+    print(f"  the machine's own 2-process speed-up on pure-Python work, same moment: "
+          f"{reference:.2f}")
+    print(f"totals that differ (baseline, trace, totals, workers): {mismatches}")
     if mismatches:
         raise SystemExit(1)
 

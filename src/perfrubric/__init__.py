@@ -15,15 +15,8 @@ may change between releases.
 
 from __future__ import annotations
 
-from .analysis import (
-    Comparison,
-    Plan,
-    PlanError,
-    RubricDiff,
-    compare,
-    diff_rubrics,
-    next_grade,
-)
+from typing import TYPE_CHECKING, Any
+
 from .data import load_data
 from .datacheck import check_data
 from .decimals import Rounding, to_decimal
@@ -50,31 +43,75 @@ from .evaluation import (
     evaluate,
 )
 from .expr import Expression, parse_expression
-from .form_view import render_form
 from .indicators import Outcome, ParamReader, RuleKind, kind_names, register_kind
 from .loading import load_rubric, loads_rubric, resolved_document, rubric_from_dict
 from .model import Assessment, Department, Target
-from .narrative import (
-    Fragment,
-    closing_sentence,
-    fragments,
-    indicator_sentence,
-    report_text,
-    target_row_sentence,
-    target_sentence,
-    tier_summary,
-)
 from .printed import Printed, PrintedValueError, parse_printed
 from .rubric import EitherOr, Figure, Grade, GradeScale, Indicator, Rubric, TargetRows, Veto
 from .rubrics import builtin, builtin_ids
 from .schema import data_schema, rubric_schema
 from .units import Money, Unit, UnitError
-from .views import render, scoring_table, table_rows
+
+if TYPE_CHECKING:
+    from .analysis import (
+        Comparison,
+        Plan,
+        PlanError,
+        RubricDiff,
+        compare,
+        diff_rubrics,
+        next_grade,
+    )
+    from .batch import BatchResult, evaluate_many, score_table
+    from .form_view import render_form
+    from .narrative import (
+        Fragment,
+        closing_sentence,
+        fragments,
+        indicator_sentence,
+        report_text,
+        target_row_sentence,
+        target_sentence,
+        tier_summary,
+    )
+    from .views import render, scoring_table, table_rows
 
 __version__ = "0.1.0.dev0"
 
+# Presentation, analysis and batch scoring load on first use, so that
+# `import perfrubric` stays quick (babel, the analysis search and the table
+# readers are not needed to load and score): each name here is imported from
+# its module when first asked for.
+_LAZY = {
+    **dict.fromkeys(("Comparison", "Plan", "PlanError", "RubricDiff", "compare", "diff_rubrics",
+                     "next_grade"), "analysis"),
+    **dict.fromkeys(("BatchResult", "evaluate_many", "score_table"), "batch"),
+    **dict.fromkeys(("render_form",), "form_view"),
+    **dict.fromkeys(("Fragment", "closing_sentence", "fragments", "indicator_sentence",
+                     "report_text", "target_row_sentence", "target_sentence", "tier_summary"),
+                    "narrative"),
+    **dict.fromkeys(("render", "scoring_table", "table_rows"), "views"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'perfrubric' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value  # later look-ups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})
+
+
 __all__ = [
     "Assessment",
+    "BatchResult",
     "Comparison",
     "DataError",
     "Department",
@@ -126,6 +163,7 @@ __all__ = [
     "data_schema",
     "diff_rubrics",
     "evaluate",
+    "evaluate_many",
     "fragments",
     "indicator_sentence",
     "kind_names",
@@ -142,6 +180,7 @@ __all__ = [
     "resolved_document",
     "rubric_from_dict",
     "rubric_schema",
+    "score_table",
     "scoring_table",
     "table_rows",
     "target_row_sentence",

@@ -13,6 +13,7 @@ Commands::
     perfrubric compare A.json B.json | --rubric R [--rubric-b R2] A B
                        [--format text|markdown|csv|html|json] [--locale]
     perfrubric diff RUBRIC_A RUBRIC_B [--format text|markdown|json]
+    perfrubric batch RUBRIC INPUT [--map MAP.toml] [-o OUT.xlsx|.csv|.parquet] [--workers N]
 
 Every command takes ``--plugin MODULE`` (repeatable): the module is
 imported first, so the rule kinds it registers can be used.  Kinds that
@@ -331,6 +332,17 @@ def _add_plugin_option(sub: argparse._SubParsersAction[argparse.ArgumentParser])
         command.add_argument("--plugin", action="append", default=[], metavar="MODULE",
                              help="import MODULE first, so the rule kinds it registers can be "
                                   "used (repeatable; from the current directory or installed)")
+def cmd_batch(args: argparse.Namespace, out: TextIO) -> int:
+    """Score every unit of a table or folder; see :mod:`perfrubric._batchcli`."""
+    from ._batchcli import run
+
+    return run(args, out, _rubric(args.rubric))
+
+
+def _add_batch_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from ._batchcli import add_parser
+
+    add_parser(sub).set_defaults(func=cmd_batch)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -383,8 +395,8 @@ def _parser() -> argparse.ArgumentParser:
     _add_strict(p)
     p.set_defaults(func=cmd_report)
     _add_schema_parser(sub)
-
     _add_analysis_parsers(sub)
+    _add_batch_parser(sub)
     _add_plugin_option(sub)  # keep last: every command takes --plugin
     return parser
 

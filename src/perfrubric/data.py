@@ -15,20 +15,13 @@ guessing.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
-from typing import Any, Literal, get_args, get_origin
+from typing import TYPE_CHECKING, Any, Literal, get_args, get_origin
 
 import attrs
-import cattrs
-from cattrs.errors import (
-    ClassValidationError,
-    ForbiddenExtraKeysError,
-    IterableValidationError,
-    IterableValidationNote,
-)
-from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from . import _tomlpos
 from ._files import check_structure, parse_json, parse_toml, read_text
@@ -50,6 +43,9 @@ from .model import (
     _to_money,
 )
 from .units import Money, UnitError
+
+if TYPE_CHECKING:
+    import cattrs
 
 __all__ = ["SECTIONS", "derive_id", "load_data", "structure_department", "unstructure_department"]
 
@@ -173,6 +169,11 @@ def _with_note(exc: Exception, note: Any) -> Exception:
 
 
 def _make_converter() -> cattrs.Converter:
+    # cattrs is imported here, on first use, so that `import perfrubric` stays quick.
+    import cattrs
+    from cattrs.errors import IterableValidationError, IterableValidationNote
+    from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
+
     conv = cattrs.Converter(forbid_extra_keys=True)
 
     def structure_tuple(value: Any, tp: Any) -> tuple[Any, ...]:
@@ -288,7 +289,10 @@ _WHAT: dict[type, str] = {
     Department: "the [department] table",
 }
 
-_CONVERTER = _make_converter()
+@functools.cache
+def _converter() -> cattrs.Converter:
+    """The data converter, built once, on first use."""
+    return _make_converter()
 
 
 # -- errors --------------------------------------------------------------------------
@@ -297,6 +301,8 @@ _CONVERTER = _make_converter()
 def _walk(exc: BaseException, path: PathTuple) -> Iterator[tuple[PathTuple, BaseException
                                                                   | FieldIssue]]:
     """Every leaf failure below *exc*, with its path in the model."""
+    from cattrs.errors import ClassValidationError, IterableValidationError
+
     if isinstance(exc, ClassValidationError):
         with_notes, without = exc.group_exceptions()
         for sub, note in with_notes:
@@ -345,6 +351,8 @@ class _Collector:
             expected=expected, got=got))
 
     def failure(self, path: PathTuple, exc: BaseException | FieldIssue) -> None:
+        from cattrs.errors import ForbiddenExtraKeysError
+
         where = _document_path(path)
         if isinstance(exc, FieldIssue):
             self.add(where, exc.message, exc.expected, exc.got)
@@ -451,7 +459,7 @@ def structure_department(document: Mapping[str, Any], *, file: str | None = None
     if fields is None:
         raise DataError(out.problems)
     try:
-        return _CONVERTER.structure(fields, Department)
+        return _converter().structure(fields, Department)
     except Exception as exc:  # each becomes a problem
         for path, failure in _walk(exc, ()):
             out.failure(path, failure)
@@ -496,7 +504,7 @@ def unstructure_department(dept: Department) -> dict[str, Any]:
     The result loads back equal: ``structure_department(
     unstructure_department(d)) == d``, also after a trip through JSON.
     """
-    flat: dict[str, Any] = _CONVERTER.unstructure(dept)
+    flat: dict[str, Any] = _converter().unstructure(dept)
     doc: dict[str, Any] = {"department": {}}
     for key, value in flat.items():
         if key in _FIELD_SECTIONS:

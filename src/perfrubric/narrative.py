@@ -26,16 +26,7 @@ from importlib import resources
 from typing import Any
 
 import attrs
-from babel.lists import format_list
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 
-from ._numbers import (
-    format_compact_decimal,
-    format_decimal,
-    format_percent,
-    get_currency_name,
-)
 from ._template import LOCALES, PLACEHOLDERS, fill, template_problems
 from .decimals import Rounding
 from .errors import PerfrubricError
@@ -150,6 +141,10 @@ def _babel(locale: str) -> str:
 
 @functools.cache
 def _catalog(locale: str) -> gettext.GNUTranslations:
+    # babel is imported in the functions that use it (here, and where numbers
+    # and lists are formatted): `import perfrubric` does not pay for it.
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
     source = resources.files("perfrubric").joinpath(
         f"locale/{locale}/LC_MESSAGES/perfrubric.po")
     with source.open("rb") as handle:
@@ -188,6 +183,7 @@ def _say(message: str, parts: _Parts, locale: str) -> str:
 
 
 def _join(items: Sequence[str], locale: str) -> str:
+    from babel.lists import format_list
     return format_list(list(items), locale=_babel(locale)) if items else ""
 
 
@@ -217,6 +213,7 @@ def format_number(value: Decimal, *, locale: str = "zh_CN", places: int | None =
     >>> format_number(Decimal("12147"), locale="en")
     '12,147'
     """
+    from ._numbers import format_decimal
     loc = _babel(locale)
     group = _grouping(locale)
     if value == value.to_integral_value():
@@ -238,6 +235,7 @@ def format_percent_value(shown: Decimal, places: int, *, locale: str = "zh_CN") 
     >>> format_percent_value(Decimal("100"), 1, locale="en")
     '100.0%'
     """
+    from ._numbers import format_percent
     pattern = "0" + ("." + "0" * places if places else "") + "%"
     return format_percent(shown.scaleb(-2), format=pattern, locale=_babel(locale),
                           decimal_quantization=False)
@@ -271,6 +269,7 @@ def format_money(money: Money, *, locale: str = "zh_CN", compact: bool = False) 
     >>> format_money(Money("8.39", "亿美元"), locale="en")
     '839 million US dollars'
     """
+    from ._numbers import format_compact_decimal, get_currency_name
     loc = _babel(locale)
     base = money.base_amount
     if _zh(locale):

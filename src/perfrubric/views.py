@@ -21,7 +21,6 @@ from decimal import Decimal
 
 import attrs
 
-from ._numbers import format_decimal
 from .decimals import Rounding
 from .errors import MissingDependencyError, PerfrubricError
 from .evaluation import Evaluation
@@ -122,6 +121,8 @@ class Table:
 
 
 def _number(value: Decimal, rounding: Rounding, locale: str) -> str:
+    from babel.numbers import format_decimal  # loaded on first use, not at import
+
     pattern = "0." + "0" * rounding.places if rounding.places else "0"
     if value == value.to_integral_value():
         value, pattern = value.to_integral_value(), "0"
