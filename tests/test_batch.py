@@ -455,7 +455,10 @@ def test_cli_writes_csv_to_standard_output_and_the_summary_to_standard_error(
     assert lines[0].startswith("row,key,total,grade,status,error,投入/预算配置/在职人员控制率")
     assert lines[1].startswith("2,A0001,75.25,中,scored,,2.50,")  # the unit worked out above
     assert lines[4].startswith("5,A0004,,,failed,")
-    assert "6 units: 5 scored, 1 failed; grades: 中 5" in captured.err
+    # A0002: 预算完成率 17381.38 / 18892.8 = 92.00%, 8 points below 100%: one whole 5%
+    # step (mof-2013 2013.2 counts whole steps), -2, 3 of 5 points; its total 81.37 is 良
+    assert lines[2].startswith("3,A0002,81.37,良,scored,")
+    assert "6 units: 5 scored, 1 failed; grades: 良 1, 中 4" in captured.err
     assert "F5: 在职人数 → staffing.on_post: expected a whole number, got '二十'" in captured.err
 
 

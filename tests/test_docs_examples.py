@@ -164,6 +164,7 @@ class Command:
     block: Block
     argv: list[str]
     expected: str | None  # console blocks: the lines shown after the command
+    code: int = 0         # a trailing "# exit N" comment: the exit code the docs promise
 
 
 def commands(block: Block) -> list[Command]:
@@ -187,7 +188,9 @@ def commands(block: Block) -> list[Command]:
                     break
                 rest.append(follow.rstrip())
             expected = "\n".join(rest).strip("\n") or None
-        found.append(Command(block, shlex.split(line, comments=True)[1:], expected))
+        promised = re.search(r"#\s*exit\s+(\d+)\s*$", line)
+        found.append(Command(block, shlex.split(line, comments=True)[1:], expected,
+                             int(promised[1]) if promised else 0))
     return found
 
 
@@ -206,9 +209,10 @@ def test_command_lines_run(cmd: Command, sandbox: Path, monkeypatch: pytest.Monk
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stderr(err):
         code = main(argv, out=out)
-    if redirect is not None and code == 0:
+    if redirect is not None and code == cmd.code:
         (sandbox / redirect).write_text(out.getvalue(), encoding="utf-8")
-    assert code == 0, (f"{cmd.block.where}: `perfrubric {shlex.join(cmd.argv)}` exited {code} "
+    assert code == cmd.code, (f"{cmd.block.where}: `perfrubric {shlex.join(cmd.argv)}` exited "
+                              f"{code}, not {cmd.code} "
                        f"(mark the block <!-- no-run: why --> if it needs files that do not "
                        f"exist):\n{err.getvalue()}")
     if cmd.expected is not None:

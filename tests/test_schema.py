@@ -53,10 +53,13 @@ def shipped_toml() -> Iterator[Path]:
 
 
 def _kind(doc: dict[str, Any]) -> str:
+    if "columns" in doc or "labels" in doc:
+        return "mapping"   # a batch column mapping or template layout (docs/batch.md)
     return "rubric" if "rubric" in doc else "data"
 
 
-SHIPPED = [(p.relative_to(ROOT).as_posix(), p) for p in shipped_toml()]
+SHIPPED = [(p.relative_to(ROOT).as_posix(), p) for p in shipped_toml()
+           if _kind(tomllib.loads(p.read_text(encoding="utf-8"))) != "mapping"]
 
 
 def validator(which: str) -> Any:
