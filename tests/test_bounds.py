@@ -361,3 +361,13 @@ def test_step_counts_stay_small_at_the_bounds() -> None:
     assert time.perf_counter() - began < 0.5
     assert outcome.score == 0  # 1e45 / 1e-12 = 1e57 steps of 1 point: 扣完为止
     assert len(json.dumps(plain(dict(outcome.detail)))) < 1000
+
+
+def test_deep_documents_from_python_are_refused_without_recursion() -> None:
+    deep: object = 1
+    for _ in range(5000):
+        deep = {"a": deep}
+    with pytest.raises(DataError, match="nest more than 32 levels"):
+        pr.load_data({"department": {"name": "a"}, "facts": deep})
+    with pytest.raises(RubricError, match="nest more than 32 levels"):
+        pr.rubric_from_dict({"rubric": deep})

@@ -232,6 +232,8 @@ def parse_toml(text: str, file: str | None, error: type[_LocatedError]) -> dict[
     itself instead of becoming ``0.0``; ``nan`` and ``inf`` become Decimal
     NaN and Infinity, which the loaders refuse where they are used).
     """
+    if not isinstance(text, str):
+        raise TypeError(f"expected the TOML text as str, got {type(text).__name__}")
     text = text.removeprefix("\ufeff")
     check_nesting(text, file, error)
     try:
