@@ -371,3 +371,13 @@ def test_deep_documents_from_python_are_refused_without_recursion() -> None:
         pr.load_data({"department": {"name": "a"}, "facts": deep})
     with pytest.raises(RubricError, match="nest more than 32 levels"):
         pr.rubric_from_dict({"rubric": deep})
+
+
+def test_key_positions_skip_deep_values_without_recursion() -> None:
+    # The position scanner used to recurse into every bracket (RecursionError, caught, and
+    # every key after it lost); it now skips what no loader accepts and reads on.
+    from perfrubric._tomlpos import key_positions
+
+    text = 'x = ' + "[" * 5000 + '"]"' + "]" * 5000 + "\ny = { a = [[[1]]] }\n"
+    positions = key_positions(text)
+    assert positions[("y",)] == (2, 1) and positions[("y", "a")] == (2, 7)
