@@ -381,3 +381,33 @@ def test_key_positions_skip_deep_values_without_recursion() -> None:
     text = 'x = ' + "[" * 5000 + '"]"' + "]" * 5000 + "\ny = { a = [[[1]]] }\n"
     positions = key_positions(text)
     assert positions[("y",)] == (2, 1) and positions[("y", "a")] == (2, 7)
+
+
+HUGE = 10**5000  # str() of it raises ValueError (Python's int-string limit)
+
+
+@pytest.mark.parametrize(("document", "path"), [
+    ({"department": {"name": "a"}, "target": [{"id": "t", "name": "n", "target": HUGE}]},
+     "target[0].target"),
+    ({"department": {"name": "a"}, "budget": {"final": {"amount": HUGE, "unit": "元"}}},
+     "budget.final.amount"),
+    ({"department": {"name": HUGE}}, "department.name"),
+    ({"department": {"name": "a"}, "assessment": [{"indicator": "x", "score": HUGE}]},
+     "assessment[0].score"),
+])
+def test_5000_digit_ints_from_python_data(document: dict[str, object], path: str) -> None:
+    with pytest.raises(DataError) as info:
+        pr.load_data(document)
+    assert info.value.path == path and "thousands of digits" in str(info.value)
+
+
+@pytest.mark.parametrize(("document", "path"), [
+    ({"indicator": [{"path": HUGE}]}, "indicator[0].path"),
+    ({"rubric": {"rounding": {"places": HUGE}}}, "rubric.rounding.places"),
+    ({"indicator": [{"path": "a", "points": 1, "rule": {"kind": "ratio", "x": HUGE}}]},
+     "indicator[0].rule.x"),
+])
+def test_5000_digit_ints_from_python_rubrics(document: dict[str, object], path: str) -> None:
+    with pytest.raises(RubricError) as info:
+        pr.rubric_from_dict(document)
+    assert info.value.path == path and "thousands of digits" in str(info.value)
