@@ -411,3 +411,29 @@ def test_5000_digit_ints_from_python_rubrics(document: dict[str, object], path: 
     with pytest.raises(RubricError) as info:
         pr.rubric_from_dict(document)
     assert info.value.path == path and "thousands of digits" in str(info.value)
+
+
+BAD_BASE = ROOT / "tests" / "data" / "bad-base"
+RATE = 'measure = "budget.final / budget.adjusted"'
+
+
+def test_number_literals_in_measures_keep_the_bounds() -> None:
+    text = (BAD_BASE / "rubric.toml").read_text(encoding="utf-8").replace(
+        RATE, 'measure = "budget.final / budget.adjusted * 1' + "0" * 400 + '"')
+    exc = rubric_error(text)
+    assert "indicator[4].measure" in str(exc) and "too large" in str(exc)
+
+
+def test_every_output_for_a_measure_far_beyond_the_bounds() -> None:
+    # A product of 24 bounded numbers is ~1e336: babel raised InvalidOperation formatting
+    # it (28 digits); the precision now follows the value.
+    product = " * ".join(["99999999999999"] * 24)
+    text = (BAD_BASE / "rubric.toml").read_text(encoding="utf-8").replace(
+        RATE, f'measure = "budget.final / budget.adjusted * {product}"')
+    ev = pr.evaluate(pr.loads_rubric(text, file="r.toml"), BAD_BASE / "data.toml")
+    assert ev.results["过程/预算完成率"].score == 15  # 0.95 × 1e336 of a ratio: capped
+    assert render_text(ev) and json.dumps(ev.to_dict())
+    for locale in ("zh_CN", "en"):
+        assert report_text(ev, locale=locale)
+        for fmt in FORMATS:
+            assert render(ev, fmt, locale=locale)
