@@ -74,6 +74,15 @@ _ODD_VALUES: tuple[str, ...] = (
     '"在职"', '"是"', '"否"', "-1", "0",
 )
 
+# Measures: products of bounded numbers far beyond the bounds, tiny quotients, odd names.
+_EXPRESSIONS: tuple[str, ...] = (
+    " * ".join(["999999999999999"] * 28), "1 / " + " / ".join(["999999999999999"] * 28),
+    "{m} * 1" + "0" * 300, "{m} * 123456789012345.123456789012", "{m} / 0.000000000001",
+    "{m} * {m} * {m} * {m} * {m} * {m} * {m} * {m}", "-{m}", "{m} - {m}", "round({m}, 12)",
+    "min({m}, 0) - 1e15", "({m}) * 100%", "{m} > 0", "not {m}", "{m} / 0", "facts.nope",
+)
+_MEASURE = re.compile(r'(?m)^(measure\s*=\s*")([^"\n]*)(")')
+
 _CHARS: str = "[]{}\"'=.,#\n\\0123456789e%-+_ 万元亿中aZ\x00\x7f\ufeff\u200b"
 NUMBER = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?%?")
 _VALUE = re.compile(r"(?m)^(\s*[\w\"'.-]+\s*=\s*)(.*)$")
@@ -96,7 +105,7 @@ def _dotted(rng: random.Random) -> str:
 
 def mutate_text(text: str, rng: random.Random) -> str:
     """One random mutation of a TOML or JSON document."""
-    op = rng.randrange(11)
+    op = rng.randrange(12)
     if op == 0 and text:  # byte flip
         i = rng.randrange(len(text))
         return text[:i] + rng.choice(_CHARS) + text[i + 1:]
@@ -143,6 +152,12 @@ def mutate_text(text: str, rng: random.Random) -> str:
     if op == 10:  # an encoding accident
         return rng.choice(("\ufeff" + text, text.replace("\n", "\r\n"), text[: len(text) // 2],
                            "", "\x00" * 10 + text))
+    if op == 11:  # an extreme measure
+        found = list(_MEASURE.finditer(text))
+        if found:
+            m = rng.choice(found)
+            new = rng.choice(_EXPRESSIONS).replace("{m}", m.group(2) or "1")
+            return text[:m.start(2)] + new[:500] + text[m.end(2):]
     return text
 
 

@@ -363,3 +363,79 @@ def test_step_counts_stay_small_at_the_bounds() -> None:
     assert time.perf_counter() - began < 0.5
     assert outcome.score == 0  # 1e45 / 1e-12 = 1e57 steps of 1 point: 扣完为止
     assert len(json.dumps(plain(dict(outcome.detail)))) < 1000
+
+
+def test_deep_documents_from_python_are_refused_without_recursion() -> None:
+    deep: object = 1
+    for _ in range(5000):
+        deep = {"a": deep}
+    with pytest.raises(DataError, match="nest more than 32 levels"):
+        pr.load_data({"department": {"name": "a"}, "facts": deep})
+    with pytest.raises(RubricError, match="nest more than 32 levels"):
+        pr.rubric_from_dict({"rubric": deep})
+
+
+def test_key_positions_skip_deep_values_without_recursion() -> None:
+    # The position scanner used to recurse into every bracket (RecursionError, caught, and
+    # every key after it lost); it now skips what no loader accepts and reads on.
+    from perfrubric._tomlpos import key_positions
+
+    text = 'x = ' + "[" * 5000 + '"]"' + "]" * 5000 + "\ny = { a = [[[1]]] }\n"
+    positions = key_positions(text)
+    assert positions[("y",)] == (2, 1) and positions[("y", "a")] == (2, 7)
+
+
+HUGE = 10**5000  # str() of it raises ValueError (Python's int-string limit)
+
+
+@pytest.mark.parametrize(("document", "path"), [
+    ({"department": {"name": "a"}, "target": [{"id": "t", "name": "n", "target": HUGE}]},
+     "target[0].target"),
+    ({"department": {"name": "a"}, "budget": {"final": {"amount": HUGE, "unit": "元"}}},
+     "budget.final.amount"),
+    ({"department": {"name": HUGE}}, "department.name"),
+    ({"department": {"name": "a"}, "assessment": [{"indicator": "x", "score": HUGE}]},
+     "assessment[0].score"),
+])
+def test_5000_digit_ints_from_python_data(document: dict[str, object], path: str) -> None:
+    with pytest.raises(DataError) as info:
+        pr.load_data(document)
+    assert info.value.path == path and "thousands of digits" in str(info.value)
+
+
+@pytest.mark.parametrize(("document", "path"), [
+    ({"indicator": [{"path": HUGE}]}, "indicator[0].path"),
+    ({"rubric": {"rounding": {"places": HUGE}}}, "rubric.rounding.places"),
+    ({"indicator": [{"path": "a", "points": 1, "rule": {"kind": "ratio", "x": HUGE}}]},
+     "indicator[0].rule.x"),
+])
+def test_5000_digit_ints_from_python_rubrics(document: dict[str, object], path: str) -> None:
+    with pytest.raises(RubricError) as info:
+        pr.rubric_from_dict(document)
+    assert info.value.path == path and "thousands of digits" in str(info.value)
+
+
+BAD_BASE = ROOT / "tests" / "data" / "bad-base"
+RATE = 'measure = "budget.final / budget.adjusted"'
+
+
+def test_number_literals_in_measures_keep_the_bounds() -> None:
+    text = (BAD_BASE / "rubric.toml").read_text(encoding="utf-8").replace(
+        RATE, 'measure = "budget.final / budget.adjusted * 1' + "0" * 400 + '"')
+    exc = rubric_error(text)
+    assert "indicator[4].measure" in str(exc) and "too large" in str(exc)
+
+
+def test_every_output_for_a_measure_far_beyond_the_bounds() -> None:
+    # A product of 24 bounded numbers is ~1e336: babel raised InvalidOperation formatting
+    # it (28 digits); the precision now follows the value.
+    product = " * ".join(["99999999999999"] * 24)
+    text = (BAD_BASE / "rubric.toml").read_text(encoding="utf-8").replace(
+        RATE, f'measure = "budget.final / budget.adjusted * {product}"')
+    ev = pr.evaluate(pr.loads_rubric(text, file="r.toml"), BAD_BASE / "data.toml")
+    assert ev.results["过程/预算完成率"].score == 15  # 0.95 × 1e336 of a ratio: capped
+    assert render_text(ev) and json.dumps(ev.to_dict())
+    for locale in ("zh_CN", "en"):
+        assert report_text(ev, locale=locale)
+        for fmt in FORMATS:
+            assert render(ev, fmt, locale=locale)

@@ -106,12 +106,12 @@ def test_score_from_an_endless_fifo_is_capped(tmp_path: Path,
     stop = threading.Event()
 
     def writer() -> None:
-        with open(fifo, "wb") as fh:
-            try:
+        try:
+            with open(fifo, "wb") as fh:
                 while not stop.is_set():
                     fh.write(b"# " + b"x" * 65_534 + b"\n")
-            except BrokenPipeError:  # the reader stopped at the cap
-                pass
+        except BrokenPipeError:  # the reader stopped at the cap (also on the final flush)
+            pass
 
     thread = threading.Thread(target=writer, daemon=True)
     thread.start()
@@ -138,6 +138,14 @@ def test_show_resolved_of_a_directory(tmp_path: Path, capsys: pytest.CaptureFixt
     ("score", "a\x00b.toml", DATA),
     ("validate", "\udcff.toml"),
     ("show", "mof-2013"),
+    ("validate", ""),
+    ("score", "", ""),
+    ("score", RUBRIC, DATA, "-o", "/dev/full"),
+    ("score", RUBRIC, DATA, "--format", "html", "-o", "/"),
+    ("report", "/", DATA),
+    ("show", "/dev/zero", "--resolved"),
+    ("show", str(ROOT / "tests" / "data" / "bad" / "rubric-gbk-rubric.toml"), "--resolved"),
+    ("score", str(ROOT / "tests" / "data" / "bad" / "data-excel.xlsx"), DATA),
 ])
 def test_nasty_command_lines_exit_1_without_traceback(
         argv: tuple[str, ...], capsys: pytest.CaptureFixture[str]) -> None:

@@ -15,7 +15,7 @@ import pytest
 import fuzzcore
 
 CORPUS = Path(__file__).resolve().parent / "data" / "fuzz-corpus"
-FILES = sorted(p for p in CORPUS.iterdir() if p.suffix == ".txt")
+FILES = sorted(p for p in CORPUS.iterdir() if p.suffix == ".txt")  # README.md describes them
 
 
 def test_the_corpus_is_not_empty() -> None:

@@ -38,6 +38,7 @@ MAX_FILE_BYTES: Final = 8 * 1024 * 1024
 MAX_DEPTH: Final = 32
 #: The most items one array may hold.
 MAX_ITEMS: Final = 10_000
+_HUGE_INT_BITS: Final = 12_000  # about 3,600 digits: str() fails from 4,300 on
 
 _TOML_POS = re.compile(r"\s*\(at line (\d+), column (\d+)\)")
 # Strings and comments (skipped), and the brackets that nest.
@@ -197,6 +198,12 @@ def check_structure(doc: Any, file: str | None, error: type[_LocatedError]) -> N
                                     f"{_short(key)}", path=_format(path), file=file))
             if isinstance(item, (Mapping, list)):
                 stack.append((item, (*path, key)))
+            elif isinstance(item, int) and item.bit_length() > _HUGE_INT_BITS:
+                # From Python only (TOML and JSON stop at 4300 digits): such an int
+                # cannot even be shown in a message, so it is refused here.
+                raise error(Problem("a number with thousands of digits; numbers may be at "
+                                    "most 1e15 in magnitude", path=_format((*path, key)),
+                                    file=file))
 
 
 def _short(value: object) -> str:
@@ -232,6 +239,8 @@ def parse_toml(text: str, file: str | None, error: type[_LocatedError]) -> dict[
     itself instead of becoming ``0.0``; ``nan`` and ``inf`` become Decimal
     NaN and Infinity, which the loaders refuse where they are used).
     """
+    if not isinstance(text, str):
+        raise TypeError(f"expected the TOML text as str, got {type(text).__name__}")
     text = text.removeprefix("\ufeff")
     check_nesting(text, file, error)
     try:

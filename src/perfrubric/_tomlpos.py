@@ -86,6 +86,23 @@ class _Scanner:
         end = self.s.find("\n", self.i)
         self.i = self.n if end < 0 else end
 
+    def skip_nested(self) -> None:
+        """Skip to just after the bracket that closes the one before the cursor, iteratively."""
+        depth = 1
+        while self.i < self.n and depth:
+            ch = self.s[self.i]
+            if ch in "\"'":
+                self.string()
+                continue
+            if ch == "#":
+                self.skip_line()
+                continue
+            if ch in "[{":
+                depth += 1
+            elif ch in "]}":
+                depth -= 1
+            self.i += 1
+
     def record(self, path: PathTuple, at: Position, implicit: bool = False) -> None:
         """Remember where *path* is defined; a named definition beats an implicit one."""
         if not path:
@@ -167,8 +184,8 @@ class _Scanner:
 
     def items(self, path: PathTuple, close: str) -> None:
         """The inside of an array (``]``) or an inline table (``}``), after the opening bracket."""
-        if len(path) > _MAX_DEPTH:  # deeper than any loader accepts: stop, never recurse on
-            self.i = self.n
+        if len(path) > _MAX_DEPTH:  # deeper than any loader accepts: skip it, never recurse
+            self.skip_nested()
             return
         index = 0
         while True:

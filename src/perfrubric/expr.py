@@ -40,6 +40,7 @@ from typing import Any, Final, NamedTuple, NoReturn, Union
 
 import attrs
 
+from .decimals import check_bounds
 from .errors import ExpressionError, MeasureUnavailable, PerfrubricError, RuleInputError
 from .units import Money, UnitError
 
@@ -150,7 +151,10 @@ def _number_token(source: str, i: int) -> _Token:
             k += 1
         raise ExpressionError(f"malformed number '{source[i:k]}'; write numbers such as 12 "
                               "or 0.5", source, i + 1)
-    value = Decimal(source[i:j])
+    try:
+        value = check_bounds(Decimal(source[i:j]), source[i:j])  # the bounds of every number
+    except ValueError as exc:
+        raise ExpressionError(str(exc), source, i + 1) from None
     if j < n and source[j] == "%":
         value = _CTX.divide(value, _HUNDRED)
         j += 1
