@@ -46,6 +46,9 @@ SEEDS: tuple[tuple[str, str, str], ...] = (
     ("data", "tests/data/small_dept.toml", f"{_EXAMPLE}/rubric.toml"),
     ("json", f"{_EXAMPLE}/data.toml", f"{_EXAMPLE}/rubric.toml"),
     ("json", "tests/data/mof-2020-project-self-data.toml", "mof-2020-project-self"),
+    # a project form: [[target]] rows as printed ("≥50个", "≤90万元"), rows generated from them
+    ("data", "examples/rural-road-maintenance-2022/project.toml", "mof-2020-project-self"),
+    ("json", "examples/rural-road-maintenance-2022/project.toml", "mof-2020-project-self"),
 )
 
 #: Numbers a finance officer never writes, and some she does.

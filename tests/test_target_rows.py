@@ -394,3 +394,25 @@ def test_a_row_of_zero_points_scores_zero() -> None:
                        row("乙", BEN, 30, "效果明显", level="达成", score=30),
                        row("满意度", SAT, 10, "≥90%", actual="95%")))
     assert s[f"{BEN}/甲"] == 0 and ev.total == 100
+
+
+def test_small_project_form_fixture_scores_as_worked_by_hand() -> None:
+    # tests/data/mof-2020-project-self-data.toml: 9.5 + 30 + 90 / 99 × 20 (18.18) + 30 + 10
+    path = Path(__file__).resolve().parent / "data" / "mof-2020-project-self-data.toml"
+    ev = pr.evaluate(pr.builtin("mof-2020-project-self"), path)
+    assert ev.total == Decimal("97.68") and ev.grade == "优" and not ev.rescaled
+
+
+def test_a_project_form_without_output_rows_is_refused_not_rescaled() -> None:
+    # Targets with no tier (the old category shape): before, every tier was "not applicable"
+    # and 预算执行率 alone (10 of 10) was rescaled to 100/优. 产出指标 is required.
+    data = {"department": {"name": "某单位", "year": 2021},
+            "budget": {"adjusted": "100万元", "final": "100万元"},
+            "target": [{"id": "c_0", "name": "c_0", "category": "数量", "target": 100,
+                        "actual": 1}]}
+    with pytest.raises(pr.DataError) as info:
+        pr.evaluate(pr.builtin("mof-2020-project-self"), data)
+    (p,) = info.value.problems
+    assert "no target row is placed under '产出指标'" in p.message
+    assert "the data's targets 'c_0' name no tier" in p.message
+    assert 'indicator = "产出指标/数量指标"' in p.message

@@ -104,6 +104,7 @@ def expand(rubric: Rubric, dept: Department, *, file: str | None = None
         return rubric, dept
     problems: list[Problem] = []
     placed: dict[str, list[_Placed]] = {path: [] for path in tiers}
+    unplaced = [t.id for t in dept.targets if t.indicator is None]
     for i, target in enumerate(dept.targets):
         if target.indicator is None:
             continue  # a target of the report, not a row of the form
@@ -114,7 +115,8 @@ def expand(rubric: Rubric, dept: Department, *, file: str | None = None
     given = {a.indicator for a in dept.assessments}
     replaced: dict[str, Indicator] = {}
     for path, tier in tiers.items():
-        replaced[path] = _tier(tier, placed[path], rubric.rounding, problems, judged, given)
+        replaced[path] = _tier(tier, placed[path], rubric.rounding, problems, judged, given,
+                               unplaced)
     if problems:
         raise DataError(_located(problems, file))
     expanded = attrs.evolve(rubric, indicators=tuple(_replace(top, replaced)
@@ -194,13 +196,18 @@ def _known_places(tiers: Mapping[str, Indicator]) -> list[str]:
 
 
 def _tier(tier: Indicator, rows: list[_Placed], rounding: Rounding, problems: list[Problem],
-          judged: list[Assessment], given: set[str]) -> Indicator:
+          judged: list[Assessment], given: set[str], unplaced: list[str]) -> Indicator:
     spec = tier.target_rows
     assert spec is not None
     if not rows:
         if spec.empty == "error":
+            stray = (f"; the data's targets {', '.join(repr(t) for t in unplaced)} name no "
+                     f"tier: give each its row's place, e.g. indicator = "
+                     f"\"{tier.path}/{spec.tiers[0] if spec.tiers else '…'}\""
+                     if unplaced else "")
             problems.append(Problem(f"no target row is placed under '{tier.path}', and the "
-                                    "rubric requires one (target_rows.empty = \"error\")",
+                                    "rubric requires one (target_rows.empty = \"error\")"
+                                    + stray,
                                     path="target", expected=f'indicator = "{tier.path}/…"'))
         return attrs.evolve(tier, applicable=_NOT_APPLICABLE,
                             not_applicable="exclude" if spec.empty == "exclude" else "full")
