@@ -28,6 +28,7 @@ from ._files import check_structure, parse_json, parse_toml, read_text
 from .decimals import to_decimal
 from .errors import DataError, Problem, did_you_mean
 from .model import (
+    NAME_MAX,
     Assessment,
     Budget,
     BudgetLine,
@@ -408,7 +409,8 @@ def _with_ids(rows: list[Any]) -> list[Any]:
     (``"项目总成本（万元）"`` → ``项目总成本_万元``); a name starting with a digit
     gets ``t_`` in front; a clash with another id gets ``_2``, ``_3`` ….
     """
-    taken = {row["id"] for row in rows if isinstance(row, Mapping) and "id" in row}
+    taken = {row["id"] for row in rows if isinstance(row, Mapping)
+             and isinstance(row.get("id"), str)}
     out: list[Any] = []
     for row in rows:
         if isinstance(row, Mapping) and "id" not in row and isinstance(row.get("name"), str):
@@ -435,7 +437,8 @@ def derive_id(name: str) -> str:
     ident = "_".join(part for part in "".join(chars).split("_") if part) or "target"
     if not ident.isidentifier():
         ident = "t_" + ident
-    return ident
+    # room for a "_2" suffix (see _with_ids) within the identifier bound
+    return ident[:NAME_MAX - 4].rstrip("_")
 
 
 def structure_department(document: Mapping[str, Any], *, file: str | None = None,

@@ -263,11 +263,16 @@ def _opt_assessed(value: Any) -> Any:
 # -- validators (on the field) -------------------------------------------------------
 
 _COUNT = "a whole number ≥ 0"
-_NAME_PART = "an identifier (letters, digits, _; not starting with a digit or __)"
+#: The longest identifier (a target id, a category, a fact name): measures name it
+#: (``targets.<id>.actual``), and expressions are bounded in length.
+NAME_MAX = 64
+_NAME_PART = (f"an identifier (letters, digits, _; not starting with a digit or __; at most "
+              f"{NAME_MAX} characters)")
 
 
 def _is_name_part(text: object) -> bool:
-    return isinstance(text, str) and text.isidentifier() and not text.startswith("__")
+    return (isinstance(text, str) and text.isidentifier() and not text.startswith("__")
+            and len(text) <= NAME_MAX)
 
 
 def _count(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
