@@ -125,3 +125,25 @@ def test_a_judged_row_without_its_assessment_says_which_assessment_to_add() -> N
         pr.evaluate(pr.builtin("mof-2013-department"), SEED / "data.toml")
     (problem,) = [p for p in info.value.problems if p.path == "效果/履职效益/经济效益"]
     assert 'an [[assessment]] with indicator = "效果/履职效益/经济效益"' in problem.message
+
+
+def test_a_chinese_label_as_a_data_key_names_the_key_to_write(tmp_path: Path) -> None:
+    data = tmp_path / "dept.toml"
+    data.write_text('[department]\nname = "某局"\nyear = 2023\n\n[staffing]\n"编制数" = 11\n'
+                    '\n[budget]\n"决算数" = "100万元"\n', encoding="utf-8")
+    with pytest.raises(pr.DataError) as info:
+        pr.load_data(data)
+    got = {(p.path, p.line): p.message for p in info.value.problems}
+    assert got == {
+        ('staffing."编制数"', 6): "unknown key '编制数' ('编制数' is staffing.authorized: "
+                                  "write authorized = … under [staffing])",
+        ('budget."决算数"', 9): "unknown key '决算数' ('决算数' is budget.final: "
+                                "write final = … under [budget])",
+    }
+
+
+def test_an_unknown_data_key_without_a_near_name_lists_the_keys() -> None:
+    with pytest.raises(pr.DataError) as info:
+        pr.load_data({"department": {"name": "x", "year": 2023}, "staffing": {"foo": 1}})
+    (problem,) = info.value.problems
+    assert "expected one of authorized, authorized_by_kind, on_post" in problem.message
