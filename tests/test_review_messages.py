@@ -147,3 +147,32 @@ def test_an_unknown_data_key_without_a_near_name_lists_the_keys() -> None:
         pr.load_data({"department": {"name": "x", "year": 2023}, "staffing": {"foo": 1}})
     (problem,) = info.value.problems
     assert "expected one of authorized, authorized_by_kind, on_post" in problem.message
+
+
+def test_a_full_width_percent_sign_reads_like_the_half_width_one() -> None:
+    # ％ (U+FF05) is what a Chinese input method types: 90％ = 0.9, as 90% is.
+    assert pr.to_decimal("90％") == pr.to_decimal("90%") == Decimal("0.9")
+    dept = pr.load_data({"department": {"name": "x", "year": 2023},
+                         "facts": {"satisfaction": "92.5％"}})
+    assert dept.facts["satisfaction"] == Decimal("0.925")
+
+
+def test_an_empty_csv_is_one_error_not_one_per_missing_column(tmp_path: Path) -> None:
+    empty = tmp_path / "units.csv"
+    empty.write_text("", encoding="utf-8")
+    with pytest.raises(pr.DataError) as info:
+        list(evaluate_many(pr.builtin("mof-2013-department"), empty,
+                           mapping=COUNTY / "mapping.toml"))
+    (problem,) = info.value.problems
+    assert problem.message.startswith("the table is empty: expected a header row")
+
+
+def test_a_missing_column_suggests_only_policies_that_do_not_reward_absence(
+        tmp_path: Path) -> None:
+    table = tmp_path / "units.csv"
+    table.write_text("department.name,staffing.authorized\n甲,5\n", encoding="utf-8")
+    with pytest.raises(pr.DataError) as info:
+        list(evaluate_many(pr.builtin("mof-2013-department"), table))
+    messages = [p.message for p in info.value.problems]
+    assert any("'staffing.on_post', which no column gives" in m for m in messages)
+    assert all('missing = "zero" | "cannot_rate"' in m and '"full"' not in m for m in messages)

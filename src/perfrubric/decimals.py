@@ -84,7 +84,7 @@ _WIDE: Final = decimal.Context(prec=60, rounding=decimal.ROUND_HALF_UP, Emax=dec
                                Emin=decimal.MIN_EMIN)
 
 
-_THOUSANDS = re.compile(r"[-+]?\d{1,3}(?:,\d{3})+(?:\.\d*)?(?:[eE][-+]?\d+)?\s*[%‰]?")
+_THOUSANDS = re.compile(r"[-+]?\d{1,3}(?:,\d{3})+(?:\.\d*)?(?:[eE][-+]?\d+)?\s*[%％‰]?")
 
 
 def to_decimal(value: object, *, percent: bool = True) -> Decimal:
@@ -132,7 +132,7 @@ def to_decimal(value: object, *, percent: bool = True) -> Decimal:
         if len(text) > _MAX_TEXT:
             raise NumberOutOfBounds(f"expected a number of at most {_MAX_TEXT} characters, "
                                     f"got {_shown(value)}")
-        if percent and text.endswith("%"):
+        if percent and text.endswith(("%", "％")):  # ％: the full-width sign
             text, scale = text[:-1].strip(), 100
         elif percent and text.endswith("‰"):
             text, scale = text[:-1].strip(), 1000
