@@ -173,11 +173,12 @@ _WRITTEN: Mapping[str, type] = {"staffing": Staffing, "budget": Budget,
 
 
 def _where_to_write(name: str) -> str:
-    """`` (in the data file: [budget] final = …)`` for a name the data file writes."""
+    """Where a data file or a table gives *name*, for a name they write (not a derived one)."""
     table, _, leaf = name.rpartition(".")
     cls = _WRITTEN.get(table)
     if (cls is not None and leaf in attrs.fields_dict(cls)) or (table == "facts" and leaf):
-        return f" (in the data file: [{table}] {leaf} = …)"
+        return (f" (a data file writes it [{table}] {leaf} = …; a table, in a column named "
+                f"or mapped to {name})")
     return ""
 
 
