@@ -146,7 +146,27 @@ def test_missing_is_absent_not_zero() -> None:
     with pytest.raises(MeasureUnavailable) as info:
         facts.resolve("staffing.authorized")
     assert info.value.reason == "missing"
-    assert info.value.detail == "'staffing.authorized' has no value in the data"
+    assert info.value.detail == ("'staffing.authorized' has no value in the data (a data "
+                                 "file writes it [staffing] authorized = …; a table, in a "
+                                 "column named or mapped to staffing.authorized)")
+
+
+def test_where_to_write_a_missing_name_only_for_names_a_data_file_writes() -> None:
+    facts = Facts.from_department(Department("x"))
+    hints = {}
+    for name in ("budget.sangong.previous_budget", "facts.satisfaction",
+                 "budget.project_lines_total", "staffing.nonsense"):
+        with pytest.raises(MeasureUnavailable) as info:
+            facts.resolve(name)
+        hints[name] = info.value.detail.partition(" (a data file writes it ")[2]
+    # derived (project_lines_total) and unknown names get no hint: nothing to write there
+    assert hints == {
+        "budget.sangong.previous_budget": "[budget.sangong] previous_budget = …; a table, in "
+                                          "a column named or mapped to "
+                                          "budget.sangong.previous_budget)",
+        "facts.satisfaction": "[facts] satisfaction = …; a table, in a column named or mapped "
+                              "to facts.satisfaction)",
+        "budget.project_lines_total": "", "staffing.nonsense": ""}
 
 
 def test_names_are_sorted_and_valid(small: Facts) -> None:

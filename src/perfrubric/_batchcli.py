@@ -31,6 +31,18 @@ __all__ = ["add_parser", "run"]
 _SHOWN_ERRORS = 10
 
 
+def _workers(text: str) -> int:
+    # A usage error (exit 2), like any other malformed option value.
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected a whole number of processes, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, got {value}")
+    return value
+
+
 def add_parser(sub: Any) -> argparse.ArgumentParser:
     """Register the ``batch`` sub-command on *sub* (argparse sub-parsers)."""
     p: argparse.ArgumentParser = sub.add_parser(
@@ -46,7 +58,7 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", metavar="OUT",
                    help="write results to OUT.xlsx (results and errors sheets), OUT.csv or "
                         "OUT.parquet; CSV on standard output without it")
-    p.add_argument("--workers", type=int, default=1, metavar="N",
+    p.add_argument("--workers", type=_workers, default=1, metavar="N",
                    help="score in N processes (default 1)")
     p.add_argument("--sheet", help="the workbook sheet to read (default: the mapping's, "
                                    "else the first)")

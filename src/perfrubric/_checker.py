@@ -13,6 +13,7 @@ tree).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
@@ -116,8 +117,11 @@ class _Checker:
         try:
             number = to_decimal(value)
         except ValueError as exc:
+            lead = re.match(r"\s*([+-]?\d+(?:\.\d+)?)\s*分\s*$", value) \
+                if isinstance(value, str) else None
+            hint = f"; write the bare number: {key} = {lead[1]}" if lead else ""
             self.problem(path + (key,), str(exc) if isinstance(exc, NumberOutOfBounds) else
-                         f"expected a number, got {_kind_of(value)}", expected="number",
+                         f"expected a number, got {_kind_of(value)}{hint}", expected="number",
                          got=value if isinstance(value, str) else None)
             return None
         if number < 0 or (positive and number == 0):

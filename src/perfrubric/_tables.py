@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import difflib
 import functools
 import math
 import os
@@ -133,7 +134,7 @@ def check_column_name(name: str) -> str | None:
     parts = name.split(".")
     if not all(parts) or len(parts) < 2:
         return (f"'{name}' is not a data name; name a column like 'staffing.on_post' or "
-                "map it in a mapping file")
+                "map it in a mapping file (--map MAP.toml; see docs/batch.md)")
     head, n = parts[0], len(parts)
     if head == "department":
         if n == 2 and parts[1] in _DEPARTMENT_FIELDS:
@@ -203,9 +204,11 @@ class ColumnMap:
         if problem is None:
             return Column(header, header)
         if self.columns:
-            hint = did_you_mean(header, self.columns)
-            return (f"column '{header}' is not in the mapping{hint} and is not a data name; "
-                    "map it, or list it under ignore = [...]")
+            near = difflib.get_close_matches(header, list(self.columns), n=1, cutoff=0.6)
+            where = f" {self.file}" if self.file else ""
+            hint = f" (it maps '{near[0]}': a typo?)" if near else ""
+            return (f"column '{header}' is not in the mapping{where}{hint} and is not a data "
+                    "name; map it in [columns], or list it under ignore = [...]")
         return problem
 
 
@@ -795,8 +798,7 @@ def _putter(column: Column) -> Callable[..., None]:
         if unit is not None and _is_number(value):
             if unit in ("%", "‰"):
                 return f"{_number_text(value)}{unit}"
-            return {"amount": value if not isinstance(value, str) else value.replace(",", ""),
-                    "unit": unit}
+            return {"amount": value, "unit": unit}
         return value
 
     if head in ("targets", "target", "assessment", "assessments") or \

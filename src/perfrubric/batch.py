@@ -550,6 +550,10 @@ def _check_required(rubric: Rubric, plan: Plan) -> None:
     condition; a name is given when a column holds it or it is derived from
     columns (target aggregates from target columns, totals from parts).
     """
+    if not any(plan.table.headers):
+        raise DataError([Problem(
+            "the table is empty: expected a header row (the column names) and then one row "
+            "per unit", path="", file=plan.table.file)])
     given = set(plan.names)
     if any(n.startswith(("targets.", "target.")) for n in given):
         return  # target figures and aggregates derive from each other: not checked here
@@ -565,8 +569,8 @@ def _check_required(rubric: Rubric, plan: Plan) -> None:
                 continue
             problems.append(Problem(
                 f"indicator '{ind.path}' reads '{name}', which no column gives; add or map a "
-                "column, or declare missing = \"zero\" | \"full\" | \"exclude\" | "
-                "\"cannot_rate\" on the indicator", path=name, file=plan.table.file))
+                "column, or declare missing = \"zero\" | \"cannot_rate\" on the indicator",
+                path=name, file=plan.table.file))
     if problems:
         raise DataError(problems)
 

@@ -70,6 +70,12 @@ class _Builder(_PartsBuilder):
     # -- the document ---------------------------------------------------------
 
     def build(self, doc: Mapping[str, Any]) -> Rubric:
+        if "rubric" not in doc and "indicator" not in doc and "department" in doc:
+            # The commonest slip on the command line: DATA given where RUBRIC goes.
+            self.problem(("rubric",), "this file has a [department] table and no [rubric]: "
+                         "it is a data file, not a rubric; the rubric comes first "
+                         "(perfrubric score RUBRIC DATA)")
+            raise RubricError(self.problems)
         self.unknown_keys(doc, _TOP_KEYS, ())
         meta = self.table(doc.get("rubric", {}), ("rubric",), "the [rubric] table") or {}
         if "rubric" not in doc:
@@ -160,7 +166,8 @@ class _Builder(_PartsBuilder):
 
         def make(row: _Row) -> Indicator | None:
             kids = [make(c) for c in children.get(row.path, [])]
-            return self._indicator(row, tuple(k for k in kids if k is not None))
+            return self._indicator(row, tuple(k for k in kids if k is not None),
+                                   had_rows=bool(kids))
 
         top = [make(r) for r in children.get(None, [])]
         for ind in top:
@@ -225,7 +232,8 @@ class _Builder(_PartsBuilder):
 
         resolve(None, full_marks)
 
-    def _indicator(self, row: _Row, kids: tuple[Indicator, ...]) -> Indicator | None:
+    def _indicator(self, row: _Row, kids: tuple[Indicator, ...],
+                   had_rows: bool = False) -> Indicator | None:
         table, ipath = row.table, ("indicator", row.index)
         measure = self.expression(table, "measure", ipath)
         applicable = self.expression(table, "applicable", ipath)
@@ -255,7 +263,7 @@ class _Builder(_PartsBuilder):
         target_rows = self._target_rows(table, ipath, row, kids)
         if target_rows is not None:
             pass  # its rows come from the data: no rule here
-        elif kids:
+        elif kids or had_rows:  # had_rows: its children failed, already reported
             for key in ("rule", "measure"):
                 if key in table:
                     self.problem(ipath + (key,), f"'{row.path}' has children; only leaf "

@@ -360,7 +360,7 @@ class _Collector:
         elif isinstance(exc, ForbiddenExtraKeysError):
             names = _FIELD_NAMES.get(exc.cl, ())
             for key in sorted(exc.extra_fields):
-                self.add((*where, key), f"unknown key '{key}'{did_you_mean(key, names)}",
+                self.add((*where, key), f"unknown key '{key}'{_hint(key, names)}",
                          f"one of {', '.join(names)}", repr(key))
         elif isinstance(exc, KeyError):
             self.add(where, "required key missing", "a value", None)
@@ -368,6 +368,20 @@ class _Collector:
             self.add(where, str(exc), exc.expected, exc.got)
         else:  # a converter's ValueError/TypeError: its message is written for users
             self.add(where, str(exc) or type(exc).__name__)
+
+
+def _hint(key: str, names: tuple[str, ...]) -> str:
+    """Did-you-mean over the table's keys, else the data name a label (编制数) stands for."""
+    hint = did_you_mean(key, names)
+    if hint:
+        return hint
+    from .facts import synonym_for
+
+    name = synonym_for(key)
+    if name is None:
+        return f"; expected one of {', '.join(names)}" if names else ""
+    table, _, leaf = name.rpartition(".")
+    return f" ('{key}' is {name}: write {leaf} = … under [{table}])"
 
 
 def _check_sections(document: Mapping[str, Any], out: _Collector) -> dict[str, Any] | None:

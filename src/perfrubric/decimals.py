@@ -11,6 +11,7 @@ be written as strings such as ``"117.14%"`` and become fractions
 from __future__ import annotations
 
 import decimal
+import re
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Final
@@ -83,6 +84,9 @@ _WIDE: Final = decimal.Context(prec=60, rounding=decimal.ROUND_HALF_UP, Emax=dec
                                Emin=decimal.MIN_EMIN)
 
 
+_THOUSANDS = re.compile(r"[-+]?\d{1,3}(?:,\d{3})+(?:\.\d*)?(?:[eE][-+]?\d+)?\s*[%％‰]?")
+
+
 def to_decimal(value: object, *, percent: bool = True) -> Decimal:
     """Convert *value*, a number a user wrote, to a finite :class:`~decimal.Decimal`.
 
@@ -116,11 +120,19 @@ def to_decimal(value: object, *, percent: bool = True) -> Decimal:
     elif isinstance(value, float):
         result = Decimal(str(value))
     elif isinstance(value, str):
-        text = value.strip().replace(",", "").replace("_", "")
+        text = value.strip().replace("_", "")
+        if "," in text:
+            # A comma only separates thousands (1,234.5): "601,53" (a decimal comma)
+            # or "1,2345" would otherwise be read 100 or 10 times too large, silently.
+            if not _THOUSANDS.fullmatch(text):
+                raise ValueError(f"expected a number such as 1234.5 or 1,234.5 (a comma only "
+                                 f"between groups of three digits; the decimal point is '.'), "
+                                 f"got {value!r}")
+            text = text.replace(",", "")
         if len(text) > _MAX_TEXT:
             raise NumberOutOfBounds(f"expected a number of at most {_MAX_TEXT} characters, "
                                     f"got {_shown(value)}")
-        if percent and text.endswith("%"):
+        if percent and text.endswith(("%", "％")):  # ％: the full-width sign
             text, scale = text[:-1].strip(), 100
         elif percent and text.endswith("‰"):
             text, scale = text[:-1].strip(), 1000

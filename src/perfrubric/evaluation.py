@@ -613,7 +613,10 @@ class _Run:
                                    override=override, note=f"rule not computable: {detail}")
         policy = ind.missing
         if policy == "error":
-            raise EvaluationError(ind.path, f"{detail}; give the value in the data (if the "
+            give = ("give the value in the data" if ind.measure is not None else
+                    f"give the value in the data: an [[assessment]] with indicator = "
+                    f"\"{ind.path}\" and its level or score")
+            raise EvaluationError(ind.path, f"{detail}; {give} (if the "
                                   "indicator does not apply, report that and declare "
                                   "applicable = \"<condition>\"), or declare missing = "
                                   "\"zero\" | \"cannot_rate\" on the indicator")

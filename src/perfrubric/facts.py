@@ -28,7 +28,7 @@ import attrs
 
 from .errors import MeasureUnavailable, did_you_mean
 from .expr import Value
-from .model import Department, Target
+from .model import Budget, Department, Sangong, Staffing, Target
 from .units import Money, UnitError
 
 __all__ = [
@@ -166,6 +166,20 @@ SYNONYMS: Mapping[str, str] = {
 
 def _key(word: str) -> str:
     return word.lower().replace("_", "").replace("-", "")
+
+
+_WRITTEN: Mapping[str, type] = {"staffing": Staffing, "budget": Budget,
+                                 "budget.sangong": Sangong}
+
+
+def _where_to_write(name: str) -> str:
+    """Where a data file or a table gives *name*, for a name they write (not a derived one)."""
+    table, _, leaf = name.rpartition(".")
+    cls = _WRITTEN.get(table)
+    if (cls is not None and leaf in attrs.fields_dict(cls)) or (table == "facts" and leaf):
+        return (f" (a data file writes it [{table}] {leaf} = …; a table, in a column named "
+                f"or mapped to {name})")
+    return ""
 
 
 def synonym_for(name: str) -> str | None:
@@ -377,7 +391,7 @@ class Facts:
             return (f"'{name}': the data has no target '{parts[1]}'"
                     f"{did_you_mean(parts[1], self.target_ids)} (its targets: {known}; a "
                     "target without an id takes its name as id)")
-        return f"'{name}' has no value in the data"
+        return f"'{name}' has no value in the data{_where_to_write(name)}"
 
     def get(self, name: str) -> Value | None:
         """The value of *name*, or ``None`` when the data does not give it."""

@@ -126,7 +126,7 @@ def _fail(name: str | Sequence[PathPart], message: str, expected: str | None,
 _MONEY_TEXT = re.compile(r"^\s*([-+]?(?:\d[\d,]*(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?)\s*"
                          r"([^\d\s.,+-]\S*)\s*$")
 _MONEY_EXPECTED = 'money such as "601.53万元" or { amount = 601.53, unit = "万元" }'
-_NUMBER_TEXT = re.compile(r"^\s*[-+]?(\d+(\.\d*)?|\.\d+)\s*[%‰]?\s*$")
+_NUMBER_TEXT = re.compile(r"^\s*[-+]?(\d+(\.\d*)?|\.\d+)\s*[%％‰]?\s*$")  # ％: full-width
 
 
 def _to_money(value: Money | str | Mapping[str, Any]) -> Money:

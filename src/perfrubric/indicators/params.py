@@ -178,9 +178,12 @@ class ParamReader:
         match = _MONEY_TEXT.match(raw)
         assert match is not None
         try:
-            written = Money(match[1].replace(",", ""), match[2])
+            written = Money(to_decimal(match[1], percent=False), match[2])
         except UnitError as exc:
             self.problem(key, str(exc), expected="a money unit such as 万元", got=raw)
+            return None
+        except ValueError as exc:
+            self.problem(key, str(exc), expected="money such as \"600万元\"", got=raw)
             return None
         unit = UNITS.get(self.unit or "")
         if unit is None:
