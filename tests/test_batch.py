@@ -580,3 +580,15 @@ def test_unreadable_tables_are_data_errors(tmp_path: Path) -> None:
         assert "cannot read" in info.value.problems[0].message
     with pytest.raises(pr.DataError, match="no such file"):
         list(evaluate_many(FLAT, tmp_path / "none.csv"))
+
+
+def test_a_table_with_headers_only_is_not_a_success(tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    root = Path(__file__).resolve().parent.parent / "examples" / "county-2023"
+    header = (root / "units.csv").read_text(encoding="utf-8").splitlines()[0]
+    empty = tmp_path / "h.csv"
+    empty.write_text(header + "\n", encoding="utf-8")
+    code = main(["batch", "mof-2013-department", str(empty), "--map",
+                 str(root / "mapping.toml"), "-o", str(tmp_path / "o.csv")])
+    assert code == 1   # 0 units scored is not "every unit scored"
+    assert "no unit to score" in capsys.readouterr().err

@@ -310,7 +310,7 @@ def test_xlsx_without_openpyxl_is_a_clear_error() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True)
     assert done.stdout.strip() == \
-        "Excel output needs an optional dependency: pip install 'perfrubric[xlsx]'"
+        "Excel output needs an optional dependency: pip install 'perfrubric[excel]'"
 
 
 # -- all views agree ---------------------------------------------------------------------

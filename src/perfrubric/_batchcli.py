@@ -110,6 +110,10 @@ def run(args: argparse.Namespace, out: TextIO, rubric: Rubric) -> int:
         close()
     summary = out if args.output else sys.stderr
     _summarize(done, summary, rubric)
+    if not done:   # a header row and nothing else, or an empty folder: nothing was scored
+        sys.stderr.write(f"error: {source}: no unit to score (no data rows, or no data "
+                         "files in the folder)\n")
+        return 1
     return 1 if any(not r.ok for r in done) else 0
 
 

@@ -342,14 +342,14 @@ def to_form_xlsx(ev: Evaluation, *, locale: str = "zh_CN") -> bytes:
 
     Row 1 is the title, then the quoted figures (the budget block) when the
     rubric has any, then the headers; 分值 and 得分 are numeric cells.
-    Needs ``perfrubric[xlsx]`` (raises
+    Needs ``perfrubric[excel]`` (raises
     :class:`~perfrubric.errors.MissingDependencyError` otherwise).
     """
     try:
         from openpyxl import Workbook
         from openpyxl.styles import Alignment, Font
     except ImportError:
-        raise MissingDependencyError("Excel output", "perfrubric[xlsx]") from None
+        raise MissingDependencyError("Excel output", "perfrubric[excel]") from None
     rows = form_rows(ev, locale=locale)
     book = Workbook()
     sheet = book.active

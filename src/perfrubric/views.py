@@ -314,7 +314,7 @@ def to_html(ev: Evaluation, *, locale: str = "zh_CN") -> str:
 
 
 def to_xlsx(ev: Evaluation, *, locale: str = "zh_CN") -> bytes:
-    """An Excel workbook as bytes (needs the optional extra ``perfrubric[xlsx]``).
+    """An Excel workbook as bytes (needs the optional extra ``perfrubric[excel]``).
 
     Row 1 is the title, row 2 the headers (path, level, leaf, then the
     table's columns); level, points, score and points lost are numeric
@@ -326,7 +326,7 @@ def to_xlsx(ev: Evaluation, *, locale: str = "zh_CN") -> bytes:
         from openpyxl import Workbook
         from openpyxl.styles import Alignment, Font
     except ImportError:
-        raise MissingDependencyError("Excel output", "perfrubric[xlsx]") from None
+        raise MissingDependencyError("Excel output", "perfrubric[excel]") from None
 
     table = scoring_table(ev, locale=locale)
     yes, no = translate("yes", locale=locale), translate("no", locale=locale)
