@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import difflib
 import os
-from collections.abc import Iterator, Mapping
+import weakref
+from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 import attrs
 
 from . import target_rows
 from ._serialize import SCHEMA_VERSION, decimal_text, plain, unstructure
-from .decimals import Rounding
+from .decimals import _CONTEXT, ROUNDING_MODES, Rounding
 from .errors import (
     EvaluationError,
     MeasureUnavailable,
@@ -28,7 +29,6 @@ from .errors import (
 )
 from .expr import Expression, Value
 from .facts import Facts
-from .indicators.base import Outcome
 from .model import Assessment, Department, Target
 from .rubric import Indicator, Rubric, Veto, _PathNamed
 from .units import UNITS, Money
@@ -296,22 +296,96 @@ def evaluate(rubric: Rubric, data: Department | Mapping[str, Any] | str | Any, *
         from .data import load_data
 
         data = load_data(data)
-    if not target_rows.has_target_rows(rubric):
-        return _Run(rubric, data, strict=strict).run()
+    plan = _Plan.of(rubric)
+    if not plan.has_target_rows:
+        return _Run(rubric, data, plan, strict=strict).run()
     # A project form: rows generated from the data's targets (target_rows.py).
     rubric, data = target_rows.expand(rubric, data, file=file)
-    ev = _Run(rubric, data, strict=strict).run()
+    ev = _Run(rubric, data, _Plan(rubric), strict=strict).run()
     return attrs.evolve(ev, results=target_rows.with_notes(ev.results, rubric, data))
+
+
+def _rounder(rounding: Rounding) -> Callable[[Decimal], Decimal]:
+    """:meth:`Rounding.apply` with its quantum and mode looked up once."""
+    quantum, mode, places, apply = (rounding.quantum, ROUNDING_MODES[rounding.mode],
+                                    rounding.places, rounding.apply)
+
+    def rounded(value: Decimal) -> Decimal:
+        if value.adjusted() + places >= 33:  # past the usual precision: apply widens it
+            return apply(value)
+        result = value.quantize(quantum, mode, _CONTEXT)
+        # Normalise negative zero, which a truncated tiny negative would give.
+        return result if result else abs(result)
+    return rounded
+
+
+class _LeafPlan:
+    """What scoring one leaf needs of the rubric, looked up once per rubric."""
+
+    __slots__ = ("kind", "measure", "percent", "round", "score", "show", "source")
+
+    def __init__(self, ind: Indicator, rubric: Rubric) -> None:
+        self.kind = ind.rule.kind if ind.rule else None
+        self.measure = ind.measure.evaluate if ind.measure is not None else None
+        self.source = ind.measure.source if ind.measure is not None else None
+        self.score = ind.rule.score if ind.rule is not None else None
+        self.round = _rounder(ind.rounding or rubric.rounding)
+        self.show = _rounder(ind.value_rounding or rubric.rounding)
+        self.percent = ind.unit in ("%", "％")
+
+
+class _Plan:
+    """What :func:`evaluate` needs of a rubric that does not depend on the data.
+
+    Built once per rubric (:meth:`of` keeps it while the rubric lives): the
+    table order, whether rows come from targets, the data names the rubric
+    reads (so that only those are flattened) and each leaf's rule, measure
+    and roundings.
+    """
+
+    _cache: ClassVar[dict[int, _Plan]] = {}
+
+    def __init__(self, rubric: Rubric) -> None:
+        self.order = tuple(ind.path for ind in rubric.walk())
+        self.has_target_rows = target_rows.has_target_rows(rubric)
+        names: set[str] = set()
+        for ind in rubric.walk():
+            for expr in (ind.measure, ind.applicable):
+                if expr is not None:
+                    names |= expr.names
+        for group in rubric.either_or:
+            for alt in group.alternatives:
+                if alt.when is not None:
+                    names |= alt.when.names
+        for veto in rubric.vetoes:
+            names |= veto.when.names
+        for fig in rubric.figures:
+            names |= fig.measure.names
+        self.facts = Facts.reader_for(names)
+        self.leaves = {ind.path: _LeafPlan(ind, rubric) for ind in rubric.leaves()}
+
+    @classmethod
+    def of(cls, rubric: Rubric) -> _Plan:
+        """The plan of *rubric*, built on first use and dropped with the rubric."""
+        key = id(rubric)
+        plan = cls._cache.get(key)
+        if plan is None:
+            plan = cls(rubric)
+            cls._cache[key] = plan
+            weakref.finalize(rubric, cls._cache.pop, key, None)
+        return plan
 
 
 class _Run:
     """State of one evaluation (private; the result is immutable)."""
 
-    def __init__(self, rubric: Rubric, dept: Department, *, strict: bool = False) -> None:
+    def __init__(self, rubric: Rubric, dept: Department, plan: _Plan, *,
+                 strict: bool = False) -> None:
         self.rubric = rubric
         self.dept = dept
         self.strict = strict
-        self.facts = Facts.from_department(dept)
+        self.plan = plan
+        self.facts = plan.facts(dept)
         self.assessments: dict[str, Assessment] = {}
         #: assessments naming no indicator of the rubric (kept to explain a missing one)
         self.stray: list[str] = []
@@ -354,7 +428,8 @@ class _Run:
         if self.errors:
             raise EvaluationError.collect(self.errors)
         # _indicator fills self.results children first; reorder to table order.
-        results = {ind.path: self.results[ind.path] for ind in rubric.walk()}
+        done = self.results
+        results = {path: done[path] for path in self.plan.order}
         tops = [results[i.path] for i in rubric.indicators]
         raw = sum((r.score for r in tops), _ZERO)
         counted = sum((r.counted_points for r in tops), _ZERO)
@@ -486,7 +561,8 @@ class _Run:
                                children=tuple(c.path for c in ind.children))
 
     def _leaf(self, ind: Indicator) -> IndicatorResult:
-        kind = ind.rule.kind if ind.rule else None
+        plan = self.plan.leaves[ind.path]
+        kind = plan.kind
         if ind.path in self.vetoed:
             return IndicatorResult(path=ind.path, points=ind.points, counted_points=ind.points,
                                    score=_ZERO, status="vetoed", kind=kind,
@@ -513,12 +589,29 @@ class _Run:
                                        counted_points=ind.points, score=ind.points,
                                        status="not_applicable", kind=kind,
                                        note="not applicable; full points")
+        measure = plan.measure
         try:
-            value = self._value(ind, assessment)
+            if measure is None:
+                value = self._value(ind, assessment)
+            else:
+                try:
+                    value = measure(self.facts.resolve)
+                except RuleInputError as exc:
+                    raise EvaluationError(ind.path, f"cannot compute the measure "
+                                          f"{plan.source!r}: {exc}") from None
+                if type(value) is not Decimal and isinstance(value, Money):
+                    value = self._money(ind, value)
         except MeasureUnavailable as exc:
             return self._missing(ind, exc.detail, override)
-        outcome = self._score(ind, value)
-        clamped = _clamp(outcome.score, ind.points)
+        if plan.score is None:  # pragma: no cover - the loader requires a rule on leaves
+            raise EvaluationError(ind.path, "has no rule")
+        try:
+            outcome = plan.score(value)
+        except RuleInputError as exc:
+            raise EvaluationError(ind.path, f"rule '{kind}' cannot score the measured "
+                                  f"value: {exc}") from None
+        points = ind.points
+        clamped = min(max(outcome.score, _ZERO), points)
         detail = outcome.detail
         if clamped != outcome.score:
             assert ind.rule is not None
@@ -526,21 +619,18 @@ class _Run:
             self._warn("score_clamped", ind.path,
                        f"rule '{ind.rule.kind}' gave {outcome.score} points, outside 0–"
                        f"{ind.points}; clamped to {clamped}")
-        score = self._round(ind, clamped)
+        score = plan.round(clamped)
         status: Status = "scored"
         rule_score: Decimal | None = None
         if override is not None:
             status, rule_score, score = "overridden", score, override.score
-        return IndicatorResult(
-            path=ind.path, points=ind.points, counted_points=ind.points, score=score,
-            status=status, kind=kind, measured=value, shown=self._shown(ind, value),
-            unit=ind.unit, matched=outcome.matched, deducted=outcome.deducted,
-            detail=detail, rule_score=rule_score, override=override,
-            note=None if assessment is None else assessment.reason,
-        )
-
-    def _round(self, ind: Indicator, score: Decimal) -> Decimal:
-        return (ind.rounding or self.rubric.rounding).apply(score)
+        shown = None
+        if type(value) is Decimal or isinstance(value, Decimal):
+            shown = plan.show(value * _HUNDRED if plan.percent else value)
+        return IndicatorResult(  # positional, in field order: the fastest call
+            ind.path, points, points, score, status, kind, value, shown, ind.unit,
+            outcome.matched, outcome.deducted, detail, rule_score, override,
+            None if assessment is None else assessment.reason)
 
     def _check_score(self, ind: Indicator, score: Decimal) -> Decimal:
         if not _ZERO <= score <= ind.points:
@@ -549,15 +639,7 @@ class _Run:
         return score
 
     def _value(self, ind: Indicator, assessment: Assessment | None) -> Value:
-        if ind.measure is not None:
-            try:
-                value = ind.measure.evaluate(self.facts.resolve)
-            except RuleInputError as exc:
-                raise EvaluationError(ind.path, f"cannot compute the measure "
-                                      f"{ind.measure.source!r}: {exc}") from None
-            if isinstance(value, Money):
-                value = self._money(ind, value)
-            return value
+        """The value of a leaf without a measure, from its assessment."""
         if assessment is None:
             close = difflib.get_close_matches(ind.path, self.stray, n=1, cutoff=0.6)
             hint = (f" (an assessment names '{close[0]}', which this rubric does not have: "
@@ -589,20 +671,6 @@ class _Run:
             return value.to(unit).amount
         except PerfrubricError as exc:
             raise EvaluationError(ind.path, str(exc)) from None
-
-    def _score(self, ind: Indicator, value: Value) -> Outcome:
-        if ind.rule is None:  # pragma: no cover - the loader requires a rule on leaves
-            raise EvaluationError(ind.path, "has no rule")
-        try:
-            return ind.rule.score(value)
-        except RuleInputError as exc:
-            raise EvaluationError(ind.path, f"rule '{ind.rule.kind}' cannot score the measured "
-                                  f"value: {exc}") from None
-
-    def _shown(self, ind: Indicator, value: Value) -> Decimal | None:
-        if not isinstance(value, Decimal):
-            return None
-        return _display(value, ind.unit, ind.value_rounding or self.rubric.rounding)
 
     def _missing(self, ind: Indicator, detail: str,
                  override: Override | None) -> IndicatorResult:
@@ -655,7 +723,3 @@ def _score_is_the_value(ind: Indicator, assessment: Assessment) -> bool:
 def _display(value: Decimal, unit: str | None, rounding: Rounding) -> Decimal:
     """*value* in its display unit (a percentage for ``%``), rounded as declared."""
     return rounding.apply(value * _HUNDRED if unit in ("%", "％") else value)
-
-
-def _clamp(score: Decimal, points: Decimal) -> Decimal:
-    return min(max(score, _ZERO), points)
