@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 import weakref
 from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
@@ -27,6 +28,7 @@ from .errors import (
     RuleInputError,
     did_you_mean,
 )
+from .expr import _CTX as _EXPR_CTX
 from .expr import Expression, Value
 from .facts import Facts
 from .model import Assessment, Department, Target
@@ -319,6 +321,38 @@ def _rounder(rounding: Rounding) -> Callable[[Decimal], Decimal]:
     return rounded
 
 
+_RATIO = re.compile(r"\s*([A-Za-z_\u0080-\uffff][\w.]*)\s*/\s*([A-Za-z_\u0080-\uffff][\w.]*)\s*")
+
+
+def _measure_fn(expr: Expression) -> Callable[[Facts], Value]:
+    """The measure as a function of the facts.
+
+    ``a / b`` over two data names (most rates) divides directly when both
+    are finite Decimals and *b* is not 0, exactly as the expression would;
+    anything else, and any arithmetic signal, goes through the expression.
+    """
+    evaluate = expr.evaluate
+    match = _RATIO.fullmatch(expr.source)
+    if match is None or not {match[1], match[2]} <= expr.names:
+        def general(facts: Facts) -> Value:
+            return evaluate(facts.resolve)
+        return general
+    top, bottom, divide = match[1], match[2], _EXPR_CTX.divide
+
+    def ratio(facts: Facts) -> Value:
+        values = facts.values
+        a, b = values.get(top), values.get(bottom)
+        if type(a) is Decimal and type(b) is Decimal and b and a.is_finite() \
+                and b.is_finite():
+            try:
+                x = divide(a, b)
+            except ArithmeticError:
+                return evaluate(facts.resolve)  # which says what went wrong
+            return x if x or not x.is_signed() else x.copy_abs()
+        return evaluate(facts.resolve)
+    return ratio
+
+
 class _LeafPlan:
     """What scoring one leaf needs of the rubric, looked up once per rubric."""
 
@@ -326,7 +360,7 @@ class _LeafPlan:
 
     def __init__(self, ind: Indicator, rubric: Rubric) -> None:
         self.kind = ind.rule.kind if ind.rule else None
-        self.measure = ind.measure.evaluate if ind.measure is not None else None
+        self.measure = _measure_fn(ind.measure) if ind.measure is not None else None
         self.source = ind.measure.source if ind.measure is not None else None
         self.score = ind.rule.score if ind.rule is not None else None
         self.round = _rounder(ind.rounding or rubric.rounding)
@@ -536,7 +570,8 @@ class _Run:
                 self.results[node.path] = self._empty(node, "not_chosen", note)
             return self.results[ind.path]
         if ind.children:
-            kids = [self._indicator(c) for c in ind.children]
+            kids = [self._indicator(c) if c.children or c.path in self.not_chosen
+                    else self._scored_leaf(c) for c in ind.children]
             result = IndicatorResult(
                 path=ind.path, points=ind.points,
                 counted_points=sum((k.counted_points for k in kids), _ZERO),
@@ -546,11 +581,16 @@ class _Run:
                 children=tuple(k.path for k in kids),
             )
         else:
-            try:
-                result = self._leaf(ind)
-            except EvaluationError as exc:  # go on, to report every indicator at once
-                self.errors.append(exc)
-                result = self._empty(ind, "missing", str(exc))
+            return self._scored_leaf(ind)
+        self.results[ind.path] = result
+        return result
+
+    def _scored_leaf(self, ind: Indicator) -> IndicatorResult:
+        try:
+            result = self._leaf(ind)
+        except EvaluationError as exc:  # go on, to report every indicator at once
+            self.errors.append(exc)
+            result = self._empty(ind, "missing", str(exc))
         self.results[ind.path] = result
         return result
 
@@ -595,7 +635,7 @@ class _Run:
                 value = self._value(ind, assessment)
             else:
                 try:
-                    value = measure(self.facts.resolve)
+                    value = measure(self.facts)
                 except RuleInputError as exc:
                     raise EvaluationError(ind.path, f"cannot compute the measure "
                                           f"{plan.source!r}: {exc}") from None

@@ -33,6 +33,10 @@ class Ratio(RuleKind):
     kind: ClassVar[str] = "ratio"
     points: Decimal
     full_at: Decimal = _ONE
+    _edge: str = attrs.field(init=False, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "_edge", label_number(self.full_at, percent=True))
 
     @property
     def direction(self) -> Direction:
@@ -57,10 +61,10 @@ class Ratio(RuleKind):
         ``matched`` is ``"≥100%"`` at or above ``full_at``, else ``"<100%"``;
         ``detail`` holds ``ratio``, ``full_at`` and ``share`` (of the points).
         """
-        x = as_number(value)
+        x = value if type(value) is Decimal and value.is_finite() else as_number(value)
         share = min(max(x / self.full_at, _ZERO), _ONE)
         score = self.points * share
-        edge = label_number(self.full_at, percent=True)
+        edge = self._edge
         return Outcome(score, deducted=self.points - score,
                        matched=f"≥{edge}" if x >= self.full_at else f"<{edge}",
                        detail={"ratio": x, "full_at": self.full_at, "share": share})

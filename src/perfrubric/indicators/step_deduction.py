@@ -41,6 +41,10 @@ class StepDeduction(RuleKind):
     steps: str
     floor: Decimal = _ZERO
     percent: bool = False
+    _edge: str = attrs.field(init=False, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "_edge", label_number(self.limit, percent=self.percent))
 
     @property
     def direction(self) -> Direction:
@@ -101,12 +105,12 @@ class StepDeduction(RuleKind):
         started steps, a Decimal in proportion), ``per_step`` and
         ``floored`` (whether 扣完为止 / the floor cut the deduction).
         """
-        x = as_number(value)
+        x = value if type(value) is Decimal and value.is_finite() else as_number(value)
         excess = max(x - self.limit if self.side == "above" else self.limit - x, _ZERO)
         count = self.count(excess)
         room = self.points - self.floor
         deducted = min(count * self.deduct, room)
-        edge = label_number(self.limit, percent=self.percent)
+        edge = self._edge
         if self.side == "above":
             matched = f">{edge}" if excess else f"≤{edge}"
         else:
