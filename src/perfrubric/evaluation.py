@@ -324,6 +324,14 @@ def _rounder(rounding: Rounding) -> Callable[[Decimal], Decimal]:
 _RATIO = re.compile(r"\s*([A-Za-z_\u0080-\uffff][\w.]*)\s*/\s*([A-Za-z_\u0080-\uffff][\w.]*)\s*")
 
 
+def _ratio_names(expr: Expression) -> tuple[str, str] | None:
+    """``(a, b)`` when *expr* is ``a / b`` over two data names, else ``None``."""
+    match = _RATIO.fullmatch(expr.source)
+    if match is None or not {match[1], match[2]} <= expr.names:
+        return None
+    return match[1], match[2]
+
+
 def _measure_fn(expr: Expression) -> Callable[[Facts], Value]:
     """The measure as a function of the facts.
 
@@ -332,12 +340,12 @@ def _measure_fn(expr: Expression) -> Callable[[Facts], Value]:
     anything else, and any arithmetic signal, goes through the expression.
     """
     evaluate = expr.evaluate
-    match = _RATIO.fullmatch(expr.source)
-    if match is None or not {match[1], match[2]} <= expr.names:
+    names = _ratio_names(expr)
+    if names is None:
         def general(facts: Facts) -> Value:
             return evaluate(facts.resolve)
         return general
-    top, bottom, divide = match[1], match[2], _EXPR_CTX.divide
+    (top, bottom), divide = names, _EXPR_CTX.divide
 
     def ratio(facts: Facts) -> Value:
         values = facts.values
@@ -356,16 +364,84 @@ def _measure_fn(expr: Expression) -> Callable[[Facts], Value]:
 class _LeafPlan:
     """What scoring one leaf needs of the rubric, looked up once per rubric."""
 
-    __slots__ = ("kind", "measure", "percent", "round", "score", "show", "source")
+    __slots__ = ("kind", "measure", "percent", "round", "rounding", "score", "show", "source")
 
     def __init__(self, ind: Indicator, rubric: Rubric) -> None:
         self.kind = ind.rule.kind if ind.rule else None
         self.measure = _measure_fn(ind.measure) if ind.measure is not None else None
         self.source = ind.measure.source if ind.measure is not None else None
         self.score = ind.rule.score if ind.rule is not None else None
+        self.rounding = rubric.rounding
         self.round = _rounder(ind.rounding or rubric.rounding)
         self.show = _rounder(ind.value_rounding or rubric.rounding)
         self.percent = ind.unit in ("%", "％")
+
+
+class _Slow(Exception):
+    """The leaf needs the general path of :meth:`_Run._leaf`."""
+
+
+#: What makes a leaf's fast function hand over to the general path, which
+#: computes the leaf again and reports whatever happened.
+_HAND_OVER = (_Slow, MeasureUnavailable, RuleInputError, ArithmeticError)
+
+
+def _fast_leaf(ind: Indicator, leaf: _LeafPlan) -> Callable[[Facts], IndicatorResult] | None:
+    """The common case of a leaf as one function: measured, scored, rounded, traced.
+
+    For a leaf with a measure, a rule and no ``applicable`` condition, whose
+    measure gives a Decimal the rule scores within ``[0, points]``.  Anything
+    else (money, text, missing data, a value the rule refuses, a clamped
+    score) raises one of :data:`_HAND_OVER`, and :meth:`_Run._leaf` does the
+    whole leaf again, exactly as it always does.
+    """
+    if ind.measure is None or ind.rule is None or ind.applicable is not None \
+            or leaf.measure is None or leaf.score is None:
+        return None
+    measure, score, show, percent = leaf.measure, leaf.score, leaf.show, leaf.percent
+    path, points, unit, kind = ind.path, ind.points, ind.unit, leaf.kind
+    # The score's rounding inline (see _rounder): points stay far below 10**30.
+    rounding = ind.rounding or leaf.rounding
+    quantum, mode, places = rounding.quantum, ROUNDING_MODES[rounding.mode], rounding.places
+    context = _CONTEXT
+    if points.adjusted() + places >= 32:
+        return None
+    names = _ratio_names(ind.measure)
+    top, bottom = names if names is not None else ("", "")
+    divide = _EXPR_CTX.divide
+    shown_as = ind.value_rounding or leaf.rounding
+    v_quantum, v_mode, v_places = (shown_as.quantum, ROUNDING_MODES[shown_as.mode],
+                                   shown_as.places)
+
+    def fast(facts: Facts) -> IndicatorResult:
+        values = facts.values
+        a, b = values.get(top), values.get(bottom)
+        if type(a) is Decimal and type(b) is Decimal and b and a.is_finite() \
+                and b.is_finite():  # a / b, as _measure_fn divides it
+            value = divide(a, b)
+            if not value and value.is_signed():
+                value = value.copy_abs()
+        else:
+            value = measure(facts)
+            if type(value) is not Decimal:
+                raise _Slow
+        outcome = score(value)
+        raw = outcome.score
+        clamped = min(max(raw, _ZERO), points)
+        if clamped != raw:
+            raise _Slow  # the general path warns
+        rounded = clamped.quantize(quantum, mode, context)
+        shown = value * _HUNDRED if percent else value
+        if shown.adjusted() + v_places >= 33:
+            shown = show(shown)
+        else:
+            shown = shown.quantize(v_quantum, v_mode, context)
+            if not shown:
+                shown = abs(shown)
+        return IndicatorResult(path, points, points, rounded if rounded else abs(rounded),
+                               "scored", kind, value, shown, unit,
+                               outcome.matched, outcome.deducted, outcome.detail)
+    return fast
 
 
 class _Plan:
@@ -397,6 +473,11 @@ class _Plan:
             names |= fig.measure.names
         self.facts = Facts.reader_for(names)
         self.leaves = {ind.path: _LeafPlan(ind, rubric) for ind in rubric.leaves()}
+        #: each parent's children, with the fast function of those that are leaves
+        self.children = {
+            ind.path: (tuple((c, None if c.children else _fast_leaf(c, self.leaves[c.path]))
+                             for c in ind.children), tuple(c.path for c in ind.children))
+            for ind in rubric.walk() if ind.children}
 
     @classmethod
     def of(cls, rubric: Rubric) -> _Plan:
@@ -570,20 +651,37 @@ class _Run:
                 self.results[node.path] = self._empty(node, "not_chosen", note)
             return self.results[ind.path]
         if ind.children:
-            kids = [self._indicator(c) if c.children or c.path in self.not_chosen
-                    else self._scored_leaf(c) for c in ind.children]
+            # sum(counted points), sum(scores) in child order, as sum() would add them
+            counted = score = _ZERO
+            all_out = True
+            done, facts = self.results, self.facts
+            special = self.vetoed or self.assessments or self.not_chosen
+            children, paths = self.plan.children[ind.path]
+            for child, fast in children:
+                if fast is not None and not (special and self._special(child.path)):
+                    try:
+                        kid = done[child.path] = fast(facts)
+                    except _HAND_OVER:
+                        kid = self._scored_leaf(child)
+                elif child.children or child.path in self.not_chosen:
+                    kid = self._indicator(child)
+                else:
+                    kid = self._scored_leaf(child)
+                counted += kid.counted_points
+                score += kid.score
+                if all_out and kid.status not in ("excluded", "not_chosen"):
+                    all_out = False
             result = IndicatorResult(
-                path=ind.path, points=ind.points,
-                counted_points=sum((k.counted_points for k in kids), _ZERO),
-                score=sum((k.score for k in kids), _ZERO),
-                status="excluded" if all(k.status in ("excluded", "not_chosen") for k in kids)
-                else "scored",
-                children=tuple(k.path for k in kids),
-            )
+                path=ind.path, points=ind.points, counted_points=counted, score=score,
+                status="excluded" if all_out else "scored", children=paths)
         else:
             return self._scored_leaf(ind)
         self.results[ind.path] = result
         return result
+
+    def _special(self, path: str) -> bool:
+        """Whether a leaf is vetoed, assessed or not chosen (never the fast path)."""
+        return path in self.vetoed or path in self.assessments or path in self.not_chosen
 
     def _scored_leaf(self, ind: Indicator) -> IndicatorResult:
         try:

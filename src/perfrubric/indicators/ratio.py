@@ -33,10 +33,12 @@ class Ratio(RuleKind):
     kind: ClassVar[str] = "ratio"
     points: Decimal
     full_at: Decimal = _ONE
-    _edge: str = attrs.field(init=False, eq=False, repr=False)
+    # (matched at or above full_at, matched below it), made once
+    _matched: tuple[str, str] = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
-        object.__setattr__(self, "_edge", label_number(self.full_at, percent=True))
+        edge = label_number(self.full_at, percent=True)
+        object.__setattr__(self, "_matched", (f"≥{edge}", f"<{edge}"))
 
     @property
     def direction(self) -> Direction:
@@ -64,10 +66,9 @@ class Ratio(RuleKind):
         x = value if type(value) is Decimal and value.is_finite() else as_number(value)
         share = min(max(x / self.full_at, _ZERO), _ONE)
         score = self.points * share
-        edge = self._edge
-        return Outcome(score, deducted=self.points - score,
-                       matched=f"≥{edge}" if x >= self.full_at else f"<{edge}",
-                       detail={"ratio": x, "full_at": self.full_at, "share": share})
+        full_at = self.full_at
+        return Outcome(score, self.points - score, self._matched[0 if x >= full_at else 1],
+                       {"ratio": x, "full_at": full_at, "share": share})
 
     def values_for(self, score: Decimal) -> ValueRange:
         """The ratios earning at least *score*: ``[full_at × score / points, +∞)``."""

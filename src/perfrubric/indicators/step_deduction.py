@@ -41,10 +41,13 @@ class StepDeduction(RuleKind):
     steps: str
     floor: Decimal = _ZERO
     percent: bool = False
-    _edge: str = attrs.field(init=False, eq=False, repr=False)
+    # (matched within the limit, matched beyond it), made once
+    _matched: tuple[str, str] = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
-        object.__setattr__(self, "_edge", label_number(self.limit, percent=self.percent))
+        edge = label_number(self.limit, percent=self.percent)
+        object.__setattr__(self, "_matched", (f"≤{edge}", f">{edge}") if self.side == "above"
+                           else (f"≥{edge}", f"<{edge}"))
 
     @property
     def direction(self) -> Direction:
@@ -109,17 +112,13 @@ class StepDeduction(RuleKind):
         excess = max(x - self.limit if self.side == "above" else self.limit - x, _ZERO)
         count = self.count(excess)
         room = self.points - self.floor
-        deducted = min(count * self.deduct, room)
-        edge = self._edge
-        if self.side == "above":
-            matched = f">{edge}" if excess else f"≤{edge}"
-        else:
-            matched = f"<{edge}" if excess else f"≥{edge}"
+        per_step = self.deduct
+        lost = count * per_step
+        deducted = min(lost, room)
         steps: int | Decimal = count if self.steps == "fraction" else int(count)
-        return Outcome(self.points - deducted, deducted=deducted, matched=matched,
-                       detail={"limit": self.limit, "excess": excess, "steps": steps,
-                               "per_step": self.deduct,
-                               "floored": count * self.deduct > room})
+        return Outcome(self.points - deducted, deducted, self._matched[1 if excess else 0],
+                       {"limit": self.limit, "excess": excess, "steps": steps,
+                        "per_step": per_step, "floored": lost > room})
 
     def values_for(self, score: Decimal) -> ValueRange:
         """The values earning at least *score*: within the limit plus the steps it can afford.
