@@ -422,9 +422,10 @@ def _fast_leaf(ind: Indicator, leaf: _LeafPlan) -> Callable[[Facts], IndicatorRe
             if not value and value.is_signed():
                 value = value.copy_abs()
         else:
-            value = measure(facts)
-            if type(value) is not Decimal:
+            measured = measure(facts)
+            if type(measured) is not Decimal:
                 raise _Slow
+            value = measured
         outcome = score(value)
         raw = outcome.score
         clamped = min(max(raw, _ZERO), points)
