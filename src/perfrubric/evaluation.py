@@ -321,12 +321,12 @@ def _rounder(rounding: Rounding) -> Callable[[Decimal], Decimal]:
     return rounded
 
 
-_RATIO = re.compile(r"\s*([A-Za-z_\u0080-\uffff][\w.]*)\s*/\s*([A-Za-z_\u0080-\uffff][\w.]*)\s*")
+_RATIO = r"\s*([A-Za-z_\u0080-\uffff][\w.]*)\s*/\s*([A-Za-z_\u0080-\uffff][\w.]*)\s*"
 
 
 def _ratio_names(expr: Expression) -> tuple[str, str] | None:
     """``(a, b)`` when *expr* is ``a / b`` over two data names, else ``None``."""
-    match = _RATIO.fullmatch(expr.source)
+    match = re.fullmatch(_RATIO, expr.source)  # compiled once, by re's cache, when first used
     if match is None or not {match[1], match[2]} <= expr.names:
         return None
     return match[1], match[2]
