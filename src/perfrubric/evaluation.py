@@ -32,6 +32,10 @@ from .errors import (
 from .expr import _CTX as _EXPR_CTX
 from .expr import Expression, Value
 from .facts import Facts
+from .indicators.bands import Bands
+from .indicators.base import OutcomeParts, RuleKind
+from .indicators.ratio import Ratio
+from .indicators.step_deduction import StepDeduction
 from .model import Assessment, Department, Target
 from .rubric import Indicator, Rubric, Veto, _PathNamed
 from .units import UNITS, Money
@@ -370,6 +374,23 @@ def _measure_fn(expr: Expression) -> Callable[[Facts], Value]:
     return ratio
 
 
+#: The built-in kinds whose ``score`` is ``Outcome(*_outcome_parts(value))``.
+_BY_PARTS = (Bands.score, Ratio.score, StepDeduction.score)
+
+
+def _parts_fn(rule: RuleKind) -> Callable[[Value], OutcomeParts]:
+    """``rule.score`` as ``(score, deducted, matched, detail)``, without an Outcome if it can."""
+    if type(rule).score in _BY_PARTS:
+        parts: Callable[[Value], OutcomeParts] = rule._outcome_parts  # type: ignore[attr-defined]
+        return parts
+    score = rule.score
+
+    def from_outcome(value: Value) -> OutcomeParts:
+        outcome = score(value)
+        return outcome.score, outcome.deducted, outcome.matched, outcome.detail  # type: ignore[return-value]
+    return from_outcome
+
+
 class _LeafPlan:
     """What scoring one leaf needs of the rubric, looked up once per rubric."""
 
@@ -407,7 +428,8 @@ def _fast_leaf(ind: Indicator, leaf: _LeafPlan) -> Callable[[Facts], IndicatorRe
     if ind.measure is None or ind.rule is None or ind.applicable is not None \
             or leaf.measure is None or leaf.score is None:
         return None
-    measure, score, show, percent = leaf.measure, leaf.score, leaf.show, leaf.percent
+    measure, show, percent = leaf.measure, leaf.show, leaf.percent
+    parts = _parts_fn(ind.rule)
     path, points, unit, kind = ind.path, ind.points, ind.unit, leaf.kind
     # The score's rounding inline (see _rounder): points stay far below 10**30.
     rounding = ind.rounding or leaf.rounding
@@ -435,12 +457,10 @@ def _fast_leaf(ind: Indicator, leaf: _LeafPlan) -> Callable[[Facts], IndicatorRe
             if type(measured) is not Decimal:
                 raise _Slow
             value = measured
-        outcome = score(value)
-        raw = outcome.score
-        clamped = min(max(raw, _ZERO), points)
-        if clamped != raw:
-            raise _Slow  # the general path warns
-        rounded = clamped.quantize(quantum, mode, context)
+        raw, deducted, matched, detail = parts(value)
+        if raw < _ZERO or raw > points:
+            raise _Slow  # clamped: the general path warns
+        rounded = raw.quantize(quantum, mode, context)
         shown = value * _HUNDRED if percent else value
         if shown.adjusted() + v_places >= 33:
             shown = show(shown)
@@ -449,8 +469,7 @@ def _fast_leaf(ind: Indicator, leaf: _LeafPlan) -> Callable[[Facts], IndicatorRe
             if not shown:
                 shown = abs(shown)
         return IndicatorResult(path, points, points, rounded if rounded else abs(rounded),
-                               "scored", kind, value, shown, unit,
-                               outcome.matched, outcome.deducted, outcome.detail)
+                               "scored", kind, value, shown, unit, matched, deducted, detail)
     return fast
 
 

@@ -13,6 +13,7 @@ from ..errors import RuleInputError
 from .base import (
     Direction,
     Outcome,
+    OutcomeParts,
     ParamReader,
     RuleKind,
     as_number,
@@ -178,6 +179,13 @@ class Bands(RuleKind):
         ``band`` (its index in the table as written) and ``points``.  Raises
         :class:`RuleInputError` for a value outside every band.
         """
+        return Outcome(*self._outcome_parts(value))
+
+    def _outcome_parts(self, value: object) -> OutcomeParts:
+        """What :meth:`score` returns, as ``(score, deducted, matched, detail)``.
+
+        The engine reads these without building an :class:`Outcome`.
+        """
         x = value if type(value) is Decimal and value.is_finite() else as_number(value)
         for i, (low, low_inc, high, high_inc, points, label) in enumerate(self._scan):
             # Band.contains, with the band's fields read once at construction
@@ -185,7 +193,7 @@ class Bands(RuleKind):
                 continue
             if high is not None and (x > high or (x == high and not high_inc)):
                 continue
-            return Outcome(points, self.points - points, label, {"band": i, "points": points})
+            return points, self.points - points, label, {"band": i, "points": points}
         raise RuleInputError(f"value {label_number(x, percent=self.percent)} lies outside "
                              f"every band (bands cover {self.cover})")
 

@@ -115,6 +115,12 @@ class Outcome:
     detail: Mapping[str, Any] = attrs.field(factory=_detail_default)
 
 
+#: An :class:`Outcome`'s fields as a tuple, ``(score, deducted, matched, detail)``:
+#: what the built-in kinds' ``_outcome_parts`` give the engine, which reads them
+#: without building the Outcome.
+OutcomeParts = tuple[Decimal, Decimal | None, str | None, dict[str, Any]]
+
+
 class RuleKind(abc.ABC):
     """Base class of rule kinds.  Subclasses are frozen attrs classes.
 

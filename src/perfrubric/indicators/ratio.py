@@ -8,7 +8,16 @@ from typing import Any, ClassVar
 
 import attrs
 
-from .base import Direction, Outcome, ParamReader, RuleKind, as_number, label_number, register_kind
+from .base import (
+    Direction,
+    Outcome,
+    OutcomeParts,
+    ParamReader,
+    RuleKind,
+    as_number,
+    label_number,
+    register_kind,
+)
 from .inverse import Interval, ValueRange, at_least
 
 __all__ = ["Ratio"]
@@ -63,12 +72,19 @@ class Ratio(RuleKind):
         ``matched`` is ``"≥100%"`` at or above ``full_at``, else ``"<100%"``;
         ``detail`` holds ``ratio``, ``full_at`` and ``share`` (of the points).
         """
+        return Outcome(*self._outcome_parts(value))
+
+    def _outcome_parts(self, value: object) -> OutcomeParts:
+        """What :meth:`score` returns, as ``(score, deducted, matched, detail)``.
+
+        The engine reads these without building an :class:`Outcome`.
+        """
         x = value if type(value) is Decimal and value.is_finite() else as_number(value)
         share = min(max(x / self.full_at, _ZERO), _ONE)
         score = self.points * share
         full_at = self.full_at
-        return Outcome(score, self.points - score, self._matched[0 if x >= full_at else 1],
-                       {"ratio": x, "full_at": full_at, "share": share})
+        return (score, self.points - score, self._matched[0 if x >= full_at else 1],
+                {"ratio": x, "full_at": full_at, "share": share})
 
     def values_for(self, score: Decimal) -> ValueRange:
         """The ratios earning at least *score*: ``[full_at × score / points, +∞)``."""

@@ -9,7 +9,16 @@ from typing import Any, ClassVar
 
 import attrs
 
-from .base import Direction, Outcome, ParamReader, RuleKind, as_number, label_number, register_kind
+from .base import (
+    Direction,
+    Outcome,
+    OutcomeParts,
+    ParamReader,
+    RuleKind,
+    as_number,
+    label_number,
+    register_kind,
+)
 from .inverse import Interval, ValueRange, at_least, at_most
 
 __all__ = ["StepDeduction"]
@@ -108,6 +117,13 @@ class StepDeduction(RuleKind):
         started steps, a Decimal in proportion), ``per_step`` and
         ``floored`` (whether 扣完为止 / the floor cut the deduction).
         """
+        return Outcome(*self._outcome_parts(value))
+
+    def _outcome_parts(self, value: object) -> OutcomeParts:
+        """What :meth:`score` returns, as ``(score, deducted, matched, detail)``.
+
+        The engine reads these without building an :class:`Outcome`.
+        """
         x = value if type(value) is Decimal and value.is_finite() else as_number(value)
         excess = max(x - self.limit if self.side == "above" else self.limit - x, _ZERO)
         count = self.count(excess)
@@ -116,9 +132,9 @@ class StepDeduction(RuleKind):
         lost = count * per_step
         deducted = min(lost, room)
         steps: int | Decimal = count if self.steps == "fraction" else int(count)
-        return Outcome(self.points - deducted, deducted, self._matched[1 if excess else 0],
-                       {"limit": self.limit, "excess": excess, "steps": steps,
-                        "per_step": per_step, "floored": lost > room})
+        return (self.points - deducted, deducted, self._matched[1 if excess else 0],
+                {"limit": self.limit, "excess": excess, "steps": steps,
+                 "per_step": per_step, "floored": lost > room})
 
     def values_for(self, score: Decimal) -> ValueRange:
         """The values earning at least *score*: within the limit plus the steps it can afford.
