@@ -82,7 +82,9 @@ class Override:
     assessor: str | None = None
 
 
-@attrs.frozen
+# Without slots: an evaluation makes one per indicator, and attrs builds a
+# frozen class with a __dict__ in half the time of one with slots.
+@attrs.frozen(slots=False)
 class IndicatorResult(_PathNamed):
     """The trace of one indicator.
 
