@@ -82,9 +82,7 @@ class Override:
     assessor: str | None = None
 
 
-# Without slots: an evaluation makes one per indicator, and attrs builds a
-# frozen class with a __dict__ in half the time of one with slots.
-@attrs.frozen(slots=False)
+@attrs.frozen
 class IndicatorResult(_PathNamed):
     """The trace of one indicator.
 
