@@ -554,7 +554,7 @@ class _Run:
 
     def run(self) -> Evaluation:
         rubric = self.rubric
-        self.not_chosen = self._choose()
+        self.not_chosen = self._choose() if rubric.either_or else set()
         vetoes: list[VetoResult] = []
         for declared in rubric.vetoes:
             try:
@@ -600,7 +600,8 @@ class _Run:
             rubric=rubric, department=self.dept.name, year=self.dept.year,
             total=total, raw_total=raw, counted_points=counted, grade=grade,
             results=results, vetoes=tuple(vetoes), cannot_rate=tuple(self.cannot_rate),
-            targets=tuple(self.dept.targets), figures=self._figures(),
+            targets=tuple(self.dept.targets),
+            figures=self._figures() if rubric.figures else {},
             rescaling=tuple(Rescaled(path, results[path].points, reason, note)
                             for path, (reason, note) in self.excluded.items()),
             warnings=tuple(self.warnings),

@@ -392,13 +392,11 @@ class Facts:
                     values[name] = value
             facts = dept.facts
             facts = getattr(facts, "_data", facts)  # the model's frozen map: its dict
-            for name, key in free:
-                # What _flatten keeps: a nested table is no value of its own (the
-                # type test first, because isinstance against Mapping is slow).
-                value = facts.get(key)
-                if type(value) is Decimal or (value is not None
-                                              and not isinstance(value, Mapping)):
-                    values[name] = value
+            # What _flatten keeps: a nested table is no value of its own (the type
+            # test first, because isinstance against Mapping is slow).
+            values.update({name: value for name, key in free
+                           if type(value := facts.get(key)) is Decimal
+                           or (value is not None and not isinstance(value, Mapping))})
             return cls(values, absent, tuple(t.id for t in dept.targets))
         return read
 
