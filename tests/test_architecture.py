@@ -138,3 +138,22 @@ def test_loading_concerns_are_apart() -> None:
     # merging extends does not validate; reading positions neither merges nor builds
     assert "building" not in graph["extending"]
     assert not {"building", "extending", "loading"} & graph["_sources"]
+
+
+def test_import_perfrubric_loads_only_what_scoring_needs() -> None:
+    """`import perfrubric` defers what a first score does not need (benchmarks/README.md)."""
+    import os
+    import subprocess
+    import sys
+
+    deferred = ["babel", "cattrs", "importlib.metadata", "hashlib", "perfrubric.datacheck",
+                "perfrubric.batch", "perfrubric.narrative", "perfrubric.views",
+                "importlib.resources"]
+    code = ("import sys, perfrubric; "
+            f"print([m for m in {deferred!r} if m in sys.modules])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, env={**os.environ, "PYTHONPATH": str(PACKAGE.parent)})
+    assert out.stdout.strip() == "[]"
+    # and what was deferred still works: the names load on first use
+    import perfrubric as pr
+    assert callable(pr.check_data)

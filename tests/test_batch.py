@@ -333,6 +333,11 @@ def test_workers_give_the_same_results_in_order(rows: list[list[Any]]) -> None:
     assert one[0] == ("A0001", Decimal("75.25"), "中")
     traced = list(evaluate_many(RUBRIC, docs[:5], trace=True, workers=2, chunk_size=2))
     assert [r.evaluation.total for r in traced if r.evaluation] == [t for _, t, _ in one[:5]]
+    # a worker's trace is the whole evaluation, carrying the caller's own rubric
+    here = list(evaluate_many(RUBRIC, docs[:5], trace=True))
+    assert all(r.evaluation is not None and r.evaluation.rubric is RUBRIC for r in traced)
+    assert [r.evaluation.to_dict() for r in traced if r.evaluation] == \
+        [r.evaluation.to_dict() for r in here if r.evaluation]
 
 
 def test_a_missing_extra_names_the_pip_command(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -18,7 +18,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .data import load_data
-from .datacheck import check_data
 from .decimals import Rounding, to_decimal
 from .errors import (
     DataError,
@@ -63,6 +62,7 @@ if TYPE_CHECKING:
         next_grade,
     )
     from .batch import BatchResult, evaluate_many, score_table
+    from .datacheck import check_data
     from .form_view import render_form
     from .narrative import (
         Fragment,
@@ -86,6 +86,7 @@ _LAZY = {
     **dict.fromkeys(("Comparison", "Plan", "PlanError", "RubricDiff", "compare", "diff_rubrics",
                      "next_grade"), "analysis"),
     **dict.fromkeys(("BatchResult", "evaluate_many", "score_table"), "batch"),
+    **dict.fromkeys(("check_data",), "datacheck"),
     **dict.fromkeys(("render_form",), "form_view"),
     **dict.fromkeys(("Fragment", "closing_sentence", "fragments", "indicator_sentence",
                      "report_text", "target_row_sentence", "target_sentence", "tier_summary"),

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import sys
-from importlib import resources
 
 from .errors import RubricError, did_you_mean
 
@@ -27,6 +26,8 @@ _PACKAGE = "perfrubric.rubrics"
 @functools.lru_cache(maxsize=1)
 def _index() -> dict[str, str]:
     """Map each built-in rubric id to its resource file name."""
+    from importlib import resources  # a few ms: when a built-in is first asked for
+
     found: dict[str, str] = {}
     for entry in resources.files(_PACKAGE).iterdir():
         if entry.name.endswith(".toml"):
@@ -50,4 +51,6 @@ def builtin_text(rubric_id: str) -> tuple[str, str]:
         raise RubricError(f"no built-in rubric '{rubric_id}'"
                           f"{did_you_mean(rubric_id, index)}; built-ins: {known}")
     name = index[rubric_id]
+    from importlib import resources
+
     return resources.files(_PACKAGE).joinpath(name).read_text(encoding="utf-8"), name

@@ -163,19 +163,31 @@ def _worker_init(rubric: Rubric, trace: bool, measured: bool) -> None:
 
 def _worker_chunk(payloads: list[Any]) -> list[_Outcome]:
     compiled, trace, measured = _WORKER["compiled"], _WORKER["trace"], _WORKER["measured"]
-    return [_pack(_score(compiled, p, trace), trace, measured) for p in payloads]
+    return [_pack(_score(compiled, p, trace), trace, measured, compiled.rubric)
+            for p in payloads]
 
 
 _RS = "\x1e"  # ASCII record separator: never part of a number
 
 
-def _pack(outcome: _Outcome, trace: bool, measured: bool) -> _Outcome:
+def _pack(outcome: _Outcome, trace: bool, measured: bool, rubric: Rubric) -> _Outcome:
     """A worker's outcome made cheap to send: the leaf scores as one text, in leaf order.
 
     Pickling thirty Decimals (and their paths) per unit costs more than
-    scoring the unit; one string costs little.
+    scoring the unit; one string costs little.  A traced evaluation is sent
+    without its rubric, which the parent has (the whole rubric, pickled with
+    every unit, cost four times the scoring); a project form's evaluation
+    keeps the rubric its rows were generated into.
     """
-    if outcome[0] != "ok" or trace:
+    if outcome[0] != "ok":
+        return outcome
+    if trace:
+        traced: Totals = outcome[1]
+        ev = traced.evaluation
+        if ev is not None and ev.rubric is rubric:
+            # the parent puts its rubric back (_unpack) before anyone sees it
+            bare = attrs.evolve(ev, rubric=None)  # type: ignore[arg-type]
+            return ("traced", attrs.evolve(traced, evaluation=bare))
         return outcome
     totals: Totals = outcome[1]
     return ("packed", str(totals.total), totals.grade, totals.status,
@@ -183,7 +195,12 @@ def _pack(outcome: _Outcome, trace: bool, measured: bool) -> _Outcome:
             dict(totals.measured) if measured else None)
 
 
-def _unpack(outcome: _Outcome, leaves: Sequence[str]) -> _Outcome:
+def _unpack(outcome: _Outcome, leaves: Sequence[str], rubric: Rubric) -> _Outcome:
+    if outcome[0] == "traced":
+        traced: Totals = outcome[1]
+        assert traced.evaluation is not None
+        return ("ok", attrs.evolve(traced, evaluation=attrs.evolve(traced.evaluation,
+                                                                   rubric=rubric)))
     if outcome[0] != "packed":
         return outcome
     _, total, grade, status, scores, measured = outcome
@@ -379,7 +396,7 @@ def _run(rubric: Rubric, items: Iterator[_Item], *, workers: int, trace: bool,
             while len(pending) > limit:
                 done_items, future = pending.popleft()
                 for item, outcome in zip(done_items, future.result(), strict=True):
-                    yield _result(item, _unpack(outcome, leaves), rubric)
+                    yield _result(item, _unpack(outcome, leaves, rubric), rubric)
 
         for item in items:
             chunk.append(item)

@@ -9,16 +9,19 @@ and why.  Nothing here formats text; presentation reads the result.
 from __future__ import annotations
 
 import difflib
+import operator
 import os
-from collections.abc import Iterator, Mapping
+import re
+import weakref
+from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 import attrs
 
 from . import target_rows
 from ._serialize import SCHEMA_VERSION, decimal_text, plain, unstructure
-from .decimals import Rounding
+from .decimals import _CONTEXT, ROUNDING_MODES, Rounding
 from .errors import (
     EvaluationError,
     MeasureUnavailable,
@@ -26,9 +29,13 @@ from .errors import (
     RuleInputError,
     did_you_mean,
 )
+from .expr import _CTX as _EXPR_CTX
 from .expr import Expression, Value
 from .facts import Facts
-from .indicators.base import Outcome
+from .indicators.bands import Bands
+from .indicators.base import OutcomeParts, RuleKind
+from .indicators.ratio import Ratio
+from .indicators.step_deduction import StepDeduction
 from .model import Assessment, Department, Target
 from .rubric import Indicator, Rubric, Veto, _PathNamed
 from .units import UNITS, Money
@@ -105,6 +112,11 @@ class IndicatorResult(_PathNamed):
     note: str | None = None
     children: tuple[str, ...] = ()
 
+    def __reduce__(self) -> tuple[type[IndicatorResult], tuple[Any, ...]]:
+        # The fields in order, for the constructor: pickles in a third of the
+        # time of attrs' state dict (a batch's worker sends one per indicator).
+        return IndicatorResult, _FIELDS_OF_RESULT(self)
+
     @property
     def lost(self) -> Decimal:
         """Points lost: ``counted_points - score`` (0 for excluded indicators)."""
@@ -114,6 +126,9 @@ class IndicatorResult(_PathNamed):
     def is_leaf(self) -> bool:
         """Whether the indicator has no children."""
         return not self.children
+
+
+_FIELDS_OF_RESULT = operator.attrgetter(*(f.name for f in attrs.fields(IndicatorResult)))
 
 
 @attrs.frozen
@@ -296,22 +311,225 @@ def evaluate(rubric: Rubric, data: Department | Mapping[str, Any] | str | Any, *
         from .data import load_data
 
         data = load_data(data)
-    if not target_rows.has_target_rows(rubric):
-        return _Run(rubric, data, strict=strict).run()
+    plan = _Plan.of(rubric)
+    if not plan.has_target_rows:
+        return _Run(rubric, data, plan, strict=strict).run()
     # A project form: rows generated from the data's targets (target_rows.py).
     rubric, data = target_rows.expand(rubric, data, file=file)
-    ev = _Run(rubric, data, strict=strict).run()
+    ev = _Run(rubric, data, _Plan(rubric), strict=strict).run()
     return attrs.evolve(ev, results=target_rows.with_notes(ev.results, rubric, data))
+
+
+def _rounder(rounding: Rounding) -> Callable[[Decimal], Decimal]:
+    """:meth:`Rounding.apply` with its quantum and mode looked up once."""
+    quantum, mode, places, apply = (rounding.quantum, ROUNDING_MODES[rounding.mode],
+                                    rounding.places, rounding.apply)
+
+    def rounded(value: Decimal) -> Decimal:
+        if value.adjusted() + places >= 33:  # past the usual precision: apply widens it
+            return apply(value)
+        result = value.quantize(quantum, mode, _CONTEXT)
+        # Normalise negative zero, which a truncated tiny negative would give.
+        return result if result else abs(result)
+    return rounded
+
+
+_RATIO = r"\s*([A-Za-z_\u0080-\uffff][\w.]*)\s*/\s*([A-Za-z_\u0080-\uffff][\w.]*)\s*"
+
+
+def _ratio_names(expr: Expression) -> tuple[str, str] | None:
+    """``(a, b)`` when *expr* is ``a / b`` over two data names, else ``None``."""
+    match = re.fullmatch(_RATIO, expr.source)  # compiled once, by re's cache, when first used
+    if match is None or not {match[1], match[2]} <= expr.names:
+        return None
+    return match[1], match[2]
+
+
+def _measure_fn(expr: Expression) -> Callable[[Facts], Value]:
+    """The measure as a function of the facts.
+
+    ``a / b`` over two data names (most rates) divides directly when both
+    are finite Decimals and *b* is not 0, exactly as the expression would;
+    anything else, and any arithmetic signal, goes through the expression.
+    """
+    evaluate = expr.evaluate
+    names = _ratio_names(expr)
+    if names is None:
+        def general(facts: Facts) -> Value:
+            return evaluate(facts.resolve)
+        return general
+    (top, bottom), divide = names, _EXPR_CTX.divide
+
+    def ratio(facts: Facts) -> Value:
+        values = facts.values
+        a, b = values.get(top), values.get(bottom)
+        if type(a) is Decimal and type(b) is Decimal and b and a.is_finite() \
+                and b.is_finite():
+            try:
+                x = divide(a, b)
+            except ArithmeticError:
+                return evaluate(facts.resolve)  # which says what went wrong
+            return x if x or not x.is_signed() else x.copy_abs()
+        return evaluate(facts.resolve)
+    return ratio
+
+
+#: The built-in kinds whose ``score`` is ``Outcome(*_outcome_parts(value))``.
+_BY_PARTS = (Bands.score, Ratio.score, StepDeduction.score)
+
+
+def _parts_fn(rule: RuleKind) -> Callable[[Value], OutcomeParts]:
+    """``rule.score`` as ``(score, deducted, matched, detail)``, without an Outcome if it can."""
+    if type(rule).score in _BY_PARTS:
+        parts: Callable[[Value], OutcomeParts] = rule._outcome_parts  # type: ignore[attr-defined]
+        return parts
+    score = rule.score
+
+    def from_outcome(value: Value) -> OutcomeParts:
+        outcome = score(value)
+        return outcome.score, outcome.deducted, outcome.matched, outcome.detail  # type: ignore[return-value]
+    return from_outcome
+
+
+class _LeafPlan:
+    """What scoring one leaf needs of the rubric, looked up once per rubric."""
+
+    __slots__ = ("kind", "measure", "percent", "round", "rounding", "score", "show", "source")
+
+    def __init__(self, ind: Indicator, rubric: Rubric) -> None:
+        self.kind = ind.rule.kind if ind.rule else None
+        self.measure = _measure_fn(ind.measure) if ind.measure is not None else None
+        self.source = ind.measure.source if ind.measure is not None else None
+        self.score = ind.rule.score if ind.rule is not None else None
+        self.rounding = rubric.rounding
+        self.round = _rounder(ind.rounding or rubric.rounding)
+        self.show = _rounder(ind.value_rounding or rubric.rounding)
+        self.percent = ind.unit in ("%", "％")
+
+
+class _Slow(Exception):
+    """The leaf needs the general path of :meth:`_Run._leaf`."""
+
+
+#: What makes a leaf's fast function hand over to the general path, which
+#: computes the leaf again and reports whatever happened.
+_HAND_OVER = (_Slow, MeasureUnavailable, RuleInputError, ArithmeticError)
+
+
+def _fast_leaf(ind: Indicator, leaf: _LeafPlan) -> Callable[[Facts], IndicatorResult] | None:
+    """The common case of a leaf as one function: measured, scored, rounded, traced.
+
+    For a leaf with a measure, a rule and no ``applicable`` condition, whose
+    measure gives a Decimal the rule scores within ``[0, points]``.  Anything
+    else (money, text, missing data, a value the rule refuses, a clamped
+    score) raises one of :data:`_HAND_OVER`, and :meth:`_Run._leaf` does the
+    whole leaf again, exactly as it always does.
+    """
+    if ind.measure is None or ind.rule is None or ind.applicable is not None \
+            or leaf.measure is None or leaf.score is None:
+        return None
+    measure, show, percent = leaf.measure, leaf.show, leaf.percent
+    parts = _parts_fn(ind.rule)
+    path, points, unit, kind = ind.path, ind.points, ind.unit, leaf.kind
+    # The score's rounding inline (see _rounder): points stay far below 10**30.
+    rounding = ind.rounding or leaf.rounding
+    quantum, mode, places = rounding.quantum, ROUNDING_MODES[rounding.mode], rounding.places
+    context = _CONTEXT
+    if points.adjusted() + places >= 32:
+        return None
+    names = _ratio_names(ind.measure)
+    top, bottom = names if names is not None else ("", "")
+    divide = _EXPR_CTX.divide
+    shown_as = ind.value_rounding or leaf.rounding
+    v_quantum, v_mode, v_places = (shown_as.quantum, ROUNDING_MODES[shown_as.mode],
+                                   shown_as.places)
+
+    def fast(facts: Facts) -> IndicatorResult:
+        values = facts.values
+        a, b = values.get(top), values.get(bottom)
+        if type(a) is Decimal and type(b) is Decimal and b and a.is_finite() \
+                and b.is_finite():  # a / b, as _measure_fn divides it
+            value = divide(a, b)
+            if not value and value.is_signed():
+                value = value.copy_abs()
+        else:
+            measured = measure(facts)
+            if type(measured) is not Decimal:
+                raise _Slow
+            value = measured
+        raw, deducted, matched, detail = parts(value)
+        if raw < _ZERO or raw > points:
+            raise _Slow  # clamped: the general path warns
+        rounded = raw.quantize(quantum, mode, context)
+        shown = value * _HUNDRED if percent else value
+        if shown.adjusted() + v_places >= 33:
+            shown = show(shown)
+        else:
+            shown = shown.quantize(v_quantum, v_mode, context)
+            if not shown:
+                shown = abs(shown)
+        return IndicatorResult(path, points, points, rounded if rounded else abs(rounded),
+                               "scored", kind, value, shown, unit, matched, deducted, detail)
+    return fast
+
+
+class _Plan:
+    """What :func:`evaluate` needs of a rubric that does not depend on the data.
+
+    Built once per rubric (:meth:`of` keeps it while the rubric lives): the
+    table order, whether rows come from targets, the data names the rubric
+    reads (so that only those are flattened) and each leaf's rule, measure
+    and roundings.
+    """
+
+    _cache: ClassVar[dict[int, _Plan]] = {}
+
+    def __init__(self, rubric: Rubric) -> None:
+        self.order = tuple(ind.path for ind in rubric.walk())
+        self.has_target_rows = target_rows.has_target_rows(rubric)
+        names: set[str] = set()
+        for ind in rubric.walk():
+            for expr in (ind.measure, ind.applicable):
+                if expr is not None:
+                    names |= expr.names
+        for group in rubric.either_or:
+            for alt in group.alternatives:
+                if alt.when is not None:
+                    names |= alt.when.names
+        for veto in rubric.vetoes:
+            names |= veto.when.names
+        for fig in rubric.figures:
+            names |= fig.measure.names
+        self.facts = Facts.reader_for(names)
+        self.leaves = {ind.path: _LeafPlan(ind, rubric) for ind in rubric.leaves()}
+        #: each parent's children, with the fast function of those that are leaves
+        self.children = {
+            ind.path: (tuple((c, None if c.children else _fast_leaf(c, self.leaves[c.path]))
+                             for c in ind.children), tuple(c.path for c in ind.children))
+            for ind in rubric.walk() if ind.children}
+
+    @classmethod
+    def of(cls, rubric: Rubric) -> _Plan:
+        """The plan of *rubric*, built on first use and dropped with the rubric."""
+        key = id(rubric)
+        plan = cls._cache.get(key)
+        if plan is None:
+            plan = cls(rubric)
+            cls._cache[key] = plan
+            weakref.finalize(rubric, cls._cache.pop, key, None)
+        return plan
 
 
 class _Run:
     """State of one evaluation (private; the result is immutable)."""
 
-    def __init__(self, rubric: Rubric, dept: Department, *, strict: bool = False) -> None:
+    def __init__(self, rubric: Rubric, dept: Department, plan: _Plan, *,
+                 strict: bool = False) -> None:
         self.rubric = rubric
         self.dept = dept
         self.strict = strict
-        self.facts = Facts.from_department(dept)
+        self.plan = plan
+        self.facts = plan.facts(dept)
         self.assessments: dict[str, Assessment] = {}
         #: assessments naming no indicator of the rubric (kept to explain a missing one)
         self.stray: list[str] = []
@@ -336,7 +554,7 @@ class _Run:
 
     def run(self) -> Evaluation:
         rubric = self.rubric
-        self.not_chosen = self._choose()
+        self.not_chosen = self._choose() if rubric.either_or else set()
         vetoes: list[VetoResult] = []
         for declared in rubric.vetoes:
             try:
@@ -354,7 +572,8 @@ class _Run:
         if self.errors:
             raise EvaluationError.collect(self.errors)
         # _indicator fills self.results children first; reorder to table order.
-        results = {ind.path: self.results[ind.path] for ind in rubric.walk()}
+        done = self.results
+        results = {path: done[path] for path in self.plan.order}
         tops = [results[i.path] for i in rubric.indicators]
         raw = sum((r.score for r in tops), _ZERO)
         counted = sum((r.counted_points for r in tops), _ZERO)
@@ -381,7 +600,8 @@ class _Run:
             rubric=rubric, department=self.dept.name, year=self.dept.year,
             total=total, raw_total=raw, counted_points=counted, grade=grade,
             results=results, vetoes=tuple(vetoes), cannot_rate=tuple(self.cannot_rate),
-            targets=tuple(self.dept.targets), figures=self._figures(),
+            targets=tuple(self.dept.targets),
+            figures=self._figures() if rubric.figures else {},
             rescaling=tuple(Rescaled(path, results[path].points, reason, note)
                             for path, (reason, note) in self.excluded.items()),
             warnings=tuple(self.warnings),
@@ -461,21 +681,44 @@ class _Run:
                 self.results[node.path] = self._empty(node, "not_chosen", note)
             return self.results[ind.path]
         if ind.children:
-            kids = [self._indicator(c) for c in ind.children]
+            # sum(counted points), sum(scores) in child order, as sum() would add them
+            counted = score = _ZERO
+            all_out = True
+            done, facts = self.results, self.facts
+            special = self.vetoed or self.assessments or self.not_chosen
+            children, paths = self.plan.children[ind.path]
+            for child, fast in children:
+                if fast is not None and not (special and self._special(child.path)):
+                    try:
+                        kid = done[child.path] = fast(facts)
+                    except _HAND_OVER:
+                        kid = self._scored_leaf(child)
+                elif child.children or child.path in self.not_chosen:
+                    kid = self._indicator(child)
+                else:
+                    kid = self._scored_leaf(child)
+                counted += kid.counted_points
+                score += kid.score
+                if all_out and kid.status not in ("excluded", "not_chosen"):
+                    all_out = False
             result = IndicatorResult(
-                path=ind.path, points=ind.points,
-                counted_points=sum((k.counted_points for k in kids), _ZERO),
-                score=sum((k.score for k in kids), _ZERO),
-                status="excluded" if all(k.status in ("excluded", "not_chosen") for k in kids)
-                else "scored",
-                children=tuple(k.path for k in kids),
-            )
+                path=ind.path, points=ind.points, counted_points=counted, score=score,
+                status="excluded" if all_out else "scored", children=paths)
         else:
-            try:
-                result = self._leaf(ind)
-            except EvaluationError as exc:  # go on, to report every indicator at once
-                self.errors.append(exc)
-                result = self._empty(ind, "missing", str(exc))
+            return self._scored_leaf(ind)
+        self.results[ind.path] = result
+        return result
+
+    def _special(self, path: str) -> bool:
+        """Whether a leaf is vetoed, assessed or not chosen (never the fast path)."""
+        return path in self.vetoed or path in self.assessments or path in self.not_chosen
+
+    def _scored_leaf(self, ind: Indicator) -> IndicatorResult:
+        try:
+            result = self._leaf(ind)
+        except EvaluationError as exc:  # go on, to report every indicator at once
+            self.errors.append(exc)
+            result = self._empty(ind, "missing", str(exc))
         self.results[ind.path] = result
         return result
 
@@ -486,7 +729,8 @@ class _Run:
                                children=tuple(c.path for c in ind.children))
 
     def _leaf(self, ind: Indicator) -> IndicatorResult:
-        kind = ind.rule.kind if ind.rule else None
+        plan = self.plan.leaves[ind.path]
+        kind = plan.kind
         if ind.path in self.vetoed:
             return IndicatorResult(path=ind.path, points=ind.points, counted_points=ind.points,
                                    score=_ZERO, status="vetoed", kind=kind,
@@ -513,12 +757,29 @@ class _Run:
                                        counted_points=ind.points, score=ind.points,
                                        status="not_applicable", kind=kind,
                                        note="not applicable; full points")
+        measure = plan.measure
         try:
-            value = self._value(ind, assessment)
+            if measure is None:
+                value = self._value(ind, assessment)
+            else:
+                try:
+                    value = measure(self.facts)
+                except RuleInputError as exc:
+                    raise EvaluationError(ind.path, f"cannot compute the measure "
+                                          f"{plan.source!r}: {exc}") from None
+                if type(value) is not Decimal and isinstance(value, Money):
+                    value = self._money(ind, value)
         except MeasureUnavailable as exc:
             return self._missing(ind, exc.detail, override)
-        outcome = self._score(ind, value)
-        clamped = _clamp(outcome.score, ind.points)
+        if plan.score is None:  # pragma: no cover - the loader requires a rule on leaves
+            raise EvaluationError(ind.path, "has no rule")
+        try:
+            outcome = plan.score(value)
+        except RuleInputError as exc:
+            raise EvaluationError(ind.path, f"rule '{kind}' cannot score the measured "
+                                  f"value: {exc}") from None
+        points = ind.points
+        clamped = min(max(outcome.score, _ZERO), points)
         detail = outcome.detail
         if clamped != outcome.score:
             assert ind.rule is not None
@@ -526,21 +787,18 @@ class _Run:
             self._warn("score_clamped", ind.path,
                        f"rule '{ind.rule.kind}' gave {outcome.score} points, outside 0–"
                        f"{ind.points}; clamped to {clamped}")
-        score = self._round(ind, clamped)
+        score = plan.round(clamped)
         status: Status = "scored"
         rule_score: Decimal | None = None
         if override is not None:
             status, rule_score, score = "overridden", score, override.score
-        return IndicatorResult(
-            path=ind.path, points=ind.points, counted_points=ind.points, score=score,
-            status=status, kind=kind, measured=value, shown=self._shown(ind, value),
-            unit=ind.unit, matched=outcome.matched, deducted=outcome.deducted,
-            detail=detail, rule_score=rule_score, override=override,
-            note=None if assessment is None else assessment.reason,
-        )
-
-    def _round(self, ind: Indicator, score: Decimal) -> Decimal:
-        return (ind.rounding or self.rubric.rounding).apply(score)
+        shown = None
+        if type(value) is Decimal or isinstance(value, Decimal):
+            shown = plan.show(value * _HUNDRED if plan.percent else value)
+        return IndicatorResult(  # positional, in field order: the fastest call
+            ind.path, points, points, score, status, kind, value, shown, ind.unit,
+            outcome.matched, outcome.deducted, detail, rule_score, override,
+            None if assessment is None else assessment.reason)
 
     def _check_score(self, ind: Indicator, score: Decimal) -> Decimal:
         if not _ZERO <= score <= ind.points:
@@ -549,15 +807,7 @@ class _Run:
         return score
 
     def _value(self, ind: Indicator, assessment: Assessment | None) -> Value:
-        if ind.measure is not None:
-            try:
-                value = ind.measure.evaluate(self.facts.resolve)
-            except RuleInputError as exc:
-                raise EvaluationError(ind.path, f"cannot compute the measure "
-                                      f"{ind.measure.source!r}: {exc}") from None
-            if isinstance(value, Money):
-                value = self._money(ind, value)
-            return value
+        """The value of a leaf without a measure, from its assessment."""
         if assessment is None:
             close = difflib.get_close_matches(ind.path, self.stray, n=1, cutoff=0.6)
             hint = (f" (an assessment names '{close[0]}', which this rubric does not have: "
@@ -589,20 +839,6 @@ class _Run:
             return value.to(unit).amount
         except PerfrubricError as exc:
             raise EvaluationError(ind.path, str(exc)) from None
-
-    def _score(self, ind: Indicator, value: Value) -> Outcome:
-        if ind.rule is None:  # pragma: no cover - the loader requires a rule on leaves
-            raise EvaluationError(ind.path, "has no rule")
-        try:
-            return ind.rule.score(value)
-        except RuleInputError as exc:
-            raise EvaluationError(ind.path, f"rule '{ind.rule.kind}' cannot score the measured "
-                                  f"value: {exc}") from None
-
-    def _shown(self, ind: Indicator, value: Value) -> Decimal | None:
-        if not isinstance(value, Decimal):
-            return None
-        return _display(value, ind.unit, ind.value_rounding or self.rubric.rounding)
 
     def _missing(self, ind: Indicator, detail: str,
                  override: Override | None) -> IndicatorResult:
@@ -658,7 +894,3 @@ def _score_is_the_value(ind: Indicator, assessment: Assessment) -> bool:
 def _display(value: Decimal, unit: str | None, rounding: Rounding) -> Decimal:
     """*value* in its display unit (a percentage for ``%``), rounded as declared."""
     return rounding.apply(value * _HUNDRED if unit in ("%", "％") else value)
-
-
-def _clamp(score: Decimal, points: Decimal) -> Decimal:
-    return min(max(score, _ZERO), points)

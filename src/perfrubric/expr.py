@@ -286,7 +286,8 @@ def _mul(a: Value, b: Value, where: str) -> Value:
 
 
 def _div(a: Value, b: Value, where: str) -> Value:
-    if isinstance(a, Decimal) and isinstance(b, Decimal):
+    if (type(a) is Decimal and type(b) is Decimal) or (isinstance(a, Decimal)
+                                                      and isinstance(b, Decimal)):
         if not b:
             raise _divided_by_zero(where)
         return _CTX.divide(a, b)
@@ -394,7 +395,7 @@ def _constant(value: Value) -> _Compiled:
 def _load(name: str) -> _Compiled:
     def load(resolve: _Resolve) -> Value:
         value = resolve(name)
-        if isinstance(value, Decimal) and value.is_finite():
+        if (type(value) is Decimal or isinstance(value, Decimal)) and value.is_finite():
             return value
         return _from_data(name, value)
     return load

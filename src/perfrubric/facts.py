@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import difflib
 import operator
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
 from types import UnionType
 from typing import Any, Union, get_args, get_origin
@@ -105,6 +105,9 @@ def _schema() -> tuple[tuple[str, str], ...]:
 _SCHEMA = _schema()
 _GETTERS: tuple[tuple[str, Callable[[Any], Any]], ...] = tuple(
     (name, operator.attrgetter(chain)) for name, chain in _SCHEMA)
+_GETTER_MAP: dict[str, Callable[[Any], Any]] = dict(_GETTERS)
+# 三公 totals Facts derives from the items when the data leaves them out.
+_DERIVED_SANGONG = frozenset(f"budget.sangong.{f}" for f in _SANGONG_FIELDS)
 _STATIC: tuple[str, ...] = tuple(sorted({name for name, _ in _SCHEMA} | set(_DERIVED)))
 _STATIC_SET = frozenset(_STATIC)
 
@@ -374,6 +377,42 @@ class Facts:
         _flatten(dept.facts, "facts", values)
         return cls({k: v for k, v in values.items() if v is not None}, why,
                    tuple(t.id for t in targets))
+
+    @classmethod
+    def reader_for(cls, names: Iterable[str]) -> Callable[[Department], Facts]:
+        """A function flattening a department into only *names* (those a rubric reads).
+
+        Gives the same :meth:`resolve` as :meth:`from_department` for every
+        name in *names*, reading each name straight from its field.  When a
+        name needs more than one field (targets, derived totals, 三公 totals
+        from items, nested facts), the reader is :meth:`from_department`.
+        """
+        static: list[tuple[str, Callable[[Any], Any]]] = []
+        free: list[tuple[str, str]] = []
+        for name in sorted(set(names)):
+            if name in _GETTER_MAP and name not in _DERIVED_SANGONG:
+                static.append((name, _GETTER_MAP[name]))
+            elif name.startswith("facts.") and name.count(".") == 1 and len(name) > 6:
+                free.append((name, name[6:]))
+            else:
+                return cls.from_department
+        absent: Mapping[str, str] = {}
+
+        def read(dept: Department) -> Facts:
+            values: dict[str, Any] = {}
+            for name, get in static:
+                value = _plain(get(dept))
+                if value is not None:
+                    values[name] = value
+            facts = dept.facts
+            facts = getattr(facts, "_data", facts)  # the model's frozen map: its dict
+            # What _flatten keeps: a nested table is no value of its own (the type
+            # test first, because isinstance against Mapping is slow).
+            values.update({name: value for name, key in free
+                           if type(value := facts.get(key)) is Decimal
+                           or (value is not None and not isinstance(value, Mapping))})
+            return cls(values, absent, tuple(t.id for t in dept.targets))
+        return read
 
     def resolve(self, name: str) -> Value:
         """The value of *name*; raise :class:`MeasureUnavailable` when it has none."""

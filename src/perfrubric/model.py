@@ -212,6 +212,13 @@ class _FrozenMap(Mapping[str, _T]):
         """The (key, value) pairs (a view of the underlying dict)."""
         return self._data.items()
 
+    def get(self, key: str, default: Any = None) -> Any:
+        """The value of *key*, or *default* (the dict's own lookup, without Mapping's)."""
+        return self._data.get(key, default)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._data
+
     def __hash__(self) -> int:
         return hash(frozenset(self._data.items()))
 

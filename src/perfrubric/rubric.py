@@ -9,7 +9,6 @@ but skips the checks.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
@@ -312,6 +311,8 @@ class Rubric:
         object.__setattr__(self, "_index", _by_path(self.indicators))
         text = json.dumps(self.canonical(), ensure_ascii=False, sort_keys=True,
                           separators=(",", ":"))
+        import hashlib  # loads OpenSSL: when a rubric is made, not at `import perfrubric`
+
         object.__setattr__(self, "_sha256", hashlib.sha256(text.encode("utf-8")).hexdigest())
 
     @property

@@ -13,6 +13,7 @@ from ..errors import RuleInputError
 from .base import (
     Direction,
     Outcome,
+    OutcomeParts,
     ParamReader,
     RuleKind,
     as_number,
@@ -119,6 +120,14 @@ class Bands(RuleKind):
     bands: tuple[Band, ...]
     better: str
     percent: bool = False
+    # (low, low inclusive, high, high inclusive, points, label) of each band, for score
+    _scan: tuple[tuple[Decimal | None, bool, Decimal | None, bool, Decimal, str], ...] = \
+        attrs.field(init=False, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "_scan", tuple(
+            (b.low, b.low_inclusive, b.high, b.high_inclusive, b.points,
+             b.label(percent=self.percent)) for b in self.bands))
 
     @property
     def direction(self) -> Direction:
@@ -170,12 +179,21 @@ class Bands(RuleKind):
         ``band`` (its index in the table as written) and ``points``.  Raises
         :class:`RuleInputError` for a value outside every band.
         """
-        x = as_number(value)
-        for i, band in enumerate(self.bands):
-            if band.contains(x):
-                return Outcome(band.points, deducted=self.points - band.points,
-                               matched=band.label(percent=self.percent),
-                               detail={"band": i, "points": band.points})
+        return Outcome(*self._outcome_parts(value))
+
+    def _outcome_parts(self, value: object) -> OutcomeParts:
+        """What :meth:`score` returns, as ``(score, deducted, matched, detail)``.
+
+        The engine reads these without building an :class:`Outcome`.
+        """
+        x = value if type(value) is Decimal and value.is_finite() else as_number(value)
+        for i, (low, low_inc, high, high_inc, points, label) in enumerate(self._scan):
+            # Band.contains, with the band's fields read once at construction
+            if low is not None and (x < low or (x == low and not low_inc)):
+                continue
+            if high is not None and (x > high or (x == high and not high_inc)):
+                continue
+            return points, self.points - points, label, {"band": i, "points": points}
         raise RuleInputError(f"value {label_number(x, percent=self.percent)} lies outside "
                              f"every band (bands cover {self.cover})")
 

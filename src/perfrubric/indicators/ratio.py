@@ -8,7 +8,16 @@ from typing import Any, ClassVar
 
 import attrs
 
-from .base import Direction, Outcome, ParamReader, RuleKind, as_number, label_number, register_kind
+from .base import (
+    Direction,
+    Outcome,
+    OutcomeParts,
+    ParamReader,
+    RuleKind,
+    as_number,
+    label_number,
+    register_kind,
+)
 from .inverse import Interval, ValueRange, at_least
 
 __all__ = ["Ratio"]
@@ -33,6 +42,12 @@ class Ratio(RuleKind):
     kind: ClassVar[str] = "ratio"
     points: Decimal
     full_at: Decimal = _ONE
+    # (matched at or above full_at, matched below it), made once
+    _matched: tuple[str, str] = attrs.field(init=False, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        edge = label_number(self.full_at, percent=True)
+        object.__setattr__(self, "_matched", (f"≥{edge}", f"<{edge}"))
 
     @property
     def direction(self) -> Direction:
@@ -57,13 +72,19 @@ class Ratio(RuleKind):
         ``matched`` is ``"≥100%"`` at or above ``full_at``, else ``"<100%"``;
         ``detail`` holds ``ratio``, ``full_at`` and ``share`` (of the points).
         """
-        x = as_number(value)
+        return Outcome(*self._outcome_parts(value))
+
+    def _outcome_parts(self, value: object) -> OutcomeParts:
+        """What :meth:`score` returns, as ``(score, deducted, matched, detail)``.
+
+        The engine reads these without building an :class:`Outcome`.
+        """
+        x = value if type(value) is Decimal and value.is_finite() else as_number(value)
         share = min(max(x / self.full_at, _ZERO), _ONE)
         score = self.points * share
-        edge = label_number(self.full_at, percent=True)
-        return Outcome(score, deducted=self.points - score,
-                       matched=f"≥{edge}" if x >= self.full_at else f"<{edge}",
-                       detail={"ratio": x, "full_at": self.full_at, "share": share})
+        full_at = self.full_at
+        return (score, self.points - score, self._matched[0 if x >= full_at else 1],
+                {"ratio": x, "full_at": full_at, "share": share})
 
     def values_for(self, score: Decimal) -> ValueRange:
         """The ratios earning at least *score*: ``[full_at × score / points, +∞)``."""

@@ -9,7 +9,16 @@ from typing import Any, ClassVar
 
 import attrs
 
-from .base import Direction, Outcome, ParamReader, RuleKind, as_number, label_number, register_kind
+from .base import (
+    Direction,
+    Outcome,
+    OutcomeParts,
+    ParamReader,
+    RuleKind,
+    as_number,
+    label_number,
+    register_kind,
+)
 from .inverse import Interval, ValueRange, at_least, at_most
 
 __all__ = ["StepDeduction"]
@@ -41,6 +50,13 @@ class StepDeduction(RuleKind):
     steps: str
     floor: Decimal = _ZERO
     percent: bool = False
+    # (matched within the limit, matched beyond it), made once
+    _matched: tuple[str, str] = attrs.field(init=False, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        edge = label_number(self.limit, percent=self.percent)
+        object.__setattr__(self, "_matched", (f"≤{edge}", f">{edge}") if self.side == "above"
+                           else (f"≥{edge}", f"<{edge}"))
 
     @property
     def direction(self) -> Direction:
@@ -101,21 +117,24 @@ class StepDeduction(RuleKind):
         started steps, a Decimal in proportion), ``per_step`` and
         ``floored`` (whether 扣完为止 / the floor cut the deduction).
         """
-        x = as_number(value)
+        return Outcome(*self._outcome_parts(value))
+
+    def _outcome_parts(self, value: object) -> OutcomeParts:
+        """What :meth:`score` returns, as ``(score, deducted, matched, detail)``.
+
+        The engine reads these without building an :class:`Outcome`.
+        """
+        x = value if type(value) is Decimal and value.is_finite() else as_number(value)
         excess = max(x - self.limit if self.side == "above" else self.limit - x, _ZERO)
         count = self.count(excess)
         room = self.points - self.floor
-        deducted = min(count * self.deduct, room)
-        edge = label_number(self.limit, percent=self.percent)
-        if self.side == "above":
-            matched = f">{edge}" if excess else f"≤{edge}"
-        else:
-            matched = f"<{edge}" if excess else f"≥{edge}"
+        per_step = self.deduct
+        lost = count * per_step
+        deducted = min(lost, room)
         steps: int | Decimal = count if self.steps == "fraction" else int(count)
-        return Outcome(self.points - deducted, deducted=deducted, matched=matched,
-                       detail={"limit": self.limit, "excess": excess, "steps": steps,
-                               "per_step": self.deduct,
-                               "floored": count * self.deduct > room})
+        return (self.points - deducted, deducted, self._matched[1 if excess else 0],
+                {"limit": self.limit, "excess": excess, "steps": steps,
+                 "per_step": per_step, "floored": lost > room})
 
     def values_for(self, score: Decimal) -> ValueRange:
         """The values earning at least *score*: within the limit plus the steps it can afford.
