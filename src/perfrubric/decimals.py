@@ -111,7 +111,7 @@ def to_decimal(value: object, *, percent: bool = True) -> Decimal:
             raise NumberOutOfBounds(
                 f"the number {_shown(value if value.bit_length() < 10_000 else '(huge)')} is "
                 "too large: numbers may be at most 1e15 (1,000,000,000,000,000) in magnitude")
-        result = Decimal(value)
+        return Decimal(value)  # whole and within the bounds: nothing more to check
     elif isinstance(value, float):
         result = Decimal(str(value))
     elif isinstance(value, str):
