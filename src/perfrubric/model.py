@@ -35,7 +35,7 @@ from typing import Any, Literal, TypeVar, Union
 
 import attrs
 
-from .decimals import NumberOutOfBounds, check_bounds, to_decimal
+from .decimals import MAX_MAGNITUDE, NumberOutOfBounds, check_bounds, to_decimal
 from .errors import PerfrubricError
 from .units import UNITS, Money, UnitError
 
@@ -221,7 +221,7 @@ class _FrozenMap(Mapping[str, _T]):
         return (type(self), (self._data,))
 
 
-_MAX_INT = 10**15  # perfrubric.decimals.MAX_MAGNITUDE
+_MAX_INT = int(MAX_MAGNITUDE)
 
 
 class _OutOfBounds:
