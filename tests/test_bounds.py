@@ -439,3 +439,10 @@ def test_every_output_for_a_measure_far_beyond_the_bounds() -> None:
         assert report_text(ev, locale=locale)
         for fmt in FORMATS:
             assert render(ev, fmt, locale=locale)
+
+
+def test_numeric_text_facts_beyond_the_bounds_are_located() -> None:
+    # A count of 5,002 digits written as text used to be reported at [department] only.
+    with pytest.raises(DataError) as info:
+        pr.load_data({"department": {"name": "a"}, "facts": {"events": "9" * 5002}})
+    assert info.value.path == "facts.events" and "at most 100 characters" in str(info.value)

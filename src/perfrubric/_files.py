@@ -39,6 +39,7 @@ MAX_DEPTH: Final = 32
 #: The most items one array may hold.
 MAX_ITEMS: Final = 10_000
 _HUGE_INT_BITS: Final = 12_000  # about 3,600 digits: str() fails from 4,300 on
+_SCALARS: Final = frozenset({str, bool, float, Decimal, type(None)})
 
 _TOML_POS = re.compile(r"\s*\(at line (\d+), column (\d+)\)")
 # Strings and comments (skipped), and the brackets that nest.
@@ -179,24 +180,27 @@ def check_structure(doc: Any, file: str | None, error: type[_LocatedError]) -> N
     stack: list[tuple[Any, tuple[str | int, ...]]] = [(doc, ())]
     while stack:
         value, path = stack.pop()
-        if isinstance(value, Mapping):
-            children: Any = value.items()
-        elif isinstance(value, list):
-            if len(value) > MAX_ITEMS:
-                raise error(Problem(f"an array of {len(value)} items; at most {MAX_ITEMS} are "
-                                    "read", path=_format(path), file=file))
-            children = enumerate(value)
-        else:
-            continue
         if len(path) > MAX_DEPTH:
             raise error(Problem(f"keys and tables nest more than {MAX_DEPTH} levels deep",
                                 path=_format(path[:3]) + ".…", file=file))
+        if isinstance(value, list):
+            if len(value) > MAX_ITEMS:
+                raise error(Problem(f"an array of {len(value)} items; at most {MAX_ITEMS} are "
+                                    "read", path=_format(path), file=file))
+            children: Any = enumerate(value)
+        else:
+            children = value.items()
+            for key in value:
+                if type(key) is not str and not isinstance(key, str):
+                    raise error(Problem(f"keys must be text, got the {type(key).__name__} "
+                                        f"{_short(key)}", path=_format(path), file=file))
         for key, item in children:
-            if not isinstance(key, (str, int)) or (isinstance(value, Mapping) and
-                                                   not isinstance(key, str)):
-                raise error(Problem(f"keys must be text, got the {type(key).__name__} "
-                                    f"{_short(key)}", path=_format(path), file=file))
-            if isinstance(item, (Mapping, list)):
+            kind = type(item)
+            if kind is dict or kind is list:
+                stack.append((item, (*path, key)))
+            elif kind in _SCALARS:
+                continue
+            elif isinstance(item, (Mapping, list)):
                 stack.append((item, (*path, key)))
             elif isinstance(item, int) and item.bit_length() > _HUGE_INT_BITS:
                 # From Python only (TOML and JSON stop at 4300 digits): such an int

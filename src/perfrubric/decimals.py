@@ -24,7 +24,8 @@ __all__ = ["MAX_MAGNITUDE", "MAX_PLACES", "ROUNDING_MODES", "NumberOutOfBounds",
 #: The largest magnitude a number written in a rubric or a data file may have:
 #: 10**15 (a thousand 万亿, whatever the unit).  Larger numbers are refused,
 #: so that every sum, ratio and format stays exact and fast.
-MAX_MAGNITUDE: Final = Decimal(10) ** 15
+MAX_MAGNITUDE: Final = Decimal(10**15)
+_MAX_INT: Final = int(MAX_MAGNITUDE)
 #: The most decimal places a written number may have (nothing finer than 1e-12).
 MAX_PLACES: Final = 12
 #: The longest number text read (digits, sign, point, exponent, unit).
@@ -112,11 +113,11 @@ def to_decimal(value: object, *, percent: bool = True) -> Decimal:
     if isinstance(value, Decimal):
         result = value
     elif isinstance(value, int):
-        if abs(value) > 10**15:  # before any conversion: a 5,000-digit int stays cheap
+        if abs(value) > _MAX_INT:  # before any conversion: a 5,000-digit int stays cheap
             raise NumberOutOfBounds(
                 f"the number {_shown(value if value.bit_length() < 10_000 else '(huge)')} is "
                 "too large: numbers may be at most 1e15 (1,000,000,000,000,000) in magnitude")
-        result = Decimal(value)
+        return Decimal(value)  # whole and within the bounds: nothing more to check
     elif isinstance(value, float):
         result = Decimal(str(value))
     elif isinstance(value, str):

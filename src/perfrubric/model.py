@@ -35,7 +35,7 @@ from typing import Any, Literal, TypeVar, Union
 
 import attrs
 
-from .decimals import check_bounds, to_decimal
+from .decimals import MAX_MAGNITUDE, NumberOutOfBounds, check_bounds, to_decimal
 from .errors import PerfrubricError
 from .printed import LEVELS, Printed, PrintedValueError, level_name, parse_printed, reconcile
 from .units import UNITS, Money, UnitError
@@ -229,16 +229,37 @@ class _FrozenMap(Mapping[str, _T]):
         return (type(self), (self._data,))
 
 
+_MAX_INT = int(MAX_MAGNITUDE)
+
+
+class _OutOfBounds:
+    """A fact beyond the bounds of perfrubric.decimals; the validator reports it."""
+
+    __slots__ = ("message",)
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+
+
 def _fact_value(value: Any) -> Any:
     """Convert one free fact: numbers (and numeric text) to Decimal, lists to tuples."""
     kind = type(value)
+    if kind is int and -_MAX_INT <= value <= _MAX_INT:
+        return Decimal(value)
     if kind is str:
-        return to_decimal(value) if _NUMBER_TEXT.match(value) else value
+        if not _NUMBER_TEXT.match(value):
+            return value
+        try:
+            return to_decimal(value)
+        except NumberOutOfBounds as exc:
+            return _OutOfBounds(str(exc))
     if value is None or kind is bool:
         return value
     if isinstance(value, (int, float, Decimal)):
         try:
             return to_decimal(value)
+        except NumberOutOfBounds as exc:
+            return _OutOfBounds(str(exc))
         except ValueError:
             return value  # NaN or infinity: the validator names it
     if isinstance(value, Mapping):
@@ -392,8 +413,7 @@ def _fact_issues(facts: Mapping[str, Any],
     for key, value in facts.items():
         kind = type(value)
         if (kind is str or kind is bool or value is None
-                or (kind is Decimal and value.is_finite() and -16 < value.adjusted() < 15
-                    and value.as_tuple().exponent >= -12)) and _is_fact_key(key):
+                or (kind is Decimal and value.is_finite())) and _is_fact_key(key):
             continue  # the common case, checked fast
         path = (*prefix, key)
         if not _is_fact_key(key):
@@ -410,23 +430,14 @@ def _fact_issues(facts: Mapping[str, Any],
         elif isinstance(value, (float, Decimal)) and not _finite(value):
             found.append(FieldIssue(path, f"expected a finite number, got {value}",
                                     "a finite number", repr(value)))
-        elif isinstance(value, (int, float, Decimal)) and not isinstance(value, bool) and (
-                bounds := _out_of_bounds(value)):
-            found.append(FieldIssue(path, bounds, "a number within ±1e15, at most 12 decimal "
-                                    "places", "(out of bounds)"))
+        elif isinstance(value, _OutOfBounds):
+            found.append(FieldIssue(path, value.message, "a number within ±1e15, at most 12 "
+                                    "decimal places", "(out of bounds)"))
         elif value is not None and not isinstance(value, (bool, int, float, str, Decimal)):
             found.append(FieldIssue(path, "expected a number, yes/no, text or a list of "
                                     f"text, got {type(value).__name__}",
                                     "a number, yes/no, text or a list of text", repr(value)))
     return found
-
-
-def _out_of_bounds(value: float | Decimal) -> str | None:
-    try:
-        to_decimal(value)
-    except ValueError as exc:
-        return str(exc)
-    return None
 
 
 def _finite(value: float | Decimal) -> bool:
