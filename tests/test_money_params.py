@@ -148,3 +148,29 @@ def test_money_measure_under_percent_says_what_is_wrong() -> None:
     assert p.message == (
         "the measure 'budget.final' gives an amount of money, but unit = \"%\" is for a ratio: "
         "divide by another amount (e.g. budget.final / budget.adjusted) or give a money unit")
+
+
+@pytest.mark.parametrize(("rule", "where", "says"), [
+    # 90 meant as 90%: under unit = "%" the measure is a fraction, so 90 would be 9000%
+    ('{ kind = "threshold", threshold = 90, full_when = "at_least" }',
+     "indicator[0].rule.threshold", "write \"90%\" or 0.9"),
+    ('{ kind = "step_deduction", limit = 100, direction = "above", step = "1%", deduct = 0.5, '
+     'steps = "whole" }',
+     "indicator[0].rule.limit", "write \"100%\" or 1"),
+])
+def test_a_percentage_written_without_its_sign_is_refused(rule: str, where: str,
+                                                          says: str) -> None:
+    with pytest.raises(pr.RubricError) as info:
+        pr.loads_rubric(rubric(rule, "%").replace("budget.final", "facts.rate"), file="m.toml")
+    (p,) = info.value.problems
+    assert p.path == where and says in p.message and "reads as" in p.message
+
+
+@pytest.mark.parametrize("written", ['"90%"', "0.9", "1.2", "10"])
+def test_fractions_and_percent_text_under_percent_are_fine(written: str) -> None:
+    # 10 (= 1000%) is the largest plain number taken as meant; "90%" and 0.9 are the same
+    r = pr.loads_rubric(rubric(f'{{ kind = "threshold", threshold = {written}, '
+                               'full_when = "at_least" }', "%").replace("budget.final",
+                                                                       "facts.rate"),
+                        file="m.toml")
+    assert r.leaves()

@@ -316,17 +316,45 @@ class ParamReader:
                 f"numbers in {self.unit}", path=path,
                 expected=f"money such as \"600{self.unit}\"", got=repr(raw)))
 
+    def _check_percent_scale(self) -> None:
+        # A percentage measure is a fraction (0.9 = 90%): a plain 90 in its rule reads as
+        # 9000%, a silent wrong number. Anything above 10 (1000%) is refused as a slip.
+        if self.unit not in ("%", "％"):
+            return
+        for path, raw, is_money in self._measured:
+            if is_money or isinstance(raw, bool) or (isinstance(raw, str) and "%" in raw):
+                continue
+            try:
+                value = to_decimal(raw)
+            except ValueError:
+                continue
+            if abs(value) > _PERCENT_SLIP:
+                shown = format(value.normalize(), "f")
+                self.problems.append(Problem(
+                    f"{raw!r} under unit = \"%\" reads as {shown}00%: a percentage measure "
+                    f"is a fraction (0.9 = 90%); write \"{shown}%\" or "
+                    f"{format((value / 100).normalize(), 'f')}", path=path,
+                    expected=f"\"{shown}%\"", got=repr(raw)))
+
     def done(self) -> None:
         """Raise :class:`ParamError` with every problem recorded, if any.
 
         Also reports keys of this table that were never read (unknown keys,
-        with a did-you-mean) and a rule that mixes money and plain numbers.
+        with a did-you-mean), a rule that mixes money and plain numbers, and,
+        under ``unit = "%"``, a plain number above 10 (1000%) where a
+        percentage was meant (``threshold = 90`` for 90%).
         Call it once, after every accessor.
         """
         self._check_unknown()
         self._check_mixing()
+        self._check_percent_scale()
         if self.problems:
             raise ParamError(self.problems)
+
+
+#: Above this, a plain number in a percentage rule is taken for a percentage written
+#: without its sign (10 = 1000%).
+_PERCENT_SLIP = Decimal(10)
 
 
 def _is_zero(raw: object) -> bool:
