@@ -10,7 +10,7 @@ from typing import Any
 
 import attrs
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import perfrubric as pr
@@ -185,3 +185,13 @@ def test_testing_without_hypothesis_says_what_to_install() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout
     assert "MissingDependencyError" in out and "pip install 'perfrubric[test]'" in out
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.data())
+def test_data_for_the_builtin_department_rubric_scores(data: st.DataObject) -> None:
+    # data_for must give data a rubric can score: before, mof-2013-department got none
+    # (no target behind targets.completion; 0.01 staff truncated to 0 authorized posts).
+    rubric = pr.builtin("mof-2013-department")
+    ev = pr.evaluate(rubric, data.draw(data_for(rubric)))
+    assert 0 <= ev.total <= rubric.full_marks

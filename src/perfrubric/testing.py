@@ -428,10 +428,17 @@ def _place(name: str, value: Any, facts: dict[str, Any], staffing: dict[str, Any
         entry.setdefault("target", "100")
         entry.setdefault("actual", str(amount * 100))
         entry.setdefault("previous", "90")
-    elif parts[0] in ("department", "targets") and len(parts) == 2:
+    elif parts[0] == "targets" and len(parts) == 2:
+        # an aggregate over the targets (targets.completion): there must be a target
+        if not targets:
+            targets["t_0"] = {"target": "100", "actual": str(amount * 100)}
+    elif parts[0] == "department" and len(parts) == 2:
         return  # derived from the rest of the data
     elif parts[0] == "staffing" and len(parts) == 2:
-        staffing[parts[1]] = abs(int(D(str(value)) * 10))
+        count = abs(int(D(str(value)) * 10))
+        # a non-zero value stays non-zero (0.01 would truncate to 0: a zero denominator
+        # the indicator's policy did not ask for)
+        staffing[parts[1]] = count if count or D(str(value)) == 0 else 1
     elif parts[0] == "budget" and len(parts) == 2 and not parts[1].startswith("payment"):
         budget[parts[1]] = f"{abs(D(str(value)) * 100)}万元"
     elif parts[0] == "budget" and parts[:2] == ["budget", "sangong"] and len(parts) == 3:
