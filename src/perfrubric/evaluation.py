@@ -182,9 +182,16 @@ class _Results(Mapping[str, IndicatorResult]):
         made = self._made
         if made is None:
             assert self._rows is not None
-            made = self._made = dict(zip(self._paths,
-                                         [_result_of(row) for row in self._rows],
-                                         strict=True))
+            made = self._made = {}
+            result = IndicatorResult
+            for (path, points, counted, score, status, kind, measured, shown, unit, matched,
+                 deducted, packed, rule_score, override, note, children) in self._rows:
+                keys = packed[0]  # _result_of, inline
+                made[path] = result(
+                    path, points, counted, score, status, kind, measured, shown, unit,
+                    matched, deducted,
+                    packed[1] if keys is None else dict(zip(keys, packed[1:], strict=True)),
+                    rule_score, override, note, children)
             self._rows = None
         return made
 
