@@ -70,3 +70,17 @@ def test_pickles_before_and_after_it_is_read(rubric: pr.Rubric) -> None:
         # detail comes back as the mapping it was, not as its packed form
         assert all(isinstance(r.detail, dict) for r in back.results.values())
         assert attrs.evolve(back, rubric=rubric).to_dict() == _fresh(rubric).to_dict()
+
+
+def test_a_batch_reads_the_same_leaf_scores_unread_or_read(rubric: pr.Rubric) -> None:
+    from perfrubric._compiled import Totals
+
+    unread = Totals.of(_fresh(rubric), keep=False)  # from the rows, building no result
+    ev = _fresh(rubric)
+    leaves = [r for r in ev.results.values() if r.is_leaf]
+    read = Totals.of(ev, keep=False)  # from the results, now built
+    assert dict(unread.scores) == dict(read.scores) == {r.path: r.score for r in leaves}
+    assert list(unread.scores) == [r.path for r in leaves]
+    assert dict(unread.measured) == dict(read.measured) == {
+        r.path: r.measured for r in leaves if r.measured is not None}
+    assert unread.measured  # the seed example measures values

@@ -403,6 +403,29 @@ class Evaluation:
         }
 
 
+
+def _leaf_scores(ev: Evaluation) -> tuple[dict[str, Decimal], dict[str, Value]]:
+    """Each leaf's score, and its measured value where it has one, by path.
+
+    What a batch keeps of a trace; read from the rows when the results were
+    not built yet (see :class:`_Results`), so streaming a batch builds none.
+    """
+    results = ev.results
+    rows = results._rows if type(results) is _Results else None
+    if rows is None:
+        leaves = [r for r in results.values() if r.is_leaf]
+        return ({r.path: r.score for r in leaves},
+                {r.path: r.measured for r in leaves if r.measured is not None})
+    scores: dict[str, Decimal] = {}
+    measured: dict[str, Value] = {}
+    for row in rows:
+        if not row[15]:  # no children: a leaf
+            scores[row[0]] = row[3]
+            if row[6] is not None:
+                measured[row[0]] = row[6]
+    return scores, measured
+
+
 # -- the engine ---------------------------------------------------------------
 
 
