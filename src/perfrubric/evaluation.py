@@ -181,17 +181,21 @@ class _Results(Mapping[str, IndicatorResult]):
     def _dict(self) -> dict[str, IndicatorResult]:
         made = self._made
         if made is None:
-            assert self._rows is not None
-            made = self._made = {}
+            rows = self._rows
+            if rows is None:  # another thread built them meanwhile
+                assert self._made is not None
+                return self._made
+            made = {}
             result = IndicatorResult
             for (path, points, counted, score, status, kind, measured, shown, unit, matched,
-                 deducted, packed, rule_score, override, note, children) in self._rows:
+                 deducted, packed, rule_score, override, note, children) in rows:
                 keys = packed[0]  # _result_of, inline
                 made[path] = result(
                     path, points, counted, score, status, kind, measured, shown, unit,
                     matched, deducted,
                     packed[1] if keys is None else dict(zip(keys, packed[1:], strict=True)),
                     rule_score, override, note, children)
+            self._made = made  # complete before the rows are dropped
             self._rows = None
         return made
 
