@@ -33,7 +33,7 @@ import attrs
 
 from .decimals import _CONTEXT, ROUNDING_MODES
 from .errors import MeasureUnavailable, PerfrubricError
-from .evaluation import Evaluation, evaluate
+from .evaluation import Evaluation, _leaf_scores, evaluate
 from .expr import _CTX as _EXPR_CTX
 from .expr import Value
 from .facts import _GETTERS, Facts, _plain
@@ -75,8 +75,7 @@ class Totals:
     @classmethod
     def of(cls, ev: Evaluation, *, keep: bool) -> Totals:
         """The totals of a full evaluation (keeping it when *keep*)."""
-        scores = {r.path: r.score for r in ev.leaves()}
-        measured = {r.path: r.measured for r in ev.leaves() if r.measured is not None}
+        scores, measured = _leaf_scores(ev)
         return cls(ev.total, ev.grade, "scored" if ev.grade is not None else "cannot_rate",
                    scores, measured, ev if keep else None)
 

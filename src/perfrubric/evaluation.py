@@ -13,7 +13,7 @@ import operator
 import os
 import re
 import weakref
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, ItemsView, Iterator, KeysView, Mapping, ValuesView
 from decimal import Decimal
 from typing import Any, ClassVar, Literal
 
@@ -129,6 +129,122 @@ class IndicatorResult(_PathNamed):
 
 
 _FIELDS_OF_RESULT = operator.attrgetter(*(f.name for f in attrs.fields(IndicatorResult)))
+
+#: One indicator's trace as the :class:`IndicatorResult` fields in order, but
+#: ``detail`` packed as a tuple: ``(keys, *values)`` (a built-in rule's detail,
+#: see :data:`~perfrubric.indicators.base.OutcomeParts`), ``((),)`` for none,
+#: or ``(None, detail)`` for any other mapping, kept as it is.  A tuple of
+#: numbers and text is untracked by the garbage collector, a dict is not.
+_Row = tuple[Any, ...]
+_DETAIL = 11  # the position of ``detail`` in a row
+_NO_DETAIL: tuple[Any, ...] = ((),)
+
+
+def _row_of(result: IndicatorResult) -> _Row:
+    """*result* as a row (its fields, ``detail`` packed)."""
+    row: _Row = _FIELDS_OF_RESULT(result)
+    detail = row[_DETAIL]
+    packed = _NO_DETAIL if type(detail) is dict and not detail else (None, detail)
+    return (*row[:_DETAIL], packed, *row[_DETAIL + 1:])
+
+
+def _result_of(row: _Row) -> IndicatorResult:
+    """The :class:`IndicatorResult` of a row."""
+    packed = row[_DETAIL]
+    keys = packed[0]
+    detail = packed[1] if keys is None else dict(zip(keys, packed[1:], strict=True))
+    return IndicatorResult(*row[:_DETAIL], detail, *row[_DETAIL + 1:])  # type: ignore[call-arg]
+
+
+class _Results(Mapping[str, IndicatorResult]):
+    """:attr:`Evaluation.results` as :func:`evaluate` makes it: path → result, in table order.
+
+    Holds each indicator's trace as a tuple of its :class:`IndicatorResult`
+    fields and builds the results on first read (all at once; the same
+    objects afterwards).  A tuple of numbers and text is one object the
+    cyclic garbage collector stops tracking at its first pass, where an
+    ``IndicatorResult`` stays tracked and is walked again at every full
+    collection: a batch that keeps ten thousand traces no longer pays for
+    that until it reads them.  Reads, compares, prints and pickles as the
+    dict it stands for.
+    """
+
+    __slots__ = ("_index", "_made", "_paths", "_rows")
+
+    def __init__(self, paths: tuple[str, ...], rows: tuple[_Row, ...],
+                 index: Mapping[str, int] | None = None) -> None:
+        self._paths = paths
+        self._rows: tuple[_Row, ...] | None = rows
+        self._index = index if index is not None else {p: i for i, p in enumerate(paths)}
+        self._made: dict[str, IndicatorResult] | None = None
+
+    def _dict(self) -> dict[str, IndicatorResult]:
+        made = self._made
+        if made is None:
+            rows = self._rows
+            if rows is None:  # another thread built them meanwhile
+                assert self._made is not None
+                return self._made
+            made = {}
+            result = IndicatorResult
+            for (path, points, counted, score, status, kind, measured, shown, unit, matched,
+                 deducted, packed, rule_score, override, note, children) in rows:
+                keys = packed[0]  # _result_of, inline
+                made[path] = result(
+                    path, points, counted, score, status, kind, measured, shown, unit,
+                    matched, deducted,
+                    packed[1] if keys is None else dict(zip(keys, packed[1:], strict=True)),
+                    rule_score, override, note, children)
+            self._made = made  # complete before the rows are dropped
+            self._rows = None
+        return made
+
+    def __getitem__(self, key: str) -> IndicatorResult:
+        return self._dict()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._paths)
+
+    def __reversed__(self) -> Iterator[str]:
+        return reversed(self._paths)
+
+    def __len__(self) -> int:
+        return len(self._paths)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._index
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """The result of *key*, or *default*."""
+        return self._dict().get(key, default)
+
+    def keys(self) -> KeysView[str]:
+        """The paths, in table order."""
+        return self._dict().keys()
+
+    def values(self) -> ValuesView[IndicatorResult]:
+        """The results, in table order."""
+        return self._dict().values()
+
+    def items(self) -> ItemsView[str, IndicatorResult]:
+        """The (path, result) pairs, in table order."""
+        return self._dict().items()
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, _Results):
+            other = other._dict()
+        return self._dict() == other
+
+    __hash__ = None  # type: ignore[assignment]  # unhashable, as a dict
+
+    def __repr__(self) -> str:
+        return repr(self._dict())
+
+    def __reduce__(self) -> tuple[type[_Results], tuple[Any, ...]]:
+        rows = self._rows
+        if rows is None:
+            rows = tuple(_row_of(r) for r in self._dict().values())
+        return _Results, (self._paths, rows)
 
 
 @attrs.frozen
@@ -291,6 +407,29 @@ class Evaluation:
         }
 
 
+
+def _leaf_scores(ev: Evaluation) -> tuple[dict[str, Decimal], dict[str, Value]]:
+    """Each leaf's score, and its measured value where it has one, by path.
+
+    What a batch keeps of a trace; read from the rows when the results were
+    not built yet (see :class:`_Results`), so streaming a batch builds none.
+    """
+    results = ev.results
+    rows = results._rows if type(results) is _Results else None
+    if rows is None:
+        leaves = [r for r in results.values() if r.is_leaf]
+        return ({r.path: r.score for r in leaves},
+                {r.path: r.measured for r in leaves if r.measured is not None})
+    scores: dict[str, Decimal] = {}
+    measured: dict[str, Value] = {}
+    for row in rows:
+        if not row[15]:  # no children: a leaf
+            scores[row[0]] = row[3]
+            if row[6] is not None:
+                measured[row[0]] = row[6]
+    return scores, measured
+
+
 # -- the engine ---------------------------------------------------------------
 
 
@@ -387,7 +526,7 @@ def _parts_fn(rule: RuleKind) -> Callable[[Value], OutcomeParts]:
 
     def from_outcome(value: Value) -> OutcomeParts:
         outcome = score(value)
-        return outcome.score, outcome.deducted, outcome.matched, outcome.detail  # type: ignore[return-value]
+        return outcome.score, outcome.deducted, outcome.matched, (None, outcome.detail)
     return from_outcome
 
 
@@ -416,8 +555,10 @@ class _Slow(Exception):
 _HAND_OVER = (_Slow, MeasureUnavailable, RuleInputError, ArithmeticError)
 
 
-def _fast_leaf(ind: Indicator, leaf: _LeafPlan) -> Callable[[Facts], IndicatorResult] | None:
+def _fast_leaf(ind: Indicator, leaf: _LeafPlan) -> Callable[[Facts], _Row] | None:
     """The common case of a leaf as one function: measured, scored, rounded, traced.
+
+    Gives the leaf's :class:`IndicatorResult` fields as a tuple (see :class:`_Results`).
 
     For a leaf with a measure, a rule and no ``applicable`` condition, whose
     measure gives a Decimal the rule scores within ``[0, points]``.  Anything
@@ -444,7 +585,7 @@ def _fast_leaf(ind: Indicator, leaf: _LeafPlan) -> Callable[[Facts], IndicatorRe
     v_quantum, v_mode, v_places = (shown_as.quantum, ROUNDING_MODES[shown_as.mode],
                                    shown_as.places)
 
-    def fast(facts: Facts) -> IndicatorResult:
+    def fast(facts: Facts) -> _Row:
         values = facts.values
         a, b = values.get(top), values.get(bottom)
         if type(a) is Decimal and type(b) is Decimal and b and a.is_finite() \
@@ -468,8 +609,8 @@ def _fast_leaf(ind: Indicator, leaf: _LeafPlan) -> Callable[[Facts], IndicatorRe
             shown = shown.quantize(v_quantum, v_mode, context)
             if not shown:
                 shown = abs(shown)
-        return IndicatorResult(path, points, points, rounded if rounded else abs(rounded),
-                               "scored", kind, value, shown, unit, matched, deducted, detail)
+        return (path, points, points, rounded if rounded else abs(rounded), "scored", kind,
+                value, shown, unit, matched, deducted, detail, None, None, None, ())
     return fast
 
 
@@ -486,6 +627,7 @@ class _Plan:
 
     def __init__(self, rubric: Rubric) -> None:
         self.order = tuple(ind.path for ind in rubric.walk())
+        self.index = {path: i for i, path in enumerate(self.order)}
         self.has_target_rows = target_rows.has_target_rows(rubric)
         names: set[str] = set()
         for ind in rubric.walk():
@@ -545,7 +687,8 @@ class _Run:
                 self.stray.append(assessment.indicator)
                 continue
             self.assessments[assessment.indicator] = assessment
-        self.results: dict[str, IndicatorResult] = {}
+        #: each indicator's IndicatorResult fields as a tuple (see _Results)
+        self.results: dict[str, _Row] = {}
         self.cannot_rate: list[str] = []
         self.excluded: dict[str, tuple[Literal["not_applicable", "not_reported"], str]] = {}
 
@@ -572,11 +715,11 @@ class _Run:
         if self.errors:
             raise EvaluationError.collect(self.errors)
         # _indicator fills self.results children first; reorder to table order.
-        done = self.results
-        results = {path: done[path] for path in self.plan.order}
-        tops = [results[i.path] for i in rubric.indicators]
-        raw = sum((r.score for r in tops), _ZERO)
-        counted = sum((r.counted_points for r in tops), _ZERO)
+        done, plan = self.results, self.plan
+        results = _Results(plan.order, tuple([done[path] for path in plan.order]), plan.index)
+        tops = [done[i.path] for i in rubric.indicators]
+        raw = sum((r[3] for r in tops), _ZERO)  # score
+        counted = sum((r[2] for r in tops), _ZERO)  # counted_points
         if counted == 0:
             total = _ZERO
             self.cannot_rate.append("no indicator could be scored")
@@ -602,7 +745,7 @@ class _Run:
             results=results, vetoes=tuple(vetoes), cannot_rate=tuple(self.cannot_rate),
             targets=tuple(self.dept.targets),
             figures=self._figures() if rubric.figures else {},
-            rescaling=tuple(Rescaled(path, results[path].points, reason, note)
+            rescaling=tuple(Rescaled(path, done[path][1], reason, note)  # points
                             for path, (reason, note) in self.excluded.items()),
             warnings=tuple(self.warnings),
         )
@@ -674,11 +817,12 @@ class _Run:
 
     # -- the tree
 
-    def _indicator(self, ind: Indicator) -> IndicatorResult:
+    def _indicator(self, ind: Indicator) -> _Row:
+        """Score *ind* and its children into :attr:`results`; its row."""
         if ind.path in self.not_chosen:
             note = "another alternative of its either-or group was scored"
             for node in ind.walk():  # the whole alternative is out, children too
-                self.results[node.path] = self._empty(node, "not_chosen", note)
+                self.results[node.path] = _row_of(self._empty(node, "not_chosen", note))
             return self.results[ind.path]
         if ind.children:
             # sum(counted points), sum(scores) in child order, as sum() would add them
@@ -697,30 +841,31 @@ class _Run:
                     kid = self._indicator(child)
                 else:
                     kid = self._scored_leaf(child)
-                counted += kid.counted_points
-                score += kid.score
-                if all_out and kid.status not in ("excluded", "not_chosen"):
+                counted += kid[2]  # counted_points
+                score += kid[3]  # score
+                if all_out and kid[4] not in ("excluded", "not_chosen"):  # status
                     all_out = False
-            result = IndicatorResult(
-                path=ind.path, points=ind.points, counted_points=counted, score=score,
-                status="excluded" if all_out else "scored", children=paths)
+            # IndicatorResult(path, points, counted_points, score, status, children=paths)
+            row = (ind.path, ind.points, counted, score, "excluded" if all_out else "scored",
+                   None, None, None, None, None, None, _NO_DETAIL, None, None, None, paths)
         else:
             return self._scored_leaf(ind)
-        self.results[ind.path] = result
-        return result
+        self.results[ind.path] = row
+        return row
 
     def _special(self, path: str) -> bool:
         """Whether a leaf is vetoed, assessed or not chosen (never the fast path)."""
         return path in self.vetoed or path in self.assessments or path in self.not_chosen
 
-    def _scored_leaf(self, ind: Indicator) -> IndicatorResult:
+    def _scored_leaf(self, ind: Indicator) -> _Row:
         try:
             result = self._leaf(ind)
         except EvaluationError as exc:  # go on, to report every indicator at once
             self.errors.append(exc)
             result = self._empty(ind, "missing", str(exc))
-        self.results[ind.path] = result
-        return result
+        row = _row_of(result)
+        self.results[ind.path] = row
+        return row
 
     def _empty(self, ind: Indicator, status: Status, note: str) -> IndicatorResult:
         return IndicatorResult(path=ind.path, points=ind.points, counted_points=_ZERO,

@@ -19,9 +19,13 @@ from .base import (
     as_number,
     label_number,
     register_kind,
+    unpack_detail,
     written_as_percent,
 )
 from .inverse import Interval, ValueRange, merge
+
+#: The keys of the rule's ``detail``, in order (see :data:`~.base.OutcomeParts`).
+_DETAIL_KEYS = ("band", "points")
 
 __all__ = ["Band", "Bands"]
 
@@ -179,7 +183,8 @@ class Bands(RuleKind):
         ``band`` (its index in the table as written) and ``points``.  Raises
         :class:`RuleInputError` for a value outside every band.
         """
-        return Outcome(*self._outcome_parts(value))
+        score, deducted, matched, packed = self._outcome_parts(value)
+        return Outcome(score, deducted, matched, unpack_detail(packed))
 
     def _outcome_parts(self, value: object) -> OutcomeParts:
         """What :meth:`score` returns, as ``(score, deducted, matched, detail)``.
@@ -193,7 +198,7 @@ class Bands(RuleKind):
                 continue
             if high is not None and (x > high or (x == high and not high_inc)):
                 continue
-            return points, self.points - points, label, {"band": i, "points": points}
+            return points, self.points - points, label, (_DETAIL_KEYS, i, points)
         raise RuleInputError(f"value {label_number(x, percent=self.percent)} lies outside "
                              f"every band (bands cover {self.cover})")
 

@@ -115,10 +115,18 @@ class Outcome:
     detail: Mapping[str, Any] = attrs.field(factory=_detail_default)
 
 
-#: An :class:`Outcome`'s fields as a tuple, ``(score, deducted, matched, detail)``:
+#: An :class:`Outcome`'s fields as a tuple, ``(score, deducted, matched, packed)``:
 #: what the built-in kinds' ``_outcome_parts`` give the engine, which reads them
-#: without building the Outcome.
-OutcomeParts = tuple[Decimal, Decimal | None, str | None, dict[str, Any]]
+#: without building the Outcome.  ``packed`` is the detail as ``(keys, *values)``
+#: (:func:`unpack_detail` makes the dict): a tuple of numbers and text, which
+#: the garbage collector stops tracking, where a dict inside a tuple keeps the
+#: tuple tracked.
+OutcomeParts = tuple[Decimal, Decimal | None, str | None, tuple[Any, ...]]
+
+
+def unpack_detail(packed: tuple[Any, ...]) -> dict[str, Any]:
+    """The detail dict of a packed ``(keys, *values)`` tuple (see :data:`OutcomeParts`)."""
+    return dict(zip(packed[0], packed[1:], strict=True))
 
 
 class RuleKind(abc.ABC):

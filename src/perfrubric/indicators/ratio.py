@@ -17,8 +17,12 @@ from .base import (
     as_number,
     label_number,
     register_kind,
+    unpack_detail,
 )
 from .inverse import Interval, ValueRange, at_least
+
+#: The keys of the rule's ``detail``, in order (see :data:`~.base.OutcomeParts`).
+_DETAIL_KEYS = ("ratio", "full_at", "share")
 
 __all__ = ["Ratio"]
 
@@ -72,7 +76,8 @@ class Ratio(RuleKind):
         ``matched`` is ``"≥100%"`` at or above ``full_at``, else ``"<100%"``;
         ``detail`` holds ``ratio``, ``full_at`` and ``share`` (of the points).
         """
-        return Outcome(*self._outcome_parts(value))
+        score, deducted, matched, packed = self._outcome_parts(value)
+        return Outcome(score, deducted, matched, unpack_detail(packed))
 
     def _outcome_parts(self, value: object) -> OutcomeParts:
         """What :meth:`score` returns, as ``(score, deducted, matched, detail)``.
@@ -84,7 +89,7 @@ class Ratio(RuleKind):
         score = self.points * share
         full_at = self.full_at
         return (score, self.points - score, self._matched[0 if x >= full_at else 1],
-                {"ratio": x, "full_at": full_at, "share": share})
+                (_DETAIL_KEYS, x, full_at, share))
 
     def values_for(self, score: Decimal) -> ValueRange:
         """The ratios earning at least *score*: ``[full_at × score / points, +∞)``."""

@@ -18,8 +18,12 @@ from .base import (
     as_number,
     label_number,
     register_kind,
+    unpack_detail,
 )
 from .inverse import Interval, ValueRange, at_least, at_most
+
+#: The keys of the rule's ``detail``, in order (see :data:`~.base.OutcomeParts`).
+_DETAIL_KEYS = ("limit", "excess", "steps", "per_step", "floored")
 
 __all__ = ["StepDeduction"]
 
@@ -117,7 +121,8 @@ class StepDeduction(RuleKind):
         started steps, a Decimal in proportion), ``per_step`` and
         ``floored`` (whether 扣完为止 / the floor cut the deduction).
         """
-        return Outcome(*self._outcome_parts(value))
+        score, deducted, matched, packed = self._outcome_parts(value)
+        return Outcome(score, deducted, matched, unpack_detail(packed))
 
     def _outcome_parts(self, value: object) -> OutcomeParts:
         """What :meth:`score` returns, as ``(score, deducted, matched, detail)``.
@@ -133,8 +138,7 @@ class StepDeduction(RuleKind):
         deducted = min(lost, room)
         steps: int | Decimal = count if self.steps == "fraction" else int(count)
         return (self.points - deducted, deducted, self._matched[1 if excess else 0],
-                {"limit": self.limit, "excess": excess, "steps": steps,
-                 "per_step": per_step, "floored": lost > room})
+                (_DETAIL_KEYS, self.limit, excess, steps, per_step, lost > room))
 
     def values_for(self, score: Decimal) -> ValueRange:
         """The values earning at least *score*: within the limit plus the steps it can afford.
