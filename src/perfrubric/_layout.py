@@ -24,8 +24,7 @@ from typing import Any
 
 import attrs
 
-from . import _tomlpos
-from ._files import parse_toml, read_text
+from ._sources import problem_at, read_settings
 from ._tables import EXCEL_SUFFIXES, Column, ColumnMap, Row, Table, _read_column, clean, require
 from .errors import DataError, Problem, did_you_mean
 
@@ -58,21 +57,12 @@ class Layout:
 
 def load_layout(source: str | os.PathLike[str] | Mapping[str, Any]) -> Layout:
     """Load a layout from a TOML file or a dict; every problem at once, with its line."""
-    file: str | None = None
-    positions = None
-    if isinstance(source, Mapping):
-        doc: Mapping[str, Any] = source
-    else:
-        file = os.fspath(source)
-        text = read_text(file, DataError)
-        doc = parse_toml(text, file, DataError)
-        positions = _tomlpos.key_positions(text)
+    doc, where = read_settings(source, DataError)
+    file = where.file
     problems: list[Problem] = []
 
     def bad(path: tuple[str, ...], message: str) -> None:
-        pos = _tomlpos.locate(positions, path) if positions else None
-        problems.append(Problem(message, path=_tomlpos.format_path(path), file=file,
-                                line=pos[0] if pos else None, column=pos[1] if pos else None))
+        problems.append(problem_at(where, path, message))
 
     for key in doc:
         if key not in _KEYS:

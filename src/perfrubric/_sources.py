@@ -14,11 +14,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from . import _tomlpos
-from ._files import parse_toml
-from .errors import Problem, RubricError
+from ._files import parse_toml, read_text
+from .errors import Problem, RubricError, _LocatedError
 
 __all__ = ["Origins", "PathTuple", "Place", "Source", "origin", "parse_rubric_toml",
-           "place_text", "problem_at", "source_key"]
+           "place_text", "problem_at", "read_settings", "source_key"]
 
 PathTuple = tuple[str | int, ...]
 
@@ -90,3 +90,18 @@ def source_key(file: str | None) -> str:
 def parse_rubric_toml(text: str, file: str | None) -> dict[str, Any]:
     """Parse rubric TOML; a syntax error raises a located RubricError."""
     return parse_toml(text, file, RubricError)
+
+
+def read_settings(source: str | os.PathLike[str] | Mapping[str, Any],
+                  error: type[_LocatedError]) -> tuple[Mapping[str, Any], Source]:
+    """A small TOML settings document (a batch column mapping, a template layout).
+
+    *source* is a file (read and parsed, the positions of its keys kept for
+    :func:`problem_at`) or an already parsed mapping (no positions).  File
+    and syntax errors raise *error*.
+    """
+    if isinstance(source, Mapping):
+        return source, Source(None, {})
+    file = os.fspath(source)
+    text = read_text(file, error)
+    return parse_toml(text, file, error), Source.of_text(text, file)

@@ -33,7 +33,7 @@ from typing import Any
 import attrs
 
 from . import _tomlpos
-from ._files import parse_toml, read_text
+from ._sources import problem_at, read_settings
 from .errors import DataError, MissingDependencyError, Problem, did_you_mean
 from .units import UNITS
 
@@ -229,21 +229,12 @@ def load_mapping(source: str | os.PathLike[str] | Mapping[str, Any] | ColumnMap 
         return ColumnMap()
     if isinstance(source, ColumnMap):
         return source
-    file: str | None = None
-    positions: Mapping[tuple[str | int, ...], tuple[int, int]] | None = None
-    if isinstance(source, Mapping):
-        doc: Mapping[str, Any] = source
-    else:
-        file = os.fspath(source)
-        text = read_text(file, DataError)
-        doc = parse_toml(text, file, DataError)
-        positions = _tomlpos.key_positions(text)
+    doc, where = read_settings(source, DataError)
+    file = where.file
     problems: list[Problem] = []
 
     def bad(path: tuple[str | int, ...], message: str) -> None:
-        pos = _tomlpos.locate(positions, path) if positions else None
-        problems.append(Problem(message, path=_tomlpos.format_path(path), file=file,
-                                line=pos[0] if pos else None, column=pos[1] if pos else None))
+        problems.append(problem_at(where, path, message))
 
     for key in doc:
         if key not in _MAPPING_KEYS:
