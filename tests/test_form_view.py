@@ -133,7 +133,7 @@ def test_xlsx_merges_tier_cells(ev: pr.Evaluation) -> None:
 @pytest.mark.parametrize(("path", "zh", "en"), [
     ("产出指标/数量指标/基建工程委托业务项目数量",
      "基建工程委托业务项目数量年度目标≥50个，实际完成50个，得满分8分",
-     "基建工程委托业务项目数量: target ≥ 50 个, achieved 50 个: full 8 points"),
+     "基建工程委托业务项目数量: target ≥ 50, achieved 50: full 8 points"),
     ("产出指标/成本指标/项目总成本",
      "项目总成本控制目标≤90万元，实际90万元，得满分10分",
      "项目总成本: target ≤ 900,000 yuan, actual 900,000 yuan: full 10 points"),

@@ -711,3 +711,15 @@ def test_report_command_with_compact_money(tmp_path: Path,
     assert "全区完成外商直接投资12147万美元（年任务10000万美元）" in capsys.readouterr().out
     assert main(["report", str(rubric), str(data), "--compact"]) == 0
     assert "全区完成外商直接投资1.2147亿美元（年任务1亿美元）" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(("value", "unit", "english"), [
+    ("86.5", "公里", "86.5 km"), ("48", "小时", "48 hours"), ("1", "小时", "1 hour"),
+    ("3000", "平方米", "3,000 m²"), ("21", "人", "21 people"), ("13", "座", "13"),
+    ("50", "个", "50"), ("2", "万人", "2 万人"),   # 万 units: not in the table, as written
+])
+def test_english_units_and_classifiers(value: str, unit: str, english: str) -> None:
+    from perfrubric.narrative import _quantity
+
+    assert _quantity(Decimal(value), unit, "en")[1] == english
+    assert _quantity(Decimal(value), unit, "zh_CN")[1].endswith(unit)  # 86.5公里, 13座

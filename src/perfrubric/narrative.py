@@ -302,7 +302,40 @@ def _quantity(value: Decimal, unit: str | None, locale: str,
     text = format_number(value, locale=locale)
     if not unit:
         return value, text
-    return value, (text + unit if _zh(locale) else f"{text} {unit}")
+    if _zh(locale):
+        return value, text + unit
+    english = _EN_UNITS.get(unit)
+    if english is None:   # a unit the table does not know: as the data writes it
+        return value, f"{text} {unit}"
+    if isinstance(english, str):   # a classifier (个, 座, 项…): English counts need none
+        return value, text
+    singular, plural = english
+    return value, f"{text} {singular if value == 1 else plural}"
+
+
+#: English for the measure words and units a form prints (printed.COUNT_UNITS): a pair
+#: (singular, plural), or "" for a classifier that English leaves out ("50 个" → "50").
+#: Units in 万 (万人, 万吨 …) are not in the table and stay as written.
+_EN_UNITS: dict[str, tuple[str, str] | str] = {
+    **dict.fromkeys(("个", "项", "件", "份", "批", "场", "篇", "册", "本", "条", "处", "座",
+                     "栋", "间", "张", "所", "家", "辆", "台", "套", "只", "头", "株", "棵",
+                     "名", "位", "支", "队", "类", "宗", "例"), ""),
+    "人": ("person", "people"), "人次": ("person-time", "person-times"),
+    "户": ("household", "households"), "次": ("time", "times"), "起": ("case", "cases"),
+    "期": ("session", "sessions"), "期次": ("session", "sessions"),
+    "村": ("village", "villages"), "镇": ("town", "towns"),
+    "课时": ("class hour", "class hours"), "学时": ("class hour", "class hours"),
+    "天": ("day", "days"), "日": ("day", "days"),
+    "工作日": ("working day", "working days"), "个工作日": ("working day", "working days"),
+    "周": ("week", "weeks"), "月": ("month", "months"), "个月": ("month", "months"),
+    "季度": ("quarter", "quarters"), "年": ("year", "years"),
+    "小时": ("hour", "hours"), "分钟": ("minute", "minutes"),
+    "公里": ("km", "km"), "千米": ("km", "km"), "km": ("km", "km"),
+    "米": ("m", "m"), "m": ("m", "m"), "平方米": ("m²", "m²"), "m2": ("m²", "m²"),
+    "平方公里": ("km²", "km²"), "km2": ("km²", "km²"), "亩": ("mu", "mu"),
+    "公顷": ("ha", "ha"), "吨": ("t", "t"), "千克": ("kg", "kg"), "kg": ("kg", "kg"),
+    "立方米": ("m³", "m³"), "m3": ("m³", "m³"), "分": ("point", "points"),
+}
 
 
 # -- reading the evaluation -------------------------------------------------------
