@@ -195,4 +195,4 @@ def test_money_figures_are_quoted_with_their_unit(ev: pr.Evaluation) -> None:
     # the built-in quotes the budget block: 全年执行数 95万元 (was "not available")
     assert narrative.figure_sentence(ev, "budget_final").text == "全年执行数为95万元"
     assert narrative.figure_sentence(ev, "budget_final", locale="en").text == \
-        "全年执行数: 950,000 yuan"
+        "Spent in the year: 950,000 yuan"  # name_en

@@ -723,3 +723,13 @@ def test_english_units_and_classifiers(value: str, unit: str, english: str) -> N
 
     assert _quantity(Decimal(value), unit, "en")[1] == english
     assert _quantity(Decimal(value), unit, "zh_CN")[1].endswith(unit)  # 86.5公里, 13座
+
+
+def test_figures_have_english_names() -> None:
+    # the project form's budget block: 年初预算数 120万元 → "Initial budget: 1.2 million yuan"
+    project = Path(__file__).resolve().parent.parent / "examples" / \
+        "rural-road-maintenance-2022" / "project.toml"
+    ev = pr.evaluate(pr.builtin("mof-2020-project-self"), project)
+    assert n.figure_sentence(ev, "budget_initial", locale="en").text == \
+        "Initial budget: 1.2 million yuan"
+    assert n.figure_sentence(ev, "budget_initial", locale="zh_CN").text.startswith("年初预算数")

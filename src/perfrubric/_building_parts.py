@@ -176,9 +176,10 @@ class _PartsBuilder(_Checker):
             name = self.string(table, "name", fpath) or fid
             unit = self.string(table, "unit", fpath)
             value_rounding = self.rounding(table, "value_rounding", fpath)
+            name_en = self.string(table, "name_en", fpath)
             if fid is not None and measure is not None and name is not None:
                 seen.add(fid)
-                figures.append(Figure(fid, name, measure, unit, value_rounding))
+                figures.append(Figure(fid, name, measure, unit, value_rounding, name_en))
         return figures
 
     def _vetoes(self, raw: Any, rows: Mapping[str, _Row], grades: GradeScale,

@@ -206,6 +206,7 @@ VETO = Table("veto", "A veto (一票否决) or cap.", (
 FIGURE = Table("figure", "A figure the report quotes but the table does not score.", (
     Key("id", TEXT, "An identifier, unique among figures.", required=True),
     Key("name", TEXT, "Its name in the report."),
+    Key("name_en", TEXT, "English name, for English reports."),
     Key("measure", EXPRESSION, "The expression that computes it.", required=True),
     Key("unit", TEXT, "Its unit: \"%\", \"万元\"."),
     Key("value_rounding", _ref("rounding"), "Its rounding."),

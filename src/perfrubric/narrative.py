@@ -768,7 +768,8 @@ def figure_sentence(ev: Evaluation, figure_id: str, *, locale: str = "zh_CN") ->
     figure = ev.figures[figure_id]
     declared = next(f for f in ev.rubric.figures if f.id == figure_id)
     p = _Parts()
-    p.put("name", figure.name, figure.name)
+    name = declared.name_en if declared.name_en and not _zh(locale) else figure.name
+    p.put("name", name, name)
     if isinstance(figure.value, Money):  # money is quoted in its own unit
         message = "{name}: {value}"
         p.put("value", figure.value, format_money(figure.value, locale=locale))

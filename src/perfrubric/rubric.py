@@ -270,6 +270,8 @@ class Figure:
     measure: Expression
     unit: str | None = None
     value_rounding: Rounding | None = None
+    #: English name, for English reports (``name`` otherwise).
+    name_en: str | None = None
 
 
 def _by_path(top: tuple[Indicator, ...]) -> dict[str, Indicator]:
