@@ -20,6 +20,7 @@ import json
 import os
 import random
 import re
+import sys
 import tempfile
 import zlib
 from collections.abc import Callable
@@ -176,7 +177,10 @@ def seed_text(kind: str, file: str) -> str:
     """The text of a seed; JSON seeds are the TOML data file written as JSON."""
     text = (ROOT / file).read_text(encoding="utf-8")
     if kind == "json":
-        import tomllib
+        if sys.version_info >= (3, 11):
+            import tomllib
+        else:  # pragma: no cover - Python 3.10
+            import tomli as tomllib
 
         return json.dumps(tomllib.loads(text), ensure_ascii=False, indent=1)
     return text
