@@ -24,11 +24,11 @@ from typing import TYPE_CHECKING, Any, Literal, get_args, get_origin
 import attrs
 
 from . import _tomlpos
+from ._fields import NAME_MAX, _FrozenMap, _to_money
 from ._files import check_structure, parse_json, parse_toml, read_text
 from .decimals import to_decimal
 from .errors import DataError, Problem, did_you_mean
 from .model import (
-    NAME_MAX,
     Assessment,
     Budget,
     BudgetLine,
@@ -40,8 +40,6 @@ from .model import (
     SangongItem,
     Staffing,
     Target,
-    _FrozenMap,
-    _to_money,
 )
 from .units import Money, UnitError
 
