@@ -33,7 +33,7 @@ import attrs
 
 from .decimals import _CONTEXT, ROUNDING_MODES
 from .errors import MeasureUnavailable, PerfrubricError
-from .evaluation import Evaluation, _leaf_scores, evaluate
+from .evaluation import evaluate
 from .expr import _CTX as _EXPR_CTX
 from .expr import Value
 from .facts import _GETTERS, Facts, _plain
@@ -42,6 +42,7 @@ from .indicators.ratio import Ratio
 from .indicators.step_deduction import StepDeduction
 from .indicators.threshold import Threshold
 from .model import Department
+from .results import Evaluation, _leaf_scores
 from .rubric import Indicator, Rubric
 from .units import UNITS, Money
 
