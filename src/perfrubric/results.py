@@ -128,14 +128,6 @@ def _row_of(result: IndicatorResult) -> _Row:
     return (*row[:_DETAIL], packed, *row[_DETAIL + 1:])
 
 
-def _result_of(row: _Row) -> IndicatorResult:
-    """The :class:`IndicatorResult` of a row."""
-    packed = row[_DETAIL]
-    keys = packed[0]
-    detail = packed[1] if keys is None else dict(zip(keys, packed[1:], strict=True))
-    return IndicatorResult(*row[:_DETAIL], detail, *row[_DETAIL + 1:])  # type: ignore[call-arg]
-
-
 class _Results(Mapping[str, IndicatorResult]):
     """:attr:`Evaluation.results` as :func:`evaluate` makes it: path → result, in table order.
 
@@ -169,7 +161,7 @@ class _Results(Mapping[str, IndicatorResult]):
             result = IndicatorResult
             for (path, points, counted, score, status, kind, measured, shown, unit, matched,
                  deducted, packed, rule_score, override, note, children) in rows:
-                keys = packed[0]  # _result_of, inline
+                keys = packed[0]  # (keys, *values), or (None, a mapping)
                 made[path] = result(
                     path, points, counted, score, status, kind, measured, shown, unit,
                     matched, deducted,
