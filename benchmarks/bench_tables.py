@@ -2,7 +2,7 @@
 
 Writes a generated workbook of N units (default 10,000) with the 30 Chinese
 headers of the test suite's county table, then reads every row through
-``perfrubric._tables.open_table`` with each reader (the same rows come out)
+``perfrubric.batch.tables.open_table`` with each reader (the same rows come out)
 and times it against a plain ``csv`` read of the same table as baseline.
 
     python benchmarks/bench_tables.py [N]
@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from perfrubric._tables import open_table
+from perfrubric.batch.tables import open_table
 
 sys.path.insert(0, str(Path(__file__).parent.parent / "tests"))
 from test_batch import HEADERS, county_rows

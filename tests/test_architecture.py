@@ -116,8 +116,8 @@ def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
 def test_graph_is_read() -> None:
     graph = _graph()
     # loading uses the three modules it is made of
-    assert {"_sources", "extending", "building"} <= graph["loading"]
-    assert "loading" in graph["rubrics"]
+    assert {"files.settings", "rubrics.extending", "rubrics.building"} <= graph["rubrics.loading"]
+    assert "rubrics.loading" in graph["rubrics"]
 
 
 def test_no_import_circles() -> None:
@@ -136,8 +136,8 @@ def test_no_module_imports_the_package_root() -> None:
 def test_loading_concerns_are_apart() -> None:
     graph = _graph()
     # merging extends does not validate; reading positions neither merges nor builds
-    assert "building" not in graph["extending"]
-    assert not {"building", "extending", "loading"} & graph["_sources"]
+    assert "rubrics.building" not in graph["rubrics.extending"]
+    assert not {"rubrics.building", "rubrics.extending", "rubrics.loading"} & graph["files.settings"]
 
 
 def test_import_perfrubric_loads_only_what_scoring_needs() -> None:
@@ -146,7 +146,7 @@ def test_import_perfrubric_loads_only_what_scoring_needs() -> None:
     import subprocess
     import sys
 
-    deferred = ["babel", "cattrs", "importlib.metadata", "hashlib", "perfrubric.datacheck",
+    deferred = ["babel", "cattrs", "importlib.metadata", "hashlib", "perfrubric.engine.datacheck",
                 "perfrubric.batch", "perfrubric.narrative", "perfrubric.views",
                 "importlib.resources"]
     code = ("import sys, perfrubric; "
@@ -157,3 +157,68 @@ def test_import_perfrubric_loads_only_what_scoring_needs() -> None:
     # and what was deferred still works: the names load on first use
     import perfrubric as pr
     assert callable(pr.check_data)
+
+
+# -- stages --------------------------------------------------------------------------------
+
+#: Each stage and the stages it may import. A stage imports only stages
+#: listed before it here, so data flows one way: files → expressions →
+#: data → rule kinds → rubrics → engine → writing → tables and analysis.
+STAGES = {
+    "foundation": {"errors", "decimals", "units"},
+    "files": set(),
+    "expr": set(),
+    "data": set(),
+    "indicators": set(),
+    "rubrics": set(),
+    "engine": set(),
+    "narrative": set(),
+    "views": set(),
+    "batch": set(),
+    "analysis": set(),
+    "testing": set(),
+}
+ORDER = list(STAGES)
+#: the top-level paths kept for modules that moved (each re-exports one module)
+SHIMS = {"model", "printed", "facts", "form_view", "schema"}
+
+
+def _stage(module: str) -> str | None:
+    head = module.split(".")[0]
+    if head in STAGES["foundation"]:
+        return "foundation"
+    return head if head in STAGES else None
+
+
+def test_stages_import_only_downwards() -> None:
+    graph = _graph()
+    upward = []
+    for module, edges in graph.items():
+        stage = _stage(module)
+        if stage is None:
+            continue
+        for edge in edges:
+            target = _stage(edge)
+            if target is None or target == stage:
+                continue
+            if ORDER.index(target) > ORDER.index(stage):
+                upward.append(f"{module} -> {edge}")
+    assert upward == []
+
+
+def test_presentation_is_never_imported_below_it() -> None:
+    graph = _graph()
+    presentation = {"narrative", "views", "batch", "analysis", "cli"}
+    for module, edges in graph.items():
+        if _stage(module) in {"foundation", "files", "expr", "data", "indicators", "rubrics",
+                              "engine"}:
+            assert not {e.split(".")[0] for e in edges} & presentation, module
+
+
+def test_at_most_twelve_modules_at_the_top_and_none_over_700_lines() -> None:
+    top = sorted(p.stem for p in PACKAGE.glob("*.py"))
+    assert len(top) <= 12, top
+    assert set(top) >= SHIMS
+    long = {str(p.relative_to(PACKAGE)): n for p in PACKAGE.rglob("*.py")
+            if (n := len(p.read_text(encoding="utf-8").splitlines())) > 700}
+    assert long == {}

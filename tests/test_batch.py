@@ -352,7 +352,7 @@ def test_a_missing_extra_names_the_pip_command(monkeypatch: pytest.MonkeyPatch) 
 
     monkeypatch.setattr(builtins, "__import__", no_polars)
     monkeypatch.delitem(__import__("sys").modules, "polars", raising=False)
-    from perfrubric._tables import require
+    from perfrubric.batch.tables import require
 
     with pytest.raises(pr.MissingDependencyError) as info:
         require("polars", "polars result tables")
@@ -435,8 +435,8 @@ def test_a_folder_of_filled_in_templates_is_a_batch(tmp_path: Path) -> None:
 def test_every_extra_a_message_names_exists_in_pyproject() -> None:
     import re
 
-    from perfrubric._files import parse_toml
-    from perfrubric._tables import _EXTRAS
+    from perfrubric.batch.tables import _EXTRAS
+    from perfrubric.files.reading import parse_toml
 
     root = Path(__file__).resolve().parent.parent
     text = (root / "pyproject.toml").read_text(encoding="utf-8")

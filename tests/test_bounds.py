@@ -19,10 +19,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import perfrubric as pr
-from perfrubric._files import MAX_DEPTH, MAX_ITEMS
 from perfrubric.cli import render_text
 from perfrubric.decimals import MAX_MAGNITUDE, MAX_PLACES, NumberOutOfBounds, Rounding, to_decimal
 from perfrubric.errors import DataError, RubricError
+from perfrubric.files.reading import MAX_DEPTH, MAX_ITEMS
 from perfrubric.narrative import report_text
 from perfrubric.views import FORMATS, render
 
@@ -353,7 +353,7 @@ def test_money_objects_beyond_the_bounds_are_refused_in_data() -> None:
 def test_step_counts_stay_small_at_the_bounds() -> None:
     # The finest step (1e-12) against a measured value far beyond the bounds (a product of
     # bounded numbers): the count is computed at once, and its trace serialises.
-    from perfrubric._serialize import plain
+    from perfrubric.engine.serialize import plain
     from perfrubric.indicators import StepDeduction
 
     rule = StepDeduction.from_params({"limit": 0, "direction": "above", "step": "1e-12",
@@ -378,7 +378,7 @@ def test_deep_documents_from_python_are_refused_without_recursion() -> None:
 def test_key_positions_skip_deep_values_without_recursion() -> None:
     # The position scanner used to recurse into every bracket (RecursionError, caught, and
     # every key after it lost); it now skips what no loader accepts and reads on.
-    from perfrubric._tomlpos import key_positions
+    from perfrubric.files.tomlpos import key_positions
 
     text = 'x = ' + "[" * 5000 + '"]"' + "]" * 5000 + "\ny = { a = [[[1]]] }\n"
     positions = key_positions(text)

@@ -14,7 +14,7 @@ except ImportError:  # pragma: no cover
     import tomli as tomllib
 
 import perfrubric as pr
-from perfrubric.loading import resolved_document
+from perfrubric.rubrics.loading import resolved_document
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "kaifu-commerce-2021"
 
@@ -287,7 +287,7 @@ def test_seed_against_the_bare_framework_names_every_unreported_row() -> None:
 
 
 def test_resolved_document_scores_like_the_extending_rubric(tmp_path: Path) -> None:
-    from perfrubric._tomlwrite import dump_toml
+    from perfrubric.files.tomlwrite import dump_toml
 
     path = EXAMPLE / "national.toml"
     flat = tmp_path / "flat.toml"

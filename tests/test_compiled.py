@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import perfrubric as pr
-from perfrubric import _compiled
-from perfrubric._compiled import CompiledRubric
+from perfrubric.engine import compiled as _compiled
+from perfrubric.engine.compiled import CompiledRubric
 from perfrubric.testing import data_for, rubrics
 
 SEED = Path(__file__).parent.parent / "examples" / "kaifu-commerce-2021"

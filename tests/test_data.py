@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 
 import perfrubric as pr
 from perfrubric.data import load_data, structure_department, unstructure_department
+from perfrubric.data.model import Budget, Department
 from perfrubric.errors import DataError, Problem
-from perfrubric.model import Budget, Department
 from perfrubric.units import Money
 
 HERE = Path(__file__).resolve().parent
@@ -227,7 +227,7 @@ def test_docs_example_is_the_small_department() -> None:
     text = DOCS.read_text(encoding="utf-8")
     block = re.search(r"```toml\n(.*?)```", text, flags=re.S)
     assert block is not None
-    from perfrubric._files import parse_toml
+    from perfrubric.files.reading import parse_toml
 
     assert structure_department(parse_toml(block[1], "docs", DataError)) == load_data(SMALL)
 

@@ -8,7 +8,7 @@ import pytest
 
 import perfrubric as pr
 from perfrubric.cli import main
-from perfrubric.facts import synonym_for
+from perfrubric.data.facts import synonym_for
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "kaifu-commerce-2021"
 

@@ -10,8 +10,7 @@ import attrs
 import pytest
 
 from perfrubric.data import load_data
-from perfrubric.errors import MeasureUnavailable
-from perfrubric.facts import (
+from perfrubric.data.facts import (
     CATEGORY_FIELDS,
     NAME_PATTERNS,
     TARGET_FIELDS,
@@ -19,7 +18,8 @@ from perfrubric.facts import (
     check_name,
     static_names,
 )
-from perfrubric.model import Department, Sangong, SangongItem, Staffing, Target
+from perfrubric.data.model import Department, Sangong, SangongItem, Staffing, Target
+from perfrubric.errors import MeasureUnavailable
 from perfrubric.units import Money
 
 D = Decimal

@@ -10,8 +10,8 @@ from html.parser import HTMLParser
 import pytest
 
 import perfrubric as pr
-from perfrubric import form_view
 from perfrubric.cli import main
+from perfrubric.views import form as form_view
 
 D = Decimal
 OUT = "产出指标"

@@ -11,8 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from perfrubric.errors import PerfrubricError
-from perfrubric.model import (
+from perfrubric.data.model import (
     Assessment,
     Budget,
     BudgetLine,
@@ -24,6 +23,7 @@ from perfrubric.model import (
     Staffing,
     Target,
 )
+from perfrubric.errors import PerfrubricError
 from perfrubric.units import Money, UnitError
 
 D = Decimal

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from perfrubric.printed import PrintedValueError, level_name, parse_printed, reconcile
+from perfrubric.data.printed import PrintedValueError, level_name, parse_printed, reconcile
 
 D = Decimal
 

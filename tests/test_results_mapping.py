@@ -73,7 +73,7 @@ def test_pickles_before_and_after_it_is_read(rubric: pr.Rubric) -> None:
 
 
 def test_a_batch_reads_the_same_leaf_scores_unread_or_read(rubric: pr.Rubric) -> None:
-    from perfrubric._compiled import Totals
+    from perfrubric.engine.compiled import Totals
 
     unread = Totals.of(_fresh(rubric), keep=False)  # from the rows, building no result
     ev = _fresh(rubric)

@@ -22,11 +22,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import perfrubric as pr
-from perfrubric import _building_parts, building, model
 from perfrubric.cli import main
-from perfrubric.data import structure_department
+from perfrubric.data import model, structure_department
 from perfrubric.errors import DataError, RubricError
-from perfrubric.schema import data_schema, rubric_schema, rule_keys
+from perfrubric.rubrics import building
+from perfrubric.rubrics import parts as _building_parts
+from perfrubric.rubrics.schema import data_schema, rubric_schema, rule_keys
 from perfrubric.testing import rule_params
 
 jsonschema = pytest.importorskip("jsonschema")

@@ -294,7 +294,7 @@ def test_zero_target_reached_is_full() -> None:
 
 
 def test_qualitative_actual_text_is_kept_but_needs_a_judgement() -> None:
-    from perfrubric import form_view
+    from perfrubric.views import form as form_view
 
     ev, s = score(form(row("产出", OUT, 50, "≥1个", actual="1个"),
                        row("时限", BEN, 30, "按时完成", actual="按时完成"),

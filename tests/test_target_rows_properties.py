@@ -8,8 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import perfrubric as pr
-from perfrubric import form_view
 from perfrubric.testing import data_for
+from perfrubric.views import form as form_view
 
 D = Decimal
 RUBRIC = pr.builtin("mof-2020-project-self")

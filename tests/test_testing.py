@@ -63,7 +63,7 @@ def test_generated_rubrics_round_trip_through_their_document(rubric: pr.Rubric) 
 @given(departments())
 def test_generated_departments_load_and_flatten(doc: dict[str, Any]) -> None:
     from perfrubric.data import structure_department, unstructure_department
-    from perfrubric.facts import Facts
+    from perfrubric.data.facts import Facts
 
     dept = pr.load_data(doc)
     assert structure_department(unstructure_department(dept)) == dept

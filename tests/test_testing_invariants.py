@@ -148,7 +148,7 @@ def test_rule_scores_in_range_direct_and_clamp_invariant() -> None:
 
 
 def test_builtin_kinds_stay_in_range_on_the_builtins() -> None:
-    from perfrubric import target_rows
+    from perfrubric.engine import target_rows
 
     # The project form's rows come from the data: expand them from the worked example.
     project = Path(__file__).resolve().parent.parent / "examples" / \

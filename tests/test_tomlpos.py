@@ -1,4 +1,4 @@
-"""Positions of keys in TOML text (perfrubric._tomlpos)."""
+"""Positions of keys in TOML text (perfrubric.files.tomlpos)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from perfrubric._tomlpos import PathTuple, format_path, key_positions, locate, parse_path
+from perfrubric.files.tomlpos import PathTuple, format_path, key_positions, locate, parse_path
 
 if sys.version_info >= (3, 11):
     import tomllib

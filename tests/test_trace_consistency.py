@@ -18,9 +18,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import perfrubric as pr
-from perfrubric import target_rows
+from perfrubric.data.facts import Facts
+from perfrubric.engine import target_rows
 from perfrubric.errors import MeasureUnavailable
-from perfrubric.facts import Facts
 from perfrubric.testing import data_for, rubrics
 
 SEED = Path(__file__).parent.parent / "examples" / "kaifu-commerce-2021"

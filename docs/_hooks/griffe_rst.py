@@ -1,7 +1,7 @@
 """Griffe extension: show the reST markup of perfrubric's docstrings as Markdown.
 
 perfrubric's docstrings follow the habits of the libraries beside it
-(attrs, packaging): Sphinx roles (``:class:`~perfrubric.model.Department```),
+(attrs, packaging): Sphinx roles (``:class:`~perfrubric.data.model.Department```),
 ``::`` before a literal block, and ``>>>`` examples. mkdocstrings renders
 docstrings as Markdown, where those would show as raw text (and ``>>>`` as a
 nested quote). Rather than rewrite every docstring, this extension converts

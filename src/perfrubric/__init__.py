@@ -17,8 +17,20 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .data import load_data
+from .data.model import Assessment, Department, Target
+from .data.printed import Printed, PrintedValueError, parse_printed
+from .data.structure import load_data
 from .decimals import Rounding, to_decimal
+from .engine.evaluation import (
+    Evaluation,
+    EvaluationWarning,
+    FigureResult,
+    IndicatorResult,
+    Override,
+    Rescaled,
+    VetoResult,
+    evaluate,
+)
 from .errors import (
     DataError,
     EvaluationError,
@@ -31,24 +43,12 @@ from .errors import (
     RubricError,
     RuleInputError,
 )
-from .evaluation import (
-    Evaluation,
-    EvaluationWarning,
-    FigureResult,
-    IndicatorResult,
-    Override,
-    Rescaled,
-    VetoResult,
-    evaluate,
-)
 from .expr import Expression, parse_expression
 from .indicators import Outcome, ParamReader, RuleKind, kind_names, register_kind
-from .loading import load_rubric, loads_rubric, resolved_document, rubric_from_dict
-from .model import Assessment, Department, Target
-from .printed import Printed, PrintedValueError, parse_printed
-from .rubric import EitherOr, Figure, Grade, GradeScale, Indicator, Rubric, TargetRows, Veto
 from .rubrics import builtin, builtin_ids
-from .schema import data_schema, rubric_schema
+from .rubrics.loading import load_rubric, loads_rubric, resolved_document, rubric_from_dict
+from .rubrics.model import EitherOr, Figure, Grade, GradeScale, Indicator, Rubric, TargetRows, Veto
+from .rubrics.schema import data_schema, rubric_schema
 from .units import Money, Unit, UnitError
 
 if TYPE_CHECKING:
@@ -62,8 +62,7 @@ if TYPE_CHECKING:
         next_grade,
     )
     from .batch import BatchResult, evaluate_many, score_table
-    from .datacheck import check_data
-    from .form_view import render_form
+    from .engine.datacheck import check_data
     from .narrative import (
         Fragment,
         closing_sentence,
@@ -74,7 +73,8 @@ if TYPE_CHECKING:
         target_sentence,
         tier_summary,
     )
-    from .views import render, scoring_table, table_rows
+    from .views.form import render_form
+    from .views.table import render, scoring_table, table_rows
 
 __version__ = "0.1.0.dev0"
 
@@ -86,12 +86,12 @@ _LAZY = {
     **dict.fromkeys(("Comparison", "Plan", "PlanError", "RubricDiff", "compare", "diff_rubrics",
                      "next_grade"), "analysis"),
     **dict.fromkeys(("BatchResult", "evaluate_many", "score_table"), "batch"),
-    **dict.fromkeys(("check_data",), "datacheck"),
-    **dict.fromkeys(("render_form",), "form_view"),
+    **dict.fromkeys(("check_data",), "engine.datacheck"),
+    **dict.fromkeys(("render_form",), "views.form"),
     **dict.fromkeys(("Fragment", "closing_sentence", "fragments", "indicator_sentence",
                      "report_text", "target_row_sentence", "target_sentence", "tier_summary"),
                     "narrative"),
-    **dict.fromkeys(("render", "scoring_table", "table_rows"), "views"),
+    **dict.fromkeys(("render", "scoring_table", "table_rows"), "views.table"),
 }
 
 

@@ -38,15 +38,15 @@ from pathlib import Path
 from typing import TextIO
 
 from . import __version__
-from ._files import read_text
-from ._template import LOCALES
-from ._tomlwrite import dump_toml
+from .engine.evaluation import Evaluation, evaluate
 from .errors import EvaluationError, PerfrubricError, Problem, RubricError, did_you_mean
-from .evaluation import Evaluation, evaluate
+from .expr.template import LOCALES
+from .files.reading import read_text
+from .files.tomlwrite import dump_toml
 from .indicators import load_plugin
-from .loading import load_rubric
-from .rubric import Indicator, Rubric
 from .rubrics import builtin, builtin_ids
+from .rubrics.loading import load_rubric
+from .rubrics.model import Indicator, Rubric
 
 __all__ = ["main"]
 
@@ -70,7 +70,7 @@ def _rubric(ref: str) -> Rubric:
 def _num(value: object) -> str:
     from decimal import Decimal
 
-    from ._serialize import decimal_text
+    from .engine.serialize import decimal_text
 
     return decimal_text(value) if isinstance(value, Decimal) else str(value)
 
@@ -105,7 +105,7 @@ def cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
 
 def _check_data(ref: str, rubric: Rubric, data: str, out: TextIO) -> bool:
     """``validate --data``: print every name the data lacks; ``True`` if none."""
-    from .datacheck import check_data
+    from .engine.datacheck import check_data
 
     problems = check_data(rubric, data)
     for problem in problems:
@@ -149,8 +149,8 @@ def cmd_show(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _show_resolved(ref: str, out: TextIO) -> int:
-    from .loading import resolved_document
     from .rubrics import builtin_ids, builtin_text
+    from .rubrics.loading import resolved_document
 
     if ref in builtin_ids() and not os.path.exists(ref):
         text, name = builtin_text(ref)
@@ -201,8 +201,8 @@ def _evaluate(rubric: Rubric, args: argparse.Namespace) -> Evaluation:
 
 def cmd_score(args: argparse.Namespace, out: TextIO) -> int:
     """Score DATA against RUBRIC and print (or write, with -o) the result."""
-    from .form_view import is_form, render_form
-    from .views import render
+    from .views.form import is_form, render_form
+    from .views.table import render
 
     rubric = _rubric(args.rubric)
     ev = _evaluate(rubric, args)
@@ -254,7 +254,7 @@ def _add_strict(p: argparse.ArgumentParser) -> None:
 
 def cmd_schema(args: argparse.Namespace, out: TextIO) -> int:
     """Print the JSON Schema of a rubric file or of a data file."""
-    from .schema import schema_json
+    from .rubrics.schema import schema_json
 
     out.write(schema_json(args.which))
     return EXIT_OK
@@ -334,13 +334,13 @@ def _add_plugin_option(sub: argparse._SubParsersAction[argparse.ArgumentParser])
                                   "used (repeatable; from the current directory or installed)")
 def cmd_batch(args: argparse.Namespace, out: TextIO) -> int:
     """Score every unit of a table or folder; see :mod:`perfrubric._batchcli`."""
-    from ._batchcli import run
+    from .batch.command import run
 
     return run(args, out, _rubric(args.rubric))
 
 
 def _add_batch_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    from ._batchcli import add_parser
+    from .batch.command import add_parser
 
     add_parser(sub).set_defaults(func=cmd_batch)
 

@@ -16,8 +16,8 @@ from typing import Any
 
 import attrs
 
-from ..facts import _SCHEMA
-from ..model import Assessment, Department, Staffing
+from ..data.facts import _SCHEMA
+from ..data.model import Assessment, Department, Staffing
 from ..units import Money
 
 __all__ = ["ASSESSMENT", "Slot", "set_assessment", "set_value", "slot"]

@@ -10,10 +10,10 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from .._serialize import decimal_text
+from ..data.model import Assessment
 from ..decimals import Rounding
+from ..engine.serialize import decimal_text
 from ..indicators.inverse import Choices, ItemSets, ValueRange
-from ..model import Assessment
 from ..narrative import (
     _exact_digits,
     _join,
@@ -24,7 +24,7 @@ from ..narrative import (
     format_percent_value,
     format_rate,
 )
-from ..rubric import Rubric
+from ..rubrics.model import Rubric
 from ..units import UNITS, Money
 
 if TYPE_CHECKING:

@@ -24,10 +24,10 @@ from typing import Any, Literal
 
 import attrs
 
-from .._serialize import decimal_text
 from ..decimals import to_decimal
+from ..engine.evaluation import Evaluation
+from ..engine.serialize import decimal_text
 from ..errors import PerfrubricError
-from ..evaluation import Evaluation
 from ..narrative import _exact_digits, _join, _zh, format_number, format_percent_value
 from ..units import UNITS, Money
 from ._text import points_text

@@ -49,23 +49,15 @@ from typing import Any
 
 import attrs
 
-from ..data import load_data
+from ..data.facts import CATEGORY_FIELDS, Facts
+from ..data.model import Assessment, Department
+from ..data.structure import load_data
+from ..engine.evaluation import Evaluation, IndicatorResult, Rescaled, evaluate
 from ..errors import EvaluationError, MeasureUnavailable, PerfrubricError, did_you_mean
-from ..evaluation import Evaluation, IndicatorResult, Rescaled, evaluate
 from ..expr import Value
-from ..facts import CATEGORY_FIELDS, Facts
-from ..indicators import (
-    Bands,
-    Checklist,
-    Level,
-    Levels,
-    PerEvent,
-    StepDeduction,
-    YesNo,
-)
+from ..indicators import Bands, Checklist, Level, Levels, PerEvent, StepDeduction, YesNo
 from ..indicators.inverse import Choices, Interval, ItemSets, ValueRange
-from ..model import Assessment, Department
-from ..rubric import Indicator, Rubric, Veto
+from ..rubrics.model import Indicator, Rubric, Veto
 from ..units import UNITS, Money
 from ._datanames import (
     ASSESSMENT,

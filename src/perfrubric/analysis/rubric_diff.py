@@ -22,7 +22,7 @@ from typing import Any, Literal
 import attrs
 
 from ..errors import PerfrubricError
-from ..rubric import Indicator, Rubric, _canonical_indicator, _num
+from ..rubrics.model import Indicator, Rubric, _canonical_indicator, _num
 
 __all__ = ["DIFF_FORMATS", "FieldChange", "IndicatorDiff", "RubricDiff", "diff_rubrics"]
 

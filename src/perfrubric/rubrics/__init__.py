@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import functools
 
-from .._builtin_index import builtin_ids, builtin_text
-from ..loading import loads_rubric
-from ..rubric import Rubric
+from .index import builtin_ids, builtin_text
+from .loading import loads_rubric
+from .model import Rubric
 
 __all__ = ["builtin", "builtin_ids", "builtin_text"]
 

@@ -11,14 +11,11 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from ..engine.evaluation import Evaluation, evaluate
 from ..errors import EvaluationError, PerfrubricError, RuleInputError
-from ..evaluation import Evaluation, evaluate
-from ..indicators import (
-    PerEvent,
-    RuleKind,
-)
-from ..loading import rubric_from_dict
-from ..rubric import Rubric
+from ..indicators import PerEvent, RuleKind
+from ..rubrics.loading import rubric_from_dict
+from ..rubrics.model import Rubric
 from .strategies import _edges, data_for
 
 D = Decimal

@@ -21,8 +21,8 @@ from ..indicators import (
     Threshold,
     YesNo,
 )
-from ..loading import rubric_from_dict
-from ..rubric import Indicator, Rubric
+from ..rubrics.loading import rubric_from_dict
+from ..rubrics.model import Indicator, Rubric
 
 D = Decimal
 _KINDS = ("ratio", "threshold", "step_deduction", "bands", "checklist", "levels", "yes_no",

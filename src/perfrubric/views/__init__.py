@@ -1,0 +1,33 @@
+"""Views of an evaluation: the scoring table (评分表) and the project form.
+
+:mod:`.table` renders the scoring table as Markdown, CSV, HTML or Excel;
+:mod:`.form` renders a project's 项目支出绩效自评表.
+"""
+
+from .table import (
+    FORMATS,
+    Table,
+    TableRow,
+    TotalRow,
+    render,
+    scoring_table,
+    table_rows,
+    to_csv,
+    to_html,
+    to_markdown,
+    to_xlsx,
+)
+
+__all__ = [
+    "FORMATS",
+    "Table",
+    "TableRow",
+    "TotalRow",
+    "render",
+    "scoring_table",
+    "table_rows",
+    "to_csv",
+    "to_html",
+    "to_markdown",
+    "to_xlsx",
+]
