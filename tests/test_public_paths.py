@@ -338,3 +338,15 @@ def test_cli_entry_point_and_parser_stay() -> None:
 
     assert callable(main)
     assert _parser().prog == "perfrubric"
+
+
+def test_api_reference_groups_every_public_name_once() -> None:
+    """docs/api.md lists each name of ``perfrubric.__all__`` under exactly one theme."""
+    import re
+    from pathlib import Path
+
+    import perfrubric
+
+    page = (Path(__file__).resolve().parent.parent / "docs" / "api.md").read_text("utf-8")
+    listed = re.findall(r"^ {8}- (\w+)$", page, flags=re.M)
+    assert sorted(listed) == sorted(perfrubric.__all__)
