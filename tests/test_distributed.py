@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from perfrubric import batch
+from perfrubric.batch import distributed as batch_distributed
 from perfrubric.batch import result_columns, score_dask, score_spark, score_table
 from test_batch import BAD_ON_POST, HEADERS, MAPPING, RUBRIC, county_rows
 
@@ -56,10 +56,10 @@ def test_dask_on_a_local_distributed_cluster(frame: Any) -> None:
 
 def test_dask_loads_a_rubric_given_by_name_once_per_process(frame: Any) -> None:
     dd = pytest.importorskip("dask.dataframe")
-    batch._LOADED.clear()
+    batch_distributed._LOADED.clear()
     ddf = dd.from_pandas(frame, npartitions=4)
     score_dask("mof-2013-department", ddf, mapping=MAPPING).compute(scheduler="synchronous")
-    assert list(batch._LOADED) == ["mof-2013-department"]
+    assert list(batch_distributed._LOADED) == ["mof-2013-department"]
 
 
 def test_spark_map_in_pandas_gives_the_single_process_table(

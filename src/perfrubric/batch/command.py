@@ -24,7 +24,8 @@ from typing import Any, TextIO
 
 from ..errors import PerfrubricError
 from ..rubrics.model import Rubric
-from . import BatchResult, _Collector, _rows, write_results
+from .results import BatchResult, _Collector
+from .writers import _rows, write_results
 
 __all__ = ["add_parser", "run"]
 

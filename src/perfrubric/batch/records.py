@@ -1,0 +1,329 @@
+"""Records of a batch read as work items and scored: :func:`evaluate_many`, :func:`score_table`.
+
+Records (data dicts, flat dotted dicts, departments, data files, or the
+rows of a table or of filled-in templates) become work items, lazily; each
+is scored (:mod:`perfrubric.batch.scoring`), in this process or a pool of
+workers, and turned into a :class:`~perfrubric.batch.BatchResult` whose
+errors are located at their cells.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import deque
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from ..data.model import Department
+from ..engine.compiled import Totals
+from ..errors import DataError, EvaluationError, PerfrubricError, Problem
+from ..rubrics.model import Rubric
+from .layout import Layout, load_layout, template_rows
+from .results import BatchResult, _Collector
+from .scoring import _compiled, _Outcome, _score, _unpack, _worker_chunk, _worker_init
+from .tables import (
+    EXCEL_SUFFIXES,
+    ColumnMap,
+    Plan,
+    Row,
+    RowDocument,
+    Table,
+    clean,
+    load_mapping,
+    open_table,
+    require,
+)
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
+
+_TABLE_SUFFIXES = (".csv", ".parquet", ".pq", *EXCEL_SUFFIXES)
+_DATA_SUFFIXES = (".toml", ".json")
+
+# -- records ---------------------------------------------------------------------------------
+
+
+@attrs.frozen
+class _Item:
+    index: int
+    key: str
+    payload: Any
+    row: Row | None = None
+    plan: Plan | None = None
+    cells: Mapping[tuple[str | int, ...], int] | None = None
+    file: str | None = None
+
+
+def _is_table(source: Any) -> bool:
+    if isinstance(source, (str, os.PathLike)):
+        return Path(source).suffix.lower() in _TABLE_SUFFIXES
+    return type(source).__module__.split(".")[0] in ("pandas", "polars", "pyarrow")
+
+
+def _doc_key(doc: Mapping[str, Any], index: int) -> str:
+    head = doc.get("department")
+    if isinstance(head, Mapping):
+        for field in ("code", "name"):
+            if isinstance(head.get(field), str) and head[field]:
+                return str(head[field])
+    return f"record {index}"
+
+
+def _table_items(table: Table, plan: Plan, start: int = 0) -> Iterator[_Item]:
+    for i, row in enumerate(table.rows, start=start):
+        doc: RowDocument = plan.document(row)
+        yield _Item(i, doc.key, doc.document, row, plan, doc.cells, table.file)
+
+
+def _items(records: Any, mapping: ColumnMap, rubric: Rubric,
+           layout: Layout | None = None) -> Iterator[_Item]:
+    """The records of a batch as work items, read lazily."""
+    if layout is not None:
+        if not isinstance(records, (str, os.PathLike)):
+            raise PerfrubricError("a layout reads filled-in templates: give a folder of "
+                                  "workbooks (or one workbook), not "
+                                  f"{type(records).__name__}")
+        plan = Plan(layout.table(), layout.mapping())
+        for i, row in enumerate(template_rows(records, layout)):
+            doc = plan.document(row)
+            yield _Item(i, doc.key, doc.document, row, plan, doc.cells, row.file)
+        return
+    if _is_table(records):
+        table = open_table(records, sheet=mapping.sheet, header_row=mapping.header_row)
+        plan = Plan(table, mapping)
+        _check_required(rubric, plan)
+        yield from _table_items(table, plan)
+        return
+    if isinstance(records, (str, os.PathLike)) and Path(records).is_dir():
+        records = sorted(str(p) for p in Path(records).iterdir()
+                         if p.suffix.lower() in _DATA_SUFFIXES)
+    elif isinstance(records, (str, os.PathLike, Mapping, Department)):
+        records = [records]
+    plans: dict[tuple[str, ...], Plan] = {}
+    for index, record in enumerate(records):
+        if isinstance(record, Department):
+            yield _Item(index, record.code or record.name, record)
+        elif isinstance(record, Mapping) and any("." in str(k) for k in record):
+            headers = tuple(str(k) for k in record)
+            if headers not in plans:
+                plans[headers] = Plan(Table(headers, iter(()), frame=True), mapping)
+            plan = plans[headers]
+            row = Row(index, index, tuple(clean(record[h]) for h in record))
+            doc = plan.document(row)
+            yield _Item(index, doc.key, doc.document, row, plan, doc.cells)
+        elif isinstance(record, Mapping):
+            yield _Item(index, _doc_key(record, index), record)
+        elif isinstance(record, (str, os.PathLike)):
+            path = os.fspath(record)
+            yield _Item(index, Path(path).stem, path, file=path)
+        else:
+            yield _Item(index, f"record {index}", record)
+
+
+def _result(item: _Item, outcome: _Outcome, rubric: Rubric) -> BatchResult:
+    number = item.row.number if item.row is not None and item.row.places is None else None
+    if outcome[0] == "ok":
+        totals: Totals = outcome[1]
+        return BatchResult(item.index, item.key, totals.status, totals.total, totals.grade,
+                           totals.scores, totals.measured, totals.evaluation, row=number,
+                           file=item.file)
+    error: PerfrubricError
+    problems: tuple[Problem, ...]
+    if outcome[0] == "data":
+        if item.plan is not None and item.row is not None:
+            problems = tuple(item.plan.locate(item.row, outcome[1], item.cells))
+        else:
+            problems = tuple(outcome[1])
+        error = DataError(problems)
+        problems = error.problems
+    elif outcome[0] == "eval":
+        indicator, message = outcome[1], outcome[2]
+        if item.plan is not None and item.row is not None:
+            problem = item.plan.row_problem(item.row, f"{indicator}: {message}",
+                                            _measure_names(rubric, indicator))
+        else:
+            problem = Problem(f"{indicator}: {message}", path=item.key, file=item.file)
+        where = problem.path
+        error = EvaluationError(indicator, f"{message} ({where})")
+        problems = (problem,)
+    else:
+        problem = Problem(outcome[1], path=item.key, file=item.file)
+        error = DataError(problem)
+        problems = (problem,)
+    return BatchResult(item.index, item.key, "failed", error=error, problems=problems,
+                       row=number, file=item.file)
+
+
+def _measure_names(rubric: Rubric, indicator: str) -> list[str]:
+    if indicator not in rubric:
+        return []
+    measure = rubric.indicator(indicator).measure
+    return sorted(measure.names) if measure is not None else []
+
+
+def evaluate_many(rubric: Rubric, records: Any, *, workers: int = 1, trace: bool = True,
+                  mapping: str | os.PathLike[str] | Mapping[str, Any] | ColumnMap | None = None,
+                  chunk_size: int = 64, measured: bool = True,
+                  layout: str | os.PathLike[str] | Mapping[str, Any] | Layout | None = None,
+                  ) -> Iterator[BatchResult]:
+    """Score every record against *rubric*; yield one :class:`BatchResult` each, in order.
+
+    *records* is an iterable of data documents (dicts with the sections of
+    ``docs/data.md``), flat dicts with dotted keys (``staffing.on_post``),
+    :class:`~perfrubric.Department` objects or data file paths; or a whole
+    table: a ``.csv``/``.xlsx``/``.parquet`` path, a pandas or polars
+    DataFrame or a pyarrow Table (one row per unit, read through *mapping*,
+    see :func:`load_mapping`); or a folder of ``.toml``/``.json`` data files.
+
+    Records are read and scored lazily: the generator holds a bounded
+    number of records at a time, whatever the batch's size.  A record that
+    fails yields a result with ``status == "failed"`` and its located
+    ``error``; the batch goes on.  Errors of the table itself (an unknown
+    column header, an unreadable file) raise :class:`DataError` at once.
+
+    With ``trace=True`` each result keeps the full
+    :class:`~perfrubric.Evaluation`; with ``trace=False`` only totals,
+    grades and leaf scores are computed, by a compiled fast path that gives
+    the same numbers.  *workers* > 1 scores in that many processes
+    (*chunk_size* records per task); results still come in order, and
+    *measured* false saves sending the measured values back from them.
+
+    With a *layout* (a layout file, see :func:`load_layout`), *records* is a
+    folder of filled-in 基础数据表 templates (or one workbook): every sheet
+    is one unit, read by its labels.
+    """
+    column_map = load_mapping(mapping)
+    if workers < 1:
+        raise PerfrubricError(f"workers must be 1 or more, got {workers}")
+    template = None
+    if layout is not None:
+        template = layout if isinstance(layout, Layout) else load_layout(layout)
+    items = _items(records, column_map, rubric, template)
+    return _run(rubric, items, workers=workers, trace=trace, chunk_size=chunk_size,
+                measured=measured)
+
+
+def _run(rubric: Rubric, items: Iterator[_Item], *, workers: int, trace: bool,
+         chunk_size: int, measured: bool = True) -> Iterator[BatchResult]:
+    compiled = _compiled(rubric)
+    if workers == 1:
+        for item in items:
+            yield _result(item, _score(compiled, item.payload, trace), rubric)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    leaves = [ind.path for ind in rubric.leaves()]
+    with ProcessPoolExecutor(max_workers=workers, initializer=_worker_init,
+                             initargs=(rubric, trace, measured)) as pool:
+        pending: deque[tuple[list[_Item], Future[list[_Outcome]]]] = deque()
+        chunk: list[_Item] = []
+
+        def submit() -> None:
+            payloads = [item.payload for item in chunk]
+            pending.append((list(chunk), pool.submit(_worker_chunk, payloads)))
+            chunk.clear()
+
+        def drain(limit: int) -> Iterator[BatchResult]:
+            while len(pending) > limit:
+                done_items, future = pending.popleft()
+                for item, outcome in zip(done_items, future.result(), strict=True):
+                    yield _result(item, _unpack(outcome, leaves, rubric), rubric)
+
+        for item in items:
+            chunk.append(item)
+            if len(chunk) >= chunk_size:
+                submit()
+                yield from drain(workers * 3)
+        if chunk:
+            submit()
+        yield from drain(0)
+
+
+def score_table(rubric: Rubric, table: Any, *,
+                mapping: str | os.PathLike[str] | Mapping[str, Any] | ColumnMap | None = None,
+                trace: bool = False, measured: bool = False, workers: int = 1) -> Any:
+    """Score every row of *table*; return a table of results of the same library.
+
+    *table* is a pandas or polars DataFrame, a pyarrow Table, or a path to a
+    ``.csv``, ``.xlsx`` or ``.parquet`` file (which gives a pandas
+    DataFrame).  The result has one row per input row, in order, with the
+    columns of :func:`result_columns`: ``row`` (spreadsheet row, or
+    position), ``key``, ``total``, ``grade``, ``status`` (``scored``,
+    ``cannot_rate`` or ``failed``), ``error`` (the located problems of a
+    failed row), and one column of Decimal scores per leaf indicator, named
+    by its path; with *measured*, the measured values as text too.
+
+    A pandas result keeps the input's index; Decimal columns are Python
+    Decimals there, ``Decimal(38, places)`` in polars and ``decimal128`` in
+    Arrow, with the places the rubric declares.  *trace* runs the full
+    engine (same numbers, slower); *workers* > 1 scores in that many
+    processes.  Raises :class:`DataError` when a column header is neither a
+    data name nor mapped, or a column every row needs is missing (see
+    :func:`evaluate_many`).
+    """
+    column_map = load_mapping(mapping)
+    library = type(table).__module__.split(".")[0]
+    if isinstance(table, (str, os.PathLike)):
+        library = "pandas"
+        require("pandas", "pandas result tables")
+    elif library not in ("pandas", "polars", "pyarrow"):
+        raise PerfrubricError(f"score_table takes a pandas or polars DataFrame, a pyarrow "
+                              f"Table or a file path, got {type(table).__name__}")
+    opened = open_table(table, sheet=column_map.sheet, header_row=column_map.header_row)
+    plan = Plan(opened, column_map)
+    _check_required(rubric, plan)
+    collector = _Collector(rubric, measured)
+    for result in _run(rubric, _table_items(opened, plan), workers=workers, trace=trace,
+                       chunk_size=64, measured=measured):
+        collector.add(result)
+    if library == "pandas":
+        index = list(table.index) if not isinstance(table, (str, os.PathLike)) else None
+        return collector.pandas(index)
+    if library == "polars":
+        return collector.polars()
+    return collector.arrow()
+
+
+def _check_required(rubric: Rubric, plan: Plan) -> None:
+    """Refuse a table that lacks a column every row would need.
+
+    A name counts as needed when an indicator scores it under the ``error``
+    policy, outside any either-or group and without an ``applicable``
+    condition; a name is given when a column holds it or it is derived from
+    columns (target aggregates from target columns, totals from parts).
+    """
+    if not any(plan.table.headers):
+        raise DataError([Problem(
+            "the table is empty: expected a header row (the column names) and then one row "
+            "per unit", path="", file=plan.table.file)])
+    given = set(plan.names)
+    if any(n.startswith(("targets.", "target.")) for n in given):
+        return  # target figures and aggregates derive from each other: not checked here
+    in_groups = {a.path for g in rubric.either_or for a in g.alternatives}
+    problems = []
+    for ind in rubric.leaves():
+        if ind.measure is None or ind.missing != "error" or ind.applicable is not None:
+            continue
+        if any(ind.path == p or ind.path.startswith(p + "/") for p in in_groups):
+            continue
+        for name in sorted(ind.measure.names):
+            if name in given or not _plain_name(name):
+                continue
+            problems.append(Problem(
+                f"indicator '{ind.path}' reads '{name}', which no column gives; add or map a "
+                "column, or declare missing = \"zero\" | \"cannot_rate\" on the indicator",
+                path=name, file=plan.table.file))
+    if problems:
+        raise DataError(problems)
+
+
+def _plain_name(name: str) -> bool:
+    """Whether *name* is read from one column only (not derived from others)."""
+    from ..data.facts import _DERIVED
+
+    if name in _DERIVED or name.startswith(("targets.", "budget.sangong.")):
+        return False
+    return not name.startswith(("department.", "facts."))

@@ -1,0 +1,161 @@
+"""Results of a batch: :class:`BatchResult` per record, and result tables.
+
+:func:`result_columns` names the columns of a result table; :class:`_Collector`
+gathers results column by column and gives them as a pandas, polars or
+pyarrow table (used by :func:`~perfrubric.batch.score_table` and the writers).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from ..engine.evaluation import Evaluation
+from ..errors import PerfrubricError, Problem
+from ..expr import Value
+from ..rubrics.model import Rubric
+from .tables import require
+
+
+@attrs.frozen
+class BatchResult:
+    """The result of one record of a batch.
+
+    ``index`` is the record's 0-based position in the batch and ``key``
+    names it: the department's code, else its name, else ``row 17`` (or
+    the file name for data files).  ``row`` is the spreadsheet row (1-based,
+    as Excel shows it) or the DataFrame position, when the record is a row.
+
+    On success ``status`` is ``"scored"`` (or ``"cannot_rate"`` when the
+    evaluation has no grade), with ``total``, ``grade``, the leaf
+    ``scores`` and ``measured`` values by indicator path, and the full
+    ``evaluation`` when the batch ran with ``trace=True``.  On failure
+    ``status`` is ``"failed"`` and ``error`` is the located
+    :class:`~perfrubric.PerfrubricError`; ``problems`` lists every problem of
+    the record, each at its cell.
+    """
+
+    index: int
+    key: str
+    status: str
+    total: Decimal | None = None
+    grade: str | None = None
+    scores: Mapping[str, Decimal] = attrs.field(factory=dict)
+    measured: Mapping[str, Value] = attrs.field(factory=dict)
+    evaluation: Evaluation | None = None
+    error: PerfrubricError | None = None
+    problems: tuple[Problem, ...] = ()
+    row: int | None = None
+    file: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        """Whether the record was scored (with or without a grade)."""
+        return self.error is None
+
+
+_KEY_COLUMNS = ("row", "key", "total", "grade", "status", "error")
+_MEASURED = " [measured]"
+
+
+def result_columns(rubric: Rubric, *, measured: bool = False) -> list[str]:
+    """The column names of a result table.
+
+    ``row``, ``key``, ``total``, ``grade``, ``status``, ``error``, one per
+    leaf indicator (its path), then, with *measured*, one
+    ``<path> [measured]`` per leaf.
+    """
+    leaves = [ind.path for ind in rubric.leaves()]
+    return [*_KEY_COLUMNS, *leaves, *([p + _MEASURED for p in leaves] if measured else [])]
+
+
+def _measured_text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (tuple, list)):
+        return "、".join(str(v) for v in value)
+    return str(value)
+
+
+def _error_text(result: BatchResult) -> str | None:
+    if result.error is None:
+        return None
+    return "; ".join(f"{p.path}: {p.message}" if p.path else p.message
+                     for p in result.problems) or str(result.error)
+
+
+class _Collector:
+    """Results gathered column by column."""
+
+    def __init__(self, rubric: Rubric, measured: bool) -> None:
+        self.rubric = rubric
+        self.measured = measured
+        self.leaves = [ind.path for ind in rubric.leaves()]
+        self.columns: dict[str, list[Any]] = {c: [] for c in result_columns(rubric,
+                                                                            measured=measured)}
+        self.results: list[BatchResult] = []
+
+    def add(self, result: BatchResult) -> None:
+        c = self.columns
+        c["row"].append(result.row if result.row is not None else result.index)
+        c["key"].append(result.key)
+        c["total"].append(result.total)
+        c["grade"].append(result.grade)
+        c["status"].append(result.status)
+        c["error"].append(_error_text(result))
+        for path in self.leaves:
+            c[path].append(result.scores.get(path))
+        if self.measured:
+            for path in self.leaves:
+                c[path + _MEASURED].append(_measured_text(result.measured.get(path)))
+        if result.error is not None:
+            self.results.append(result)
+
+    def scales(self) -> dict[str, int]:
+        """Decimal places of each numeric column, as the rubric declares them."""
+        out = {"total": self.rubric.total_rounding.places}
+        for ind in self.rubric.leaves():
+            out[ind.path] = (ind.rounding or self.rubric.rounding).places
+        return out
+
+    def pandas(self, index: Sequence[Any] | None = None) -> Any:
+        pd = require("pandas", "pandas result tables")
+        frame = pd.DataFrame({name: pd.Series(values, dtype="object" if name != "row"
+                                              else "int64")
+                              for name, values in self.columns.items()})
+        if index is not None:
+            frame.index = pd.Index(index)
+        return frame
+
+    def arrow(self) -> Any:
+        pa = require("pyarrow", "pyarrow result tables")
+        scales = self.scales()
+        arrays = {}
+        for name, values in self.columns.items():
+            if name == "row":
+                arrays[name] = pa.array(values, type=pa.int64())
+            elif name in scales:
+                arrays[name] = pa.array(values, type=pa.decimal128(38, scales[name]))
+            else:
+                arrays[name] = pa.array(values, type=pa.string())
+        return pa.table(arrays)
+
+    def polars(self) -> Any:
+        pl = require("polars", "polars result tables")
+        scales = self.scales()
+        schema = {}
+        for name in self.columns:
+            if name == "row":
+                schema[name] = pl.Int64
+            elif name in scales:
+                schema[name] = pl.Decimal(38, scales[name])
+            else:
+                schema[name] = pl.String
+        return pl.DataFrame(self.columns, schema=schema)

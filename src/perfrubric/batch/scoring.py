@@ -1,0 +1,111 @@
+"""Scoring one record of a batch, in this process or in a worker process.
+
+A record's payload (a data dict, a :class:`~perfrubric.Department` or a data
+file) becomes an *outcome*: the totals, or the problems that stopped it.
+Outcomes cross process boundaries packed cheaply (:func:`_pack`,
+:func:`_unpack`); :mod:`perfrubric.batch.records` turns them into results.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from ..data.model import Department
+from ..engine.compiled import CompiledRubric, Totals
+from ..errors import DataError, EvaluationError, PerfrubricError
+from ..rubrics.model import Rubric
+
+# What a worker sends back: ("ok", Totals) | ("data", problems) |
+# ("eval", indicator, message) | ("error", message).  Exceptions are not sent
+# as such: a located error does not survive pickling with its problems.
+_Outcome = tuple[Any, ...]
+
+_COMPILED: dict[str, CompiledRubric] = {}
+
+
+def _compiled(rubric: Rubric) -> CompiledRubric:
+    """The compiled form of *rubric*, built once per process."""
+    found = _COMPILED.get(rubric.sha256)
+    if found is None or found.rubric is not rubric:
+        found = _COMPILED[rubric.sha256] = CompiledRubric(rubric)
+    return found
+
+
+def _score(compiled: CompiledRubric, payload: Any, trace: bool) -> _Outcome:
+    from ..data.structure import load_data, structure_department
+
+    try:
+        if isinstance(payload, Department):
+            dept = payload
+        elif isinstance(payload, Mapping):
+            dept = structure_department(payload)
+        else:
+            dept = load_data(payload)
+        return ("ok", compiled.run(dept, trace=trace))
+    except DataError as exc:
+        return ("data", exc.problems)
+    except EvaluationError as exc:
+        return ("eval", exc.indicator, exc.message)
+    except PerfrubricError as exc:
+        return ("error", str(exc))
+
+
+_WORKER: dict[str, Any] = {}
+
+
+def _worker_init(rubric: Rubric, trace: bool, measured: bool) -> None:
+    _WORKER["compiled"] = _compiled(rubric)
+    _WORKER["trace"] = trace
+    _WORKER["measured"] = measured
+
+
+def _worker_chunk(payloads: list[Any]) -> list[_Outcome]:
+    compiled, trace, measured = _WORKER["compiled"], _WORKER["trace"], _WORKER["measured"]
+    return [_pack(_score(compiled, p, trace), trace, measured, compiled.rubric)
+            for p in payloads]
+
+
+_RS = "\x1e"  # ASCII record separator: never part of a number
+
+
+def _pack(outcome: _Outcome, trace: bool, measured: bool, rubric: Rubric) -> _Outcome:
+    """A worker's outcome made cheap to send: the leaf scores as one text, in leaf order.
+
+    Pickling thirty Decimals (and their paths) per unit costs more than
+    scoring the unit; one string costs little.  A traced evaluation is sent
+    without its rubric, which the parent has (the whole rubric, pickled with
+    every unit, cost four times the scoring); a project form's evaluation
+    keeps the rubric its rows were generated into.
+    """
+    if outcome[0] != "ok":
+        return outcome
+    if trace:
+        traced: Totals = outcome[1]
+        ev = traced.evaluation
+        if ev is not None and ev.rubric is rubric:
+            # the parent puts its rubric back (_unpack) before anyone sees it
+            bare = attrs.evolve(ev, rubric=None)  # type: ignore[arg-type]
+            return ("traced", attrs.evolve(traced, evaluation=bare))
+        return outcome
+    totals: Totals = outcome[1]
+    return ("packed", str(totals.total), totals.grade, totals.status,
+            _RS.join(map(str, totals.scores.values())),
+            dict(totals.measured) if measured else None)
+
+
+def _unpack(outcome: _Outcome, leaves: Sequence[str], rubric: Rubric) -> _Outcome:
+    if outcome[0] == "traced":
+        traced: Totals = outcome[1]
+        assert traced.evaluation is not None
+        return ("ok", attrs.evolve(traced, evaluation=attrs.evolve(traced.evaluation,
+                                                                   rubric=rubric)))
+    if outcome[0] != "packed":
+        return outcome
+    _, total, grade, status, scores, measured = outcome
+    values = map(Decimal, scores.split(_RS)) if scores else ()
+    return ("ok", Totals(Decimal(total), grade, status, dict(zip(leaves, values, strict=True)),
+                         measured or {}))

@@ -1,0 +1,133 @@
+"""Writing batch results to ``.xlsx``, ``.csv`` or ``.parquet``: :func:`write_results`."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from ..errors import PerfrubricError
+from ..rubrics.model import Rubric
+from .results import BatchResult, _Collector
+from .tables import require
+
+
+def write_results(results: Iterable[BatchResult], rubric: Rubric, path: str | os.PathLike[str],
+                  *, measured: bool = False,
+                  progress: Callable[[BatchResult], None] | None = None) -> list[BatchResult]:
+    """Write *results* to *path* (``.xlsx``, ``.csv`` or ``.parquet``); return the results.
+
+    ``.xlsx`` gets a ``results`` sheet (bold frozen header, numbers as
+    numbers) and an ``errors`` sheet with one line per problem: key, row,
+    cell, message.  ``.csv`` (UTF-8 with a byte-order mark, so Excel reads
+    Chinese headers) and ``.parquet`` carry the errors in the ``error``
+    column.  *progress* is called with each result as it is consumed.
+    Returns every result (the failed ones included) for a summary.
+    """
+    file = os.fspath(path)
+    suffix = Path(file).suffix.lower()
+    if suffix not in (".xlsx", ".csv", ".parquet"):
+        raise PerfrubricError(f"cannot write results to a {suffix or 'suffix-less'} file; "
+                              "expected .xlsx, .csv or .parquet")
+    collector = _Collector(rubric, measured)
+    everything: list[BatchResult] = []
+    for result in results:
+        collector.add(result)
+        everything.append(attrs.evolve(result, evaluation=None, measured={}))
+        if progress is not None:
+            progress(result)
+    try:
+        if suffix == ".xlsx":
+            _write_xlsx(collector, file)
+        elif suffix == ".csv":
+            _write_csv(collector, file)
+        else:
+            require("pyarrow.parquet", "Parquet output").write_table(collector.arrow(), file)
+    except OSError as exc:
+        raise PerfrubricError(f"cannot write {file}: {exc.strerror or exc}") from None
+    return everything
+
+
+def _rows(collector: _Collector) -> Iterator[list[Any]]:
+    names = list(collector.columns)
+    for values in zip(*(collector.columns[n] for n in names), strict=True):
+        yield list(values)
+
+
+def _write_csv(collector: _Collector, file: str) -> None:
+    import csv
+
+    with open(file, "w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(list(collector.columns))
+        for values in _rows(collector):
+            writer.writerow(["" if v is None else format(v, "f") if isinstance(v, Decimal)
+                             else v for v in values])
+
+
+def _write_xlsx(collector: _Collector, file: str) -> None:
+    openpyxl = require("openpyxl", "Excel output")
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font, PatternFill
+
+    # Write-only mode streams rows to the file: a cell-by-cell workbook in
+    # memory slows down with every row (its max_row is recounted each time).
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet("results")
+    names = list(collector.columns)
+    bold = Font(bold=True)
+    sheet.freeze_panes = "C2"
+    for i, name in enumerate(names):
+        letter = openpyxl.utils.get_column_letter(i + 1)
+        sheet.column_dimensions[letter].width = _width(name, i, names)
+
+    def header(ws: Any, titles: Sequence[str]) -> None:
+        cells = []
+        for title in titles:
+            cell = WriteOnlyCell(ws, value=title)
+            cell.font = bold
+            cells.append(cell)
+        ws.append(cells)
+
+    header(sheet, names)
+    scales = collector.scales()
+    formats = [("0" if scales[n] == 0 else "0." + "0" * scales[n]) if n in scales else None
+               for n in names]
+    failed_fill = PatternFill("solid", fgColor="FCE4E4")
+    status_col = names.index("status")
+    for values in _rows(collector):
+        failed = values[status_col] == "failed"
+        cells: list[Any] = []
+        for value, fmt in zip(values, formats, strict=True):
+            if fmt is None and not failed:
+                cells.append(value)
+                continue
+            cell = WriteOnlyCell(sheet, value=value)
+            if fmt is not None:
+                cell.number_format = fmt
+            if failed:
+                cell.fill = failed_fill
+            cells.append(cell)
+        sheet.append(cells)
+    errors = book.create_sheet("errors")
+    errors.freeze_panes = "A2"
+    for letter, width in zip("ABCDE", (16, 8, 24, 80, 24), strict=True):
+        errors.column_dimensions[letter].width = width
+    header(errors, ["key", "row", "cell", "message", "file"])
+    for result in collector.results:
+        for problem in result.problems:
+            errors.append([result.key, result.row if result.row is not None else result.index,
+                           problem.path, problem.message, problem.file])
+    book.save(file)
+
+
+def _width(name: str, index: int, names: list[str]) -> int:
+    if name == "error":
+        return 60
+    text = name.rsplit("/", 1)[-1]
+    wide = sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+    return min(max(wide + 2, 8), 30)
