@@ -35,8 +35,8 @@ from ..data.facts import _GETTERS, Facts, _plain
 from ..data.model import Department
 from ..decimals import _CONTEXT, ROUNDING_MODES
 from ..errors import MeasureUnavailable, PerfrubricError
-from ..expr import _CTX as _EXPR_CTX
 from ..expr import Value
+from ..expr.values import _CTX as _EXPR_CTX
 from ..indicators.bands import Bands
 from ..indicators.ratio import Ratio
 from ..indicators.step_deduction import StepDeduction

@@ -28,8 +28,8 @@ from ..errors import (
     RuleInputError,
     did_you_mean,
 )
-from ..expr import _CTX as _EXPR_CTX
 from ..expr import Expression, Value
+from ..expr.values import _CTX as _EXPR_CTX
 from ..indicators.bands import Bands
 from ..indicators.base import OutcomeParts, RuleKind
 from ..indicators.ratio import Ratio
