@@ -567,6 +567,7 @@ def test_catalogs_translate_every_message_with_known_placeholders() -> None:
 
 def test_every_message_the_code_asks_for_is_in_the_catalogs(
         monkeypatch: pytest.MonkeyPatch, ev: pr.Evaluation, sv: pr.Evaluation) -> None:
+    from perfrubric.narrative import catalogs, indicator_sentences, target_sentences
     from perfrubric.views import table as views
 
     asked: set[str] = set()
@@ -576,8 +577,9 @@ def test_every_message_the_code_asks_for_is_in_the_catalogs(
         asked.add(message)
         return real(message, locale=locale)
 
-    monkeypatch.setattr(n, "translate", spy)
-    monkeypatch.setattr(views, "translate", spy)
+    # patched where translate is looked up: the modules that call it
+    for module in (catalogs, indicator_sentences, target_sentences, views):
+        monkeypatch.setattr(module, "translate", spy)
     for evaluation in (ev, sv, status_evaluation(satisfied=None),
                        seed_evaluation(staffing={"authorized": 11, "on_post": 12})):
         for locale in n.LOCALES:
@@ -694,7 +696,7 @@ def test_report_command_with_compact_money(tmp_path: Path,
     ("50", "个", "50"), ("2", "万人", "2 万人"),   # 万 units: not in the table, as written
 ])
 def test_english_units_and_classifiers(value: str, unit: str, english: str) -> None:
-    from perfrubric.narrative import _quantity
+    from perfrubric.narrative.formatting import _quantity
 
     assert _quantity(Decimal(value), unit, "en")[1] == english
     assert _quantity(Decimal(value), unit, "zh_CN")[1].endswith(unit)  # 86.5公里, 13座

@@ -14,16 +14,9 @@ from ..data.model import Assessment
 from ..decimals import Rounding
 from ..engine.serialize import decimal_text
 from ..indicators.inverse import Choices, ItemSets, ValueRange
-from ..narrative import (
-    _exact_digits,
-    _join,
-    _locale,
-    _zh,
-    format_money,
-    format_number,
-    format_percent_value,
-    format_rate,
-)
+from ..narrative import format_money, format_number, format_percent_value, format_rate
+from ..narrative.catalogs import _join, _locale, _zh
+from ..narrative.formatting import _exact_digits
 from ..rubrics.model import Rubric
 from ..units import UNITS, Money
 

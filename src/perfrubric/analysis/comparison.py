@@ -28,7 +28,9 @@ from ..decimals import to_decimal
 from ..engine.evaluation import Evaluation
 from ..engine.serialize import decimal_text
 from ..errors import PerfrubricError
-from ..narrative import _exact_digits, _join, _zh, format_number, format_percent_value
+from ..narrative import format_number, format_percent_value
+from ..narrative.catalogs import _join, _zh
+from ..narrative.formatting import _exact_digits
 from ..units import UNITS, Money
 from ._text import points_text
 

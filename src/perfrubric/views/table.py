@@ -25,7 +25,6 @@ from ..decimals import Rounding
 from ..engine.evaluation import Evaluation
 from ..errors import MissingDependencyError, PerfrubricError
 from ..narrative import (
-    _babel,
     closing_sentence,
     indicator_name,
     rescaling_sentence,
@@ -33,6 +32,7 @@ from ..narrative import (
     translate,
     value_text,
 )
+from ..narrative.catalogs import _babel
 
 __all__ = [
     "FORMATS",
