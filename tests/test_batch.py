@@ -435,7 +435,7 @@ def test_a_folder_of_filled_in_templates_is_a_batch(tmp_path: Path) -> None:
 def test_every_extra_a_message_names_exists_in_pyproject() -> None:
     import re
 
-    from perfrubric.batch.tables import _EXTRAS
+    from perfrubric.batch.extras import _EXTRAS
     from perfrubric.files.reading import parse_toml
 
     root = Path(__file__).resolve().parent.parent

@@ -26,7 +26,8 @@ import attrs
 
 from ..errors import DataError, Problem, did_you_mean
 from ..files.settings import problem_at, read_settings
-from .tables import EXCEL_SUFFIXES, Column, ColumnMap, Row, Table, _read_column, clean, require
+from .mapping import _read_column
+from .tables import EXCEL_SUFFIXES, Column, ColumnMap, Row, Table, clean, require
 
 __all__ = ["Layout", "load_layout", "template_rows"]
 
