@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ..data.model import Assessment
 from ..decimals import Rounding
@@ -21,7 +21,8 @@ from ..rubrics.model import Rubric
 from ..units import UNITS, Money
 
 if TYPE_CHECKING:
-    from .planning import DataChange, Plan, PlanStep
+    from ..engine.evaluation import Rescaled
+    from .plan_steps import DataChange, PlanStep
 
 __all__ = ["grade_label", "indicator_label", "jsonable", "measured_text", "plan_text",
            "plan_to_dict", "points_text"]
@@ -123,6 +124,35 @@ def measured_text(rubric: Rubric, path: str, value: Any, locale: str, *,
 # -- plans ----------------------------------------------------------------------------
 
 
+class _PlanView(Protocol):
+    """What the words read of a :class:`~perfrubric.analysis.Plan` (typing only).
+
+    Stated here so that this module needs nothing from the module defining
+    the plan, which imports this one: imports run one way.
+    """
+
+    @property
+    def rubric(self) -> Rubric: ...
+    @property
+    def total_before(self) -> Decimal: ...
+    @property
+    def grade_before(self) -> str | None: ...
+    @property
+    def target_grade(self) -> str: ...
+    @property
+    def total_after(self) -> Decimal: ...
+    @property
+    def grade_after(self) -> str | None: ...
+    @property
+    def steps(self) -> tuple[PlanStep, ...]: ...
+    @property
+    def rescaled(self) -> bool: ...
+    @property
+    def rescaling(self) -> tuple[Rescaled, ...]: ...
+    @property
+    def applicable(self) -> bool: ...
+
+
 def _data_value(change: DataChange, value: Any, locale: str) -> str:
     label = _LABELS.get(change.name)
     if isinstance(value, Assessment):
@@ -145,7 +175,7 @@ def _data_value(change: DataChange, value: Any, locale: str) -> str:
     return "—" if value is None else str(value)
 
 
-def _data_name(change: DataChange, plan: Plan, locale: str) -> str:
+def _data_name(change: DataChange, plan: _PlanView, locale: str) -> str:
     if change.name.startswith("assessment:"):
         path = change.name.split(":", 1)[1]
         name = indicator_label(plan.rubric, path, locale)
@@ -156,7 +186,7 @@ def _data_name(change: DataChange, plan: Plan, locale: str) -> str:
     return label[0] if _zh(locale) else label[1]
 
 
-def _change_text(change: DataChange, plan: Plan, locale: str) -> str:
+def _change_text(change: DataChange, plan: _PlanView, locale: str) -> str:
     name = _data_name(change, plan, locale)
     before = _data_value(change, change.before, locale)
     after = _data_value(change, change.after, locale)
@@ -170,7 +200,7 @@ def _change_text(change: DataChange, plan: Plan, locale: str) -> str:
     return f"{name} from {before} to {after}"
 
 
-def _goal_text(step: PlanStep, plan: Plan, locale: str) -> str:
+def _goal_text(step: PlanStep, plan: _PlanView, locale: str) -> str:
     """What the measure must reach, for a step stated on the measure only."""
     zh = _zh(locale)
     path = step.indicator or ""
@@ -205,8 +235,8 @@ def _goal_text(step: PlanStep, plan: Plan, locale: str) -> str:
     return "达到要求" if zh else "meets the criterion"
 
 
-def _step_clause(step: PlanStep, plan: Plan, locale: str, first: bool, grade_before: str | None,
-                 ) -> str:
+def _step_clause(step: PlanStep, plan: _PlanView, locale: str, first: bool,
+                 grade_before: str | None) -> str:
     zh = _zh(locale)
     total = points_text(step.total_after, locale)
     grade = grade_label(plan.rubric, step.grade_after, locale)
@@ -250,7 +280,7 @@ def _step_clause(step: PlanStep, plan: Plan, locale: str, first: bool, grade_bef
             f"total {total}, {grade_part}")
 
 
-def plan_text(plan: Plan, *, locale: str = "zh_CN") -> str:
+def plan_text(plan: _PlanView, *, locale: str = "zh_CN") -> str:
     """The plan as one paragraph (see :meth:`Plan.narrative`)."""
     zh = _zh(locale)
     target = grade_label(plan.rubric, plan.target_grade, locale)
@@ -280,7 +310,7 @@ def plan_text(plan: Plan, *, locale: str = "zh_CN") -> str:
     return f"The score is {total}, grade {now}. " + text
 
 
-def _rescaled_note(plan: Plan, locale: str) -> str:
+def _rescaled_note(plan: _PlanView, locale: str) -> str:
     """Why the totals are rescaled: the rows left out as not applicable / not reported."""
     full = points_text(plan.rubric.full_marks, locale)
     na = sum(1 for r in plan.rescaling if r.reason == "not_applicable")
@@ -299,7 +329,7 @@ def _rescaled_note(plan: Plan, locale: str) -> str:
             "over the rest.)")
 
 
-def plan_lines(plan: Plan, *, locale: str = "zh_CN") -> str:
+def plan_lines(plan: _PlanView, *, locale: str = "zh_CN") -> str:
     """The plan as plain text: a heading, one block per step, the result, the narrative."""
     zh = _zh(locale)
     rubric = plan.rubric
@@ -353,7 +383,7 @@ def _plain(value: Any) -> str:
     return "—" if value is None else str(value)
 
 
-def plan_to_dict(plan: Plan) -> dict[str, Any]:
+def plan_to_dict(plan: _PlanView) -> dict[str, Any]:
     """The plan as JSON-ready data (see ``docs/analysis.md``)."""
     return {
         "rubric": {"id": plan.rubric.id, "version": plan.rubric.version,
