@@ -2,9 +2,10 @@
 
 A department's basic data (基础数据表) enters here: :func:`load_data` reads a
 TOML or JSON file, a dict or a :class:`~perfrubric.data.model.Department`;
-:mod:`.model` holds the typed classes, :mod:`.fields` their converters and
-validators, :mod:`.structure` the reading and writing, :mod:`.facts` the
-names measures read, :mod:`.printed` printed target values (``≥50个``).
+:mod:`.model` holds the typed classes (:mod:`.targets` the targets),
+:mod:`.fields` their converters and validators, :mod:`.structure` the
+reading and writing, :mod:`.facts` the names measures read,
+:mod:`.printed` printed target values (``≥50个``).
 """
 
 from .structure import (

@@ -1,0 +1,259 @@
+"""A target of the year with its result (:class:`Target`), read as a project form prints it.
+
+:class:`Target` holds one 年度目标 / 绩效指标 with its target and actual
+values; :func:`_read_printed` reads ``target``/``actual`` written as printed
+(``"≥50个"``, ``"85%"``, ``"效果明显"``; see :mod:`perfrubric.data.printed`)
+once all fields are set.  :mod:`perfrubric.data.model` re-exports
+:class:`Target` with the rest of the department model.
+"""
+
+from __future__ import annotations
+
+import functools
+from decimal import Decimal
+from typing import Any, Literal
+
+import attrs
+
+from ..units import UNITS
+from .fields import (
+    FieldError,
+    FieldIssue,
+    _direction,
+    _identifier,
+    _non_negative,
+    _opt_decimal,
+    _opt_text,
+    _text,
+)
+from .printed import LEVELS, Printed, PrintedValueError, level_name, parse_printed, reconcile
+
+__all__ = ["Target"]
+
+
+_RATE_UNITS = ("%", "‰")
+_MOST_POINTS = Decimal(1_000_000)
+
+
+def _printed_raw(value: Decimal | int | float | str | None) -> Any:
+    """Keep the value as given; :func:`_read_printed` reads it once all fields are set."""
+    return value
+
+
+def _read_printed(t: Target) -> None:
+    """Read ``target``/``actual`` as printed and set number, unit, direction and level.
+
+    Runs once, in ``__attrs_post_init__``; every problem is a
+    :class:`FieldIssue` on the field that caused it.
+    """
+    issues: list[FieldIssue] = []
+    put = functools.partial(object.__setattr__, t)
+
+    def fail(field: str, message: str, expected: str, got: object) -> None:
+        issues.append(FieldIssue((field,), message, expected, repr(got)))
+
+    target = actual = None
+    for field in ("target", "actual"):
+        raw = getattr(t, field)
+        if raw is None:
+            continue
+        try:
+            parsed = parse_printed(raw, actual=field == "actual")
+        except PrintedValueError as exc:
+            fail(field, str(exc), 'a value such as "≥50个", "85%" or 效果明显', raw)
+            continue
+        if field == "target":
+            target = parsed
+        else:
+            actual = parsed
+    if target is not None and target.is_quantity:
+        if target.unit is not None and t.unit is not None and t.unit != target.unit and not (
+                target.is_rate and t.unit in _RATE_UNITS):
+            fail("unit", f"unit = {t.unit!r} but the target {target.text!r} is written in "
+                 f"{target.unit}", f"{target.unit!r} or no unit", t.unit)
+        if target.unit is None and t.unit in _RATE_UNITS:
+            fail("target", f"with unit = {t.unit!r}, write the value as a percentage, e.g. "
+                 f"\"{target.text}{t.unit}\"", f"a percentage such as \"85{t.unit}\"",
+                 t.target)
+        if target.direction is not None:
+            if target.direction == "higher" and t.direction == "lower":
+                fail("direction", f"direction = \"lower\" but the target {target.text!r} "
+                     "says more is better", '"higher" or no direction', t.direction)
+            put("direction", target.direction)
+        if target.unit is not None:
+            put("unit", "%" if target.unit == "%" else target.unit)
+        put("target", target.value)
+    elif target is not None:
+        put("target", None)
+    for field in ("points", "score"):
+        number = getattr(t, field)
+        if number is not None and number > _MOST_POINTS:
+            fail(field, f"{number} points is out of range (at most {_MOST_POINTS})",
+                 f"0–{_MOST_POINTS}", number)
+    level = t.level
+    if level is not None:
+        canonical = level_name(level)
+        if canonical is None:
+            fail("level", f"unknown level {level!r}; expected "
+                 + " | ".join(f'"{name}"' for name, _, _ in LEVELS), "a level", level)
+        elif target is not None and not target.qualitative:
+            fail("level", "a level judges a qualitative target; this target is the number "
+                 f"{target.text!r}, so give its actual instead", "no level", level)
+        elif target is None:
+            fail("level", "a level judges a qualitative target; give the target as printed "
+                 "too, e.g. target = \"效果明显\"", "a qualitative target", level)
+        else:
+            level = canonical
+    if actual is not None:
+        if target is None:
+            if actual.is_quantity and (not actual.unit or actual.is_rate):
+                put("actual", actual.value)
+            elif actual.is_quantity:
+                fail("actual", f"{actual.text!r} has a unit but there is no target to "
+                     "compare it with; give the target too, or the number alone",
+                     "a number", t.actual)
+            else:
+                fail("actual", f"{actual.text!r} is not a number and there is no target",
+                     "a number", t.actual)
+        elif target.qualitative is not None and actual.qualitative is not None:
+            named = level_name(actual.qualitative)
+            if named is not None:
+                if t.level is not None and level != named:
+                    fail("level", f"level {t.level!r} disagrees with the actual "
+                         f"{actual.text!r}", named, t.level)
+                level = named
+            put("actual", None)
+        else:
+            if target.unit is None and t.unit is not None and actual.unit is not None:
+                target = attrs.evolve(target, unit=t.unit)  # the declared unit of a bare number
+            try:
+                put("actual", reconcile(target, actual))
+            except PrintedValueError as exc:
+                fail("actual", str(exc), "the result in the target's unit", t.actual)
+    put("level", level)
+    if t.score is not None and (target is None or target.qualitative is None):
+        fail("score", "an evaluator's score goes with a qualitative target and its level",
+             "no score", t.score)
+    elif t.score is not None and t.points is not None and t.score > t.points:
+        fail("score", f"the score {t.score} is above the row's {t.points} points",
+             f"0–{t.points}", t.score)
+    if t.score is not None and level is None and target is not None and target.qualitative:
+        fail("level", "a score needs the level it lies in", "a level", None)
+    put("printed_target", target)
+    put("printed_actual", actual)
+    if issues:
+        raise FieldError(issues)
+
+
+
+@attrs.frozen
+class Target:
+    """A target of the year with its result (年度目标 / 绩效指标与完成情况).
+
+    ``id`` is the identifier measures use (``targets.<id>.actual``); ``name``
+    is the target as the report words it (实际到位内资).  ``unit`` is a
+    money unit (亿元, 亿美元 — the values then read as :class:`Money` in
+    measures) or free text (个, 座, 人, %).  ``target`` 目标值 / 年任务,
+    ``actual`` 实际完成值, ``previous`` 上年完成值.  ``direction`` says
+    whether more (``"higher"``) or less (``"lower"``) is better.
+    ``subject`` is who achieved it (全区), ``source`` where the figure comes
+    from, and ``category`` groups output targets as a project form does
+    (数量, 质量, 时效, 成本, 效益).
+
+    ``target`` and ``actual`` may be written as a project form prints them
+    (``"≥50个"``, ``"≤90万元"``, ``"85%"``, ``"按时完成"``; see
+    :mod:`perfrubric.printed`): the comparison sets ``direction``, the unit
+    sets ``unit``, and ``target``/``actual`` keep the number (a rate as a
+    fraction: ``"85%"`` is ``Decimal("0.85")``; an actual in the target's
+    unit: ``"900000元"`` against ``"≤90万元"`` is ``90``).  A qualitative
+    target (``"效果明显"``) has no number; its judgement is ``level``
+    (达成预期指标 / 部分达成预期指标 / 未达成预期指标, or ``actual`` written as
+    one of them) with an optional evaluator's ``score``.  ``printed_target``
+    and ``printed_actual`` keep the parsed text.  The form's columns:
+    ``indicator`` the 一级/二级 tier where the row sits
+    (``"产出指标/数量指标"``), ``points`` its 分值, ``reason`` 偏差原因分析及改进措施.
+    """
+
+    id: str = attrs.field(validator=_identifier)
+    name: str = attrs.field(validator=_text)
+    target: Decimal | None = attrs.field(default=None, converter=_printed_raw)
+    actual: Decimal | None = attrs.field(default=None, converter=_printed_raw)
+    unit: str | None = attrs.field(default=None, validator=_opt_text)
+    direction: Literal["higher", "lower"] = attrs.field(default="higher", validator=_direction)
+    previous: Decimal | None = attrs.field(default=None, converter=_opt_decimal)
+    subject: str | None = None
+    source: str | None = None
+    category: str | None = attrs.field(default=None, validator=_identifier)
+    indicator: str | None = attrs.field(default=None, validator=_opt_text)
+    points: Decimal | None = attrs.field(default=None, converter=_opt_decimal,
+                                         validator=_non_negative)
+    level: str | None = attrs.field(default=None, validator=_opt_text)
+    score: Decimal | None = attrs.field(default=None, converter=_opt_decimal,
+                                        validator=_non_negative)
+    reason: str | None = attrs.field(default=None, validator=_opt_text)
+    printed_target: Printed | None = attrs.field(init=False, default=None, eq=False,
+                                                 repr=False)
+    printed_actual: Printed | None = attrs.field(init=False, default=None, eq=False,
+                                                 repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        _read_printed(self)
+
+    @property
+    def is_qualitative(self) -> bool:
+        """Whether the target is qualitative text (效果明显) rather than a number."""
+        return self.printed_target is not None and self.printed_target.qualitative is not None
+
+    @property
+    def is_money(self) -> bool:
+        """Whether the unit is a money unit (so values are :class:`Money` in measures)."""
+        return self.unit in UNITS
+
+    @property
+    def ratio(self) -> Decimal | None:
+        """Return actual / target, or ``None`` when either is missing or the target is 0.
+
+        >>> Target("t", "实际到位内资", target="215.92", actual="252.94").ratio.quantize(
+        ...     Decimal("0.0001"))
+        Decimal('1.1715')
+        """
+        if self.actual is None or self.target is None or self.target == 0:
+            return None
+        return self.actual / self.target
+
+    @property
+    def reached(self) -> bool | None:
+        """Whether the target was reached in its direction; ``None`` if unknown."""
+        if self.actual is None or self.target is None:
+            return None
+        if self.direction == "lower":
+            return self.actual <= self.target
+        return self.actual >= self.target
+
+    @property
+    def completion(self) -> Decimal | None:
+        """Share of the target reached, capped at 1 (达到目标的计满分，否则按比例).
+
+        1 when the target is reached (also a target of 0: ``≥0个`` with 0);
+        otherwise actual / target for ``higher``, target / actual for
+        ``lower``.  ``None`` when a figure is missing, or when a ``higher``
+        target of 0 or less is missed (no proportion can be taken of it).
+        """
+        if self.actual is None or self.target is None:
+            return None
+        if self.direction == "lower":
+            if self.actual <= self.target:
+                return Decimal(1)
+            return None if self.actual == 0 else max(self.target, Decimal(0)) / self.actual
+        if self.actual >= self.target:
+            return Decimal(1)
+        if self.target <= 0:
+            return None
+        return max(self.actual / self.target, Decimal(0))
+
+    @property
+    def growth(self) -> Decimal | None:
+        """(actual − previous) / previous (同比增长), or ``None``."""
+        if self.actual is None or self.previous is None or self.previous == 0:
+            return None
+        return (self.actual - self.previous) / self.previous
