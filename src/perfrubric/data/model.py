@@ -31,7 +31,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
-from typing import Any, Literal, Union  # noqa: F401 - Literal: see .printed below
+from typing import Any, Union
 
 import attrs
 
@@ -63,10 +63,6 @@ from .fields import (
     _to_money,
     _year,
 )
-
-# Target's field types (Literal, Printed) stay resolvable here: rubrics/schema.py reads
-# every model class's hints in this namespace, typing.get_type_hints(cls, vars(model)).
-from .printed import Printed  # noqa: F401
 from .targets import Target
 
 __all__ = [

@@ -232,7 +232,7 @@ def _class_ref(cls: type, defs: Json, only: tuple[str, ...] | None = None) -> Js
     name = cls.__name__
     if name not in defs:
         defs[name] = {}  # reserve: classes may nest themselves (BudgetLine.lines)
-        hints = typing.get_type_hints(cls, vars(model))
+        hints = typing.get_type_hints(cls)  # in the namespace of the class's own module
         fields = [f for f in attrs.fields(cls) if only is None or f.name in only]
         doc = (cls.__doc__ or "").strip().split("\n\n")[0].replace("\n", " ")
         defs[name] = {
