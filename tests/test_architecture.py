@@ -161,33 +161,21 @@ def test_import_perfrubric_loads_only_what_scoring_needs() -> None:
 
 # -- stages --------------------------------------------------------------------------------
 
-#: Each stage and the stages it may import. A stage imports only stages
-#: listed before it here, so data flows one way: files → expressions →
-#: data → rule kinds → rubrics → engine → writing → tables and analysis.
-STAGES = {
-    "foundation": {"errors", "decimals", "units"},
-    "files": set(),
-    "expr": set(),
-    "data": set(),
-    "indicators": set(),
-    "rubrics": set(),
-    "engine": set(),
-    "narrative": set(),
-    "views": set(),
-    "batch": set(),
-    "analysis": set(),
-    "testing": set(),
-}
-ORDER = list(STAGES)
+#: The stages in the order data flows; a stage imports only stages before it:
+#: files → expressions → data → rule kinds → rubrics → engine → writing → tables
+#: and analysis. "foundation" is the three top-level modules every stage uses.
+ORDER = ["foundation", "files", "expr", "data", "indicators", "rubrics", "engine",
+         "narrative", "views", "batch", "analysis", "testing"]
+FOUNDATION = {"errors", "decimals", "units"}
 #: the top-level paths kept for modules that moved (each re-exports one module)
 SHIMS = {"model", "printed", "facts", "form_view", "schema"}
 
 
 def _stage(module: str) -> str | None:
     head = module.split(".")[0]
-    if head in STAGES["foundation"]:
+    if head in FOUNDATION:
         return "foundation"
-    return head if head in STAGES else None
+    return head if head in ORDER else None
 
 
 def test_stages_import_only_downwards() -> None:
