@@ -164,7 +164,7 @@ def test_cli_scores_the_county_workbook_into_results_and_errors_sheets(
     captured = capsys.readouterr()
     assert "1000 units: 996 scored, 4 failed" in captured.out
     book = openpyxl.load_workbook(out)
-    assert book.sheetnames == ["results", "errors"]
+    assert book.sheetnames == ["results", "errors", "汇总"]
     results = book["results"]
     assert results.freeze_panes == "C2"
     header = [c.value for c in results[1]]

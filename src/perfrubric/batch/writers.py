@@ -26,8 +26,9 @@ def write_results(results: Iterable[BatchResult], rubric: Rubric, path: str | os
     numbers, measured shares as numbers with a percent format), an
     ``errors`` sheet with one line per problem: key, row, cell, message,
     and a ``汇总`` sheet with the batch's figures (:func:`summarize`).
-    ``.csv`` (UTF-8 with a byte-order mark, so Excel reads Chinese headers) and ``.parquet`` carry the errors in the ``error``
-    column.  *progress* is called with each result as it is consumed.
+    ``.csv`` (UTF-8 with a byte-order mark, so Excel reads Chinese headers)
+    and ``.parquet`` carry the errors in the ``error`` column.  *progress* is
+    called with each result as it is consumed.
     Returns every result (the failed ones included) for a summary.
     """
     file = os.fspath(path)
