@@ -164,7 +164,7 @@ def test_cli_scores_the_county_workbook_into_results_and_errors_sheets(
     captured = capsys.readouterr()
     assert "1000 units: 996 scored, 4 failed" in captured.out
     book = openpyxl.load_workbook(out)
-    assert book.sheetnames == ["results", "errors"]
+    assert book.sheetnames == ["results", "errors", "汇总"]
     results = book["results"]
     assert results.freeze_panes == "C2"
     header = [c.value for c in results[1]]
@@ -428,8 +428,10 @@ def test_a_folder_of_filled_in_templates_is_a_batch(tmp_path: Path) -> None:
     assert code == 1
     lines = out.read_text(encoding="utf-8-sig").splitlines()
     # The default grades scale with the 5 full marks: 优 ≥ 4.5, 良 ≥ 4, 中 ≥ 3, 差 below.
-    assert [line.split(",")[1:4] for line in lines[1:]] == [
+    # key, code, name (the templates give a code and a name), total, grade
+    assert [line.split(",")[1:2] + line.split(",")[4:6] for line in lines[1:]] == [
         ["A01", "2.50", "差"], ["A02", "5.00", "优"], ["A03", "", ""]]
+    assert [line.split(",")[2] for line in lines[1:]] == ["A01", "A02", "A03"]
 
 
 def test_every_extra_a_message_names_exists_in_pyproject() -> None:
@@ -457,12 +459,13 @@ def test_cli_writes_csv_to_standard_output_and_the_summary_to_standard_error(
     assert code == 1  # A0004 gives 在职人数 as 二十
     captured = capsys.readouterr()
     lines = captured.out.splitlines()
-    assert lines[0].startswith("row,key,total,grade,status,error,投入/预算配置/在职人员控制率")
-    assert lines[1].startswith("2,A0001,75.25,中,scored,,2.50,")  # the unit worked out above
-    assert lines[4].startswith("5,A0004,,,failed,")
+    assert lines[0].startswith("row,key,code,name,total,grade,status,error,"
+                               "投入/预算配置/在职人员控制率")
+    assert lines[1].startswith("2,A0001,A0001,示例县财政局,75.25,中,scored,,2.50,")  # worked out above
+    assert lines[4].startswith("5,A0004,A0004,示例县农业农村局,,,failed,")
     # A0002: 预算完成率 17381.38 / 18892.8 = 92.00%, 8 points below 100%: one whole 5%
     # step (mof-2013 2013.2 counts whole steps), -2, 3 of 5 points; its total 81.37 is 良
-    assert lines[2].startswith("3,A0002,81.37,良,scored,")
+    assert lines[2].startswith("3,A0002,A0002,示例县教育局,81.37,良,scored,")
     assert "6 units: 5 scored, 1 failed; grades: 良 1, 中 4" in captured.err
     assert "F5: 在职人数 → staffing.on_post: expected a whole number, got '二十'" in captured.err
 
@@ -482,7 +485,8 @@ def test_a_folder_of_data_files_is_a_batch(tmp_path: Path) -> None:
     assert code == 1
     book = openpyxl.load_workbook(out)
     rows = list(book["results"].iter_rows(min_row=2, values_only=True))
-    assert [(r[1], r[2], r[3], r[4]) for r in rows] == [
+    # row, key, code, name (a data file gives its name only when traced), total, grade, status
+    assert [(r[1], r[4], r[5], r[6]) for r in rows] == [
         ("a_kaifu", 100, "优", "scored"),           # the seed report's 100 points
         ("b_broken", None, None, "failed")]
     errors = list(book["errors"].iter_rows(min_row=2, values_only=True))

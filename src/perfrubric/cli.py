@@ -279,6 +279,11 @@ def cmd_compare(args: argparse.Namespace, out: TextIO) -> int:
     from .analysis import compare
     from .analysis.comparison import load_evaluation_json
 
+    if args.rubric is not None and _is_table(args.a) and _is_table(args.b):
+        return _compare_tables(args, out)
+    if args.mapping is not None or args.output is not None or args.format == "xlsx":
+        raise PerfrubricError("--map, -o and --format xlsx compare two tables of units "
+                              "(.csv, .xlsx, .parquet) scored with --rubric")
     if args.rubric is None:
         if args.rubric_b is not None:
             raise PerfrubricError("--rubric-b needs --rubric: give the rubric of A with "
@@ -290,6 +295,39 @@ def cmd_compare(args: argparse.Namespace, out: TextIO) -> int:
         rubric_b = _rubric(args.rubric_b) if args.rubric_b else rubric_a
         a, b = evaluate(rubric_a, args.a), evaluate(rubric_b, args.b)
     out.write(compare(a, b).render(args.format, locale=args.locale))
+    return EXIT_OK
+
+
+def _is_table(path: str) -> bool:
+    return os.path.splitext(path)[1].lower() in (".csv", ".xlsx", ".xlsm", ".xls", ".parquet",
+                                                 ".pq")
+
+
+def _compare_tables(args: argparse.Namespace, out: TextIO) -> int:
+    """A county's year over year: two tables of units scored with --rubric and matched."""
+    from .batch.yearly import compare_tables
+
+    rubric = _rubric(args.rubric)
+    comparison = compare_tables(rubric, args.a, args.b, mapping=args.mapping,
+                                rubric_b=_rubric(args.rubric_b) if args.rubric_b else None)
+    if args.format == "xlsx" or (args.output or "").lower().endswith(".xlsx"):
+        if not args.output:
+            raise PerfrubricError("--format xlsx writes a workbook: give -o FILE.xlsx")
+        comparison.write_xlsx(args.output)
+        out.write(comparison.render("text", locale=args.locale))
+        return EXIT_OK
+    if args.format not in ("text", "csv"):
+        raise PerfrubricError(f"two tables compare as text, csv or xlsx, not {args.format}")
+    text = comparison.render(args.format, locale=args.locale)
+    if args.output:
+        encoding = "utf-8-sig" if args.format == "csv" else "utf-8"
+        try:
+            with open(args.output, "w", encoding=encoding, newline="") as handle:
+                handle.write(text)
+        except OSError as exc:
+            raise PerfrubricError(f"cannot write {args.output}: {exc.strerror or exc}") from None
+    else:
+        out.write(text)
     return EXIT_OK
 
 
@@ -315,7 +353,12 @@ def _add_analysis_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParse
     p.add_argument("b", help="the later evaluation JSON, or data with --rubric")
     p.add_argument("--rubric", help="score A and B (data files) with this rubric")
     p.add_argument("--rubric-b", help="score B with this rubric instead (with --rubric)")
-    p.add_argument("--format", choices=("text", "markdown", "csv", "html", "json"),
+    p.add_argument("--map", dest="mapping", metavar="MAP.toml",
+                   help="two tables of units (.csv, .xlsx, .parquet): the column mapping that "
+                        "reads both (see docs/batch.md)")
+    p.add_argument("-o", "--output", metavar="OUT",
+                   help="two tables: write the comparison to OUT (.csv or .xlsx)")
+    p.add_argument("--format", choices=("text", "markdown", "csv", "html", "json", "xlsx"),
                    default="text")
     p.add_argument("--locale", choices=("zh_CN", "en"), default="zh_CN")
     p.set_defaults(func=cmd_compare)

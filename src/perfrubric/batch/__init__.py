@@ -31,14 +31,22 @@ from .distributed import spark_schema as spark_schema
 from .layout import Layout, load_layout
 from .records import evaluate_many, score_table
 from .results import BatchResult, result_columns
+from .summary import BatchSummary, IndicatorLoss, summarize
+from .summary_page import summary_html
 from .tables import Column, ColumnMap, load_mapping
 from .writers import write_results
+from .yearly import TableComparison, UnitChange, compare_tables
 
 __all__ = [
     "BatchResult",
+    "BatchSummary",
     "Column",
     "ColumnMap",
+    "IndicatorLoss",
     "Layout",
+    "TableComparison",
+    "UnitChange",
+    "compare_tables",
     "evaluate_many",
     "load_layout",
     "load_mapping",
@@ -46,5 +54,7 @@ __all__ = [
     "score_dask",
     "score_spark",
     "score_table",
+    "summarize",
+    "summary_html",
     "write_results",
 ]

@@ -5,6 +5,7 @@
     perfrubric batch RUBRIC INPUT [--map MAP.toml | --layout LAYOUT.toml]
                                   [-o OUT.xlsx|.csv|.parquet] [--workers N]
                                   [--sheet NAME] [--measured] [--trace]
+                                  [--summary SUMMARY.html]
 
 Writes one row per unit (CSV on standard output without ``-o``), shows a
 progress bar on standard error when it is a terminal, and ends with a
@@ -67,6 +68,9 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
                    help="add a column of measured values per indicator")
     p.add_argument("--trace", action="store_true",
                    help="run the full traced engine (same numbers, slower)")
+    p.add_argument("--summary", metavar="SUMMARY.html",
+                   help="also write the county summary page: counts, grades, totals and the "
+                        "indicators losing most points, with charts (needs the charts extra)")
     return p
 
 
@@ -111,11 +115,25 @@ def run(args: argparse.Namespace, out: TextIO, rubric: Rubric) -> int:
         close()
     summary = out if args.output else sys.stderr
     _summarize(done, summary, rubric)
+    if args.summary:
+        _write_summary_page(done, rubric, args.summary)
     if not done:   # a header row and nothing else, or an empty folder: nothing was scored
         sys.stderr.write(f"error: {source}: no unit to score (no data rows, or no data "
                          "files in the folder)\n")
         return 1
     return 1 if any(not r.ok for r in done) else 0
+
+
+def _write_summary_page(done: list[BatchResult], rubric: Rubric, path: str) -> None:
+    from .summary import summarize
+    from .summary_page import summary_html
+
+    page = summary_html(summarize(done, rubric))
+    try:
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(page)
+    except OSError as exc:
+        raise PerfrubricError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
 def _csv_to(out: TextIO, results: Iterator[BatchResult], rubric: Rubric, measured: bool,

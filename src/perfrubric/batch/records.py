@@ -123,13 +123,28 @@ def _items(records: Any, mapping: ColumnMap, rubric: Rubric,
             yield _Item(index, f"record {index}", record)
 
 
+def _names(payload: Any) -> tuple[str | None, str | None]:
+    """The department's code and name as a record gives them (else ``None``)."""
+    if isinstance(payload, Department):
+        return payload.code, payload.name
+    head = payload.get("department") if isinstance(payload, Mapping) else None
+    if not isinstance(head, Mapping):
+        return None, None
+    code, name = head.get("code"), head.get("name")
+    return (str(code) if isinstance(code, (str, int)) and str(code) else None,
+            name if isinstance(name, str) and name else None)
+
+
 def _result(item: _Item, outcome: _Outcome, rubric: Rubric) -> BatchResult:
     number = item.row.number if item.row is not None and item.row.places is None else None
+    code, name = _names(item.payload)
     if outcome[0] == "ok":
         totals: Totals = outcome[1]
+        if totals.evaluation is not None and name is None:
+            name = totals.evaluation.department   # a data file: its department's name
         return BatchResult(item.index, item.key, totals.status, totals.total, totals.grade,
                            totals.scores, totals.measured, totals.evaluation, row=number,
-                           file=item.file)
+                           file=item.file, code=code or None, name=name or None)
     error: PerfrubricError
     problems: tuple[Problem, ...]
     if outcome[0] == "data":
@@ -154,7 +169,7 @@ def _result(item: _Item, outcome: _Outcome, rubric: Rubric) -> BatchResult:
         error = DataError(problem)
         problems = (problem,)
     return BatchResult(item.index, item.key, "failed", error=error, problems=problems,
-                       row=number, file=item.file)
+                       row=number, file=item.file, code=code, name=name)
 
 
 def _measure_names(rubric: Rubric, indicator: str) -> list[str]:

@@ -26,8 +26,11 @@ class BatchResult:
 
     ``index`` is the record's 0-based position in the batch and ``key``
     names it: the department's code, else its name, else ``row 17`` (or
-    the file name for data files).  ``row`` is the spreadsheet row (1-based,
-    as Excel shows it) or the DataFrame position, when the record is a row.
+    the file name for data files); ``code`` and ``name`` are the
+    department's own code and name when the record gives them (a result
+    table shows them beside ``key``).  ``row`` is the spreadsheet row
+    (1-based, as Excel shows it) or the DataFrame position, when the record
+    is a row.
 
     On success ``status`` is ``"scored"`` (or ``"cannot_rate"`` when the
     evaluation has no grade), with ``total``, ``grade``, the leaf
@@ -50,6 +53,8 @@ class BatchResult:
     problems: tuple[Problem, ...] = ()
     row: int | None = None
     file: str | None = None
+    code: str | None = None
+    name: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -57,14 +62,15 @@ class BatchResult:
         return self.error is None
 
 
-_KEY_COLUMNS = ("row", "key", "total", "grade", "status", "error")
+_KEY_COLUMNS = ("row", "key", "code", "name", "total", "grade", "status", "error")
 _MEASURED = " [measured]"
 
 
 def result_columns(rubric: Rubric, *, measured: bool = False) -> list[str]:
     """The column names of a result table.
 
-    ``row``, ``key``, ``total``, ``grade``, ``status``, ``error``, one per
+    ``row``, ``key``, ``code``, ``name`` (the department's, when the record
+    gives them), ``total``, ``grade``, ``status``, ``error``, one per
     leaf indicator (its path), then, with *measured*, one
     ``<path> [measured]`` per leaf.
     """
@@ -106,6 +112,8 @@ class _Collector:
         c = self.columns
         c["row"].append(result.row if result.row is not None else result.index)
         c["key"].append(result.key)
+        c["code"].append(result.code)
+        c["name"].append(result.name)
         c["total"].append(result.total)
         c["grade"].append(result.grade)
         c["status"].append(result.status)

@@ -12,7 +12,8 @@ import attrs
 
 from ..errors import PerfrubricError
 from ..rubrics.model import Rubric
-from .results import BatchResult, _Collector
+from .results import _MEASURED, BatchResult, _Collector
+from .summary import BatchSummary, summarize
 from .tables import require
 
 
@@ -22,10 +23,12 @@ def write_results(results: Iterable[BatchResult], rubric: Rubric, path: str | os
     """Write *results* to *path* (``.xlsx``, ``.csv`` or ``.parquet``); return the results.
 
     ``.xlsx`` gets a ``results`` sheet (bold frozen header, numbers as
-    numbers) and an ``errors`` sheet with one line per problem: key, row,
-    cell, message.  ``.csv`` (UTF-8 with a byte-order mark, so Excel reads
-    Chinese headers) and ``.parquet`` carry the errors in the ``error``
-    column.  *progress* is called with each result as it is consumed.
+    numbers, measured shares as numbers with a percent format), an
+    ``errors`` sheet with one line per problem: key, row, cell, message,
+    and a ``汇总`` sheet with the batch's figures (:func:`summarize`).
+    ``.csv`` (UTF-8 with a byte-order mark, so Excel reads Chinese headers)
+    and ``.parquet`` carry the errors in the ``error`` column.  *progress* is
+    called with each result as it is consumed.
     Returns every result (the failed ones included) for a summary.
     """
     file = os.fspath(path)
@@ -42,7 +45,7 @@ def write_results(results: Iterable[BatchResult], rubric: Rubric, path: str | os
             progress(result)
     try:
         if suffix == ".xlsx":
-            _write_xlsx(collector, file)
+            _write_xlsx(collector, file, summarize(everything, rubric))
         elif suffix == ".csv":
             _write_csv(collector, file)
         else:
@@ -69,7 +72,30 @@ def _write_csv(collector: _Collector, file: str) -> None:
                              else v for v in values])
 
 
-def _write_xlsx(collector: _Collector, file: str) -> None:
+def _measured_formats(collector: _Collector, names: list[str]) -> list[str | None]:
+    """The number format of each measured column: a percent for shares, else general."""
+    formats: list[str | None] = []
+    for name in names:
+        if not name.endswith(_MEASURED):
+            formats.append(None)
+            continue
+        unit = collector.rubric.indicator(name.removesuffix(_MEASURED)).unit
+        formats.append("0.00%" if unit == "%" else "0.00‰" if unit == "‰" else "General")
+    return formats
+
+
+def _as_number(text: Any) -> Any:
+    """A measured value written as text (``"0.945"``) as the number it is, else as it is."""
+    if not isinstance(text, str):
+        return text
+    try:
+        value = Decimal(text)
+    except ArithmeticError:
+        return text
+    return value if value.is_finite() else text
+
+
+def _write_xlsx(collector: _Collector, file: str, summary: BatchSummary) -> None:
     openpyxl = require("openpyxl", "Excel output")
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font, PatternFill
@@ -95,8 +121,8 @@ def _write_xlsx(collector: _Collector, file: str) -> None:
 
     header(sheet, names)
     scales = collector.scales()
-    formats = [("0" if scales[n] == 0 else "0." + "0" * scales[n]) if n in scales else None
-               for n in names]
+    formats = [("0" if scales[n] == 0 else "0." + "0" * scales[n]) if n in scales else measured
+               for n, measured in zip(names, _measured_formats(collector, names), strict=True)]
     failed_fill = PatternFill("solid", fgColor="FCE4E4")
     status_col = names.index("status")
     for values in _rows(collector):
@@ -106,6 +132,8 @@ def _write_xlsx(collector: _Collector, file: str) -> None:
             if fmt is None and not failed:
                 cells.append(value)
                 continue
+            if fmt is not None and names[len(cells)].endswith(_MEASURED):
+                value = _as_number(value)
             cell = WriteOnlyCell(sheet, value=value)
             if fmt is not None:
                 cell.number_format = fmt
@@ -122,7 +150,46 @@ def _write_xlsx(collector: _Collector, file: str) -> None:
         for problem in result.problems:
             errors.append([result.key, result.row if result.row is not None else result.index,
                            problem.path, problem.message, problem.file])
+    _summary_sheet(book, summary, header)
     book.save(file)
+
+
+def _summary_sheet(book: Any, summary: BatchSummary,
+                   header: Callable[[Any, Sequence[str]], None]) -> None:
+    """The 汇总 sheet: counts, the grade distribution, totals' spread, indicators losing points."""
+    sheet = book.create_sheet("汇总")
+    for letter, width in zip("ABCDEF", (36, 10, 12, 14, 14, 12), strict=True):
+        sheet.column_dimensions[letter].width = width
+    header(sheet, [summary.title or "汇总", "单位数"])
+    sheet.append(["参评单位", summary.units])
+    sheet.append(["评分完成", summary.scored])
+    sheet.append(["评分失败", summary.failed])
+    sheet.append([])
+    header(sheet, ["等级", "单位数", "占比"])
+    for grade, count in summary.grades:
+        share = Decimal(count) / summary.scored if summary.scored else None
+        sheet.append([grade if grade is not None else "无法评级", count,
+                      _percent_cell(sheet, share)])
+    sheet.append([])
+    header(sheet, ["总分", "分"])
+    for label, value in (("平均分", summary.mean), ("中位数", summary.median),
+                         ("标准差", summary.stdev), ("最低分", summary.minimum),
+                         ("最高分", summary.maximum)):
+        sheet.append([label, value])
+    sheet.append([])
+    header(sheet, ["失分最多的指标", "分值", "失分合计", "失分单位数", "评分单位数",
+                   "平均失分"])
+    for loss in summary.losses:
+        sheet.append([loss.path, loss.points, loss.lost, loss.units, loss.scored,
+                      loss.mean_lost])
+
+
+def _percent_cell(sheet: Any, share: Decimal | None) -> Any:
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=share)
+    cell.number_format = "0.0%"
+    return cell
 
 
 def _width(name: str, index: int, names: list[str]) -> int:
