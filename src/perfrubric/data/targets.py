@@ -137,6 +137,10 @@ def _read_printed(t: Target) -> None:
             notes.append(f"the target {target.text!r} has no sign: under 成本指标 it is read "
                          "as lower-is-better (≤), the form's meaning of a cost; direction = "
                          "\"higher\" overrides")
+        if target.is_tolerance:
+            notes.append(f"the tolerance {target.text!r} is reached when the actual lies within "
+                         "it either side of 0; beyond it the row earns the tolerance / the "
+                         "actual's size × its points")
         if target.is_strict:
             notes.append(f"the strict comparison {target.text!r} is scored as "
                          f"{'≥' if target.operator == '>' else '≤'}: reaching the figure earns "
