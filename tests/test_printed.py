@@ -91,7 +91,8 @@ BAD = [
     ("≥50个以下", "disagree"),
     ("≥5O个", "unknown unit 'O个'"),
     ("≥50棵树", "unknown unit"),
-    ("1e400万元", "too large"),          # the library's one bound, not "unknown unit 'e400万元'"
+    ("1e400万元", "no exponents"),       # the docs: no exponents (not "unknown unit 'e400万元'")
+    ("1" + "0" * 15 + "元", "at most 15 digits"),   # 16 digits: the docs say 15
     ("≥1,20个", "thousands separator"),
     ("", "empty value"),
     ("  ", "empty value"),
@@ -105,9 +106,10 @@ def test_malformed_values_are_refused(text: str, message: str) -> None:
         parse_printed(text)
 
 
-def test_actual_takes_no_comparison() -> None:
-    with pytest.raises(PrintedValueError, match="actual value is a result"):
-        parse_printed("≥50个", actual=True)
+def test_an_actual_printed_with_a_sign_is_read_as_its_number() -> None:
+    p = parse_printed("≥266米", actual=True)
+    assert (p.number, p.unit) == (D(266), "米")
+    assert any("read as its number" in note for note in p.notes)
 
 
 @pytest.mark.parametrize(("target", "actual", "number"), [

@@ -76,7 +76,7 @@ def test_derived_ids_are_unique_and_identifiers() -> None:
      'with unit = \'%\', write the value as a percentage, e.g. "85%"'),
     ({"name": "a", "target": "≥50个", "actual": "50人"}, "target[0].actual", "is in 人"),
     ({"name": "a", "target": "≥5O个"}, "target[0].target", "unknown unit 'O个'"),
-    ({"name": "a", "target": "≥50个", "actual": "≥50个"}, "target[0].actual",
+    ({"name": "a", "target": "≥50个", "actual": "±5个"}, "target[0].actual",
      "an actual value is a result"),
     ({"name": "a", "target": "≥50个", "level": "达成"}, "target[0].level",
      "judges a qualitative target"),
@@ -293,15 +293,24 @@ def test_zero_target_reached_is_full() -> None:
     assert s[f"{OUT}/新增投诉处理"] == 50
 
 
-def test_qualitative_actual_text_is_kept_but_needs_a_judgement() -> None:
+def test_a_qualitative_actual_repeating_the_target_reads_as_reached() -> None:
     from perfrubric.views import form as form_view
 
     ev, s = score(form(row("产出", OUT, 50, "≥1个", actual="1个"),
-                       row("时限", BEN, 30, "按时完成", actual="按时完成"),
+                       row("时限", BEN, 30, "按时完成", actual="按时 完成。"),
                        row("满意度", SAT, 10, "≥90%", actual="95%")))
-    assert s[f"{BEN}/时限"] == 0                                # printed, not judged
+    # the actual repeats the target (after spaces and punctuation): 达成预期指标, no score
+    # given, so the band top: 100% × 30 = 30
+    assert s[f"{BEN}/时限"] == 30
+    assert "repeats the target's text" in ev.results[f"{BEN}/时限"].note
     (form_row,) = [r for r in form_view.form_rows(ev) if r.tiers[2] == "时限"]
-    assert form_row.actual == "按时完成" and "未作出评价" in form_row.note
+    assert form_row.actual == "达成预期指标"          # the judgement it was read as
+
+
+def test_any_other_qualitative_actual_asks_for_a_judgement() -> None:
+    found = problems(form(row("时限", BEN, 30, "按时完成", actual="基本按时")))
+    assert any(p.startswith("target[0].actual") and "'基本按时' is neither the target's text"
+               in p and "level =" in p for p in found)
 
 
 def test_lower_is_better_target_sentence_is_a_limit_not_a_task() -> None:

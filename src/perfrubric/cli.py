@@ -96,10 +96,11 @@ def cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
             leaves = sum(1 for _ in rubric.leaves())
             for warning in rubric.warnings:
                 sys.stderr.write(f"warning: {warning}\n")
-            out.write(f"{ref}: ok ({rubric.id} {rubric.version}, {leaves} indicators, "
-                      f"{_num(rubric.full_marks)} points)\n")
             if args.data is not None and not _check_data(ref, rubric, args.data, out):
                 status = EXIT_INVALID
+                continue  # "ok" only when it exits 0
+            out.write(f"{ref}: ok ({rubric.id} {rubric.version}, {leaves} indicators, "
+                      f"{_num(rubric.full_marks)} points)\n")
     return status
 
 

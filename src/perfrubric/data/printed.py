@@ -47,6 +47,15 @@ import attrs
 from ..decimals import check_bounds
 from ..errors import PerfrubricError
 from ..units import UNITS
+from .printed_units import (
+    CHINESE_NUMERALS,
+    COUNT_UNITS,
+    LOOK_ALIKES,
+    PERCENT_WORDS,
+    chinese_number,
+    compound_unit,
+    convert,
+)
 
 __all__ = [
     "COUNT_UNITS",
@@ -83,24 +92,6 @@ _LEVEL_ALIASES: Final[dict[str, str]] = {
     "未达成预期": "未达成预期指标", "未达到预期": "未达成预期指标",
 }
 
-#: Measure words and physical units a quantity may carry (besides %, ‰ and money).
-COUNT_UNITS: Final[tuple[str, ...]] = (
-    "个", "人", "人次", "户", "次", "项", "件", "份", "批", "期", "场", "篇", "册", "本",
-    "条", "处", "座", "栋", "间", "张", "所", "家", "辆", "台", "套", "只", "头", "株", "棵",
-    "名", "位", "支", "队", "村", "镇", "类", "宗", "起", "例", "课时", "学时", "期次",
-    "天", "日", "工作日", "个工作日", "周", "月", "个月", "季度", "年", "小时", "分钟",
-    "公里", "千米", "km", "米", "m", "平方米", "m2", "平方公里", "km2", "亩", "公顷",
-    "吨", "千克", "kg", "立方米", "m3", "万人", "万人次", "万户", "万册", "万吨", "万亩",
-    "分",
-)
-
-# Units that name the same thing; the first of each group is canonical.
-_SAME_UNITS: Final[tuple[tuple[str, ...], ...]] = (
-    ("公里", "千米", "km"), ("天", "日"), ("个月", "月"), ("米", "m"), ("平方米", "m2"),
-    ("平方公里", "km2"), ("千克", "kg"), ("立方米", "m3"), ("个工作日", "工作日"),
-)
-_CANONICAL_UNIT: Final[dict[str, str]] = {u: group[0] for group in _SAME_UNITS for u in group}
-
 _RATES: Final[dict[str, Decimal]] = {"%": Decimal(100), "‰": Decimal(1000)}
 
 # Word operators, longest first so 大于等于 wins over 大于.
@@ -121,9 +112,16 @@ _SUFFIXES: Final[tuple[tuple[str, str], ...]] = tuple(sorted((
     ("之内", "<="), ("内", "<="),
 ), key=lambda p: -len(p[0])))
 
-_NUMBER = re.compile(r"^([-+]?(?:\d[\d,]*(?:\.\d+)?|\.\d+)(?:[eE][-+]?\d+)?)(.*)$")
+_NUMBER = re.compile(r"^([-+]?(?:\d[\d,]*(?:\.\d+)?|\.\d+))(.*)$")
+_EXPONENT = re.compile(r"^[eE][-+]?\d")
 _DATE = re.compile(r"\d{4}年|\d{1,2}月\d{1,2}日|\d{1,2}月(?:底|末|前|中旬|上旬|下旬)|\d{1,2}日前")
-
+_TOLERANCE: Final[tuple[str, ...]] = ("±", "+/-", "+-")
+#: Words a form prints after a figure that say what the figure is (``100%覆盖``):
+#: the figure is read, the word is kept in the text.
+_REMARKS: Final[tuple[str, ...]] = ("全覆盖", "覆盖", "完成", "达标", "到位", "合格", "兑现",
+                                    "落实")
+#: At most this many digits before the point (10**15 is the library's bound).
+MAX_DIGITS: Final = 15
 
 class PrintedValueError(PerfrubricError, ValueError):
     """A printed value that cannot be read, or an actual that does not fit its target.
@@ -149,6 +147,17 @@ class Printed:
     number: Decimal | None = None
     unit: str | None = None
     qualitative: str | None = None
+    notes: tuple[str, ...] = attrs.field(default=(), eq=False, repr=False)
+
+    @property
+    def is_tolerance(self) -> bool:
+        """Whether the value is a tolerance ``±N`` (reached within N either side of 0)."""
+        return self.operator == "±"
+
+    @property
+    def is_strict(self) -> bool:
+        """Whether the comparison is strict (``>``, ``<``, 高于, 低于 …)."""
+        return self.operator in (">", "<")
 
     @property
     def is_quantity(self) -> bool:
@@ -176,7 +185,7 @@ class Printed:
             return None
         if self.operator == "=" and self.number == 0:
             return "lower"
-        return "lower" if self.operator in ("<=", "<") else "higher"
+        return "lower" if self.operator in ("<=", "<", "±") else "higher"
 
     @property
     def value(self) -> Decimal | None:
@@ -189,7 +198,7 @@ class Printed:
     @property
     def symbol(self) -> str:
         """The operator as printed in reports (``≥``), or ``""``."""
-        return "" if self.operator is None else _SYMBOL[self.operator]
+        return "" if self.operator is None else _SYMBOL.get(self.operator, self.operator)
 
     def __str__(self) -> str:
         return self.text
@@ -197,6 +206,15 @@ class Printed:
 
 def _clean(text: str) -> str:
     return "".join(unicodedata.normalize("NFKC", text).split())
+
+
+def _signs(body: str) -> tuple[str, tuple[str, ...]]:
+    """*body* with look-alike comparison characters (``═``, ``⩾``, ``≮`` …) as ``= ≥ ≤ > <``."""
+    notes = tuple(f"'{ch}' (U+{ord(ch):04X}) read as '{LOOK_ALIKES[ch]}'"
+                  for ch in dict.fromkeys(body) if ch in LOOK_ALIKES)
+    if not notes:
+        return body, ()
+    return "".join(LOOK_ALIKES.get(ch, ch) for ch in body), notes
 
 
 def level_name(text: str) -> str | None:
@@ -228,13 +246,16 @@ def _split_operator(body: str, text: str) -> tuple[str | None, str]:
     return prefix or suffix, body
 
 
-def parse_printed(text: object, *, actual: bool = False) -> Printed:
+def parse_printed(text: object, *, actual: bool = False,
+                  units: tuple[str, ...] | frozenset[str] = ()) -> Printed:
     """Read one printed value (a 年度指标值, or with *actual* an 实际完成值).
 
     A number (``int``, ``float`` through :func:`str`, ``Decimal``) is a bare
-    quantity without a unit.  An actual value is a result, so it takes no
-    comparison sign.  Raises :class:`PrintedValueError` saying what was
-    expected.
+    quantity without a unit.  An actual printed with a sign (``≥266米``) is
+    read as its number, and the value's ``notes`` say so.  *units* are extra
+    measure words the data declares (a target's ``unit``).  Raises
+    :class:`PrintedValueError` saying what was expected; any string is
+    either read or refused, in time linear in its (capped) length.
 
     >>> parse_printed("不低于90%")
     Printed(text='不低于90%', operator='>=', number=Decimal('90'), unit='%', qualitative=None)
@@ -256,36 +277,126 @@ def parse_printed(text: object, *, actual: bool = False) -> Printed:
     if not isinstance(text, str):
         raise PrintedValueError(f"expected text such as \"≥50个\" or a number, got "
                                 f"{type(text).__name__}")
-    body = _clean(text)
+    if len(text) > 1000:
+        raise PrintedValueError(f"a printed value of {len(text)} characters is too long "
+                                "(at most 200)")
+    body, notes = _signs(_clean(text))
     if not body:
         raise PrintedValueError("empty value; write the figure as printed, e.g. \"≥50个\"")
     if len(body) > 200:
         raise PrintedValueError(f"a printed value of {len(body)} characters is too long "
                                 "(at most 200)")
-    if not any(ch.isdigit() for ch in body) or _DATE.search(body):
-        if body[0] in "≥≤><=≧≦" and not any(ch.isdigit() for ch in body):
-            raise PrintedValueError(f"{text!r} has a comparison sign but no number")
-        return Printed(text, None, None, None, text.strip())
-    operator, rest = _split_operator(body, text)
+    known = frozenset(units)
+    tolerance = next((sign for sign in _TOLERANCE if body.startswith(sign)), None)
+    if tolerance is not None:
+        if actual:
+            raise PrintedValueError(f"{text!r} is a tolerance; an actual value is a result, "
+                                    "e.g. \"-3%\" or \"8%\"")
+        number, unit, more = _quantity(body[len(tolerance):], text, known)
+        if number < 0:
+            raise PrintedValueError(f"{text!r}: a tolerance is a size, not a negative number")
+        return Printed(text, "±", number, unit, None, notes + more)
+    if not any(ch.isdigit() for ch in body):
+        return _without_digits(text, body, notes, known, actual)
+    dated = _DATE.search(body) is not None
+    try:
+        operator, rest = _split_operator(body, text)
+    except PrintedValueError:
+        if dated:
+            return Printed(text, None, None, None, text.strip())
+        raise
+    if dated and operator is None:
+        return Printed(text, None, None, None, text.strip())  # a deadline: 2022年12月31日前
+    try:
+        number, unit, more = _quantity(rest, text, known)
+    except PrintedValueError:
+        if dated:
+            return Printed(text, None, None, None, text.strip())
+        raise
     if operator is not None and actual:
-        raise PrintedValueError(f"{text!r} is written as a target; an actual value is a "
-                                "result without a comparison, e.g. \"50个\" or \"96%\"")
+        more += (f"the actual is printed with the sign '{_SYMBOL[operator]}'; read as its "
+                 "number",)
+    return Printed(text, operator, number, unit, None, notes + more)
+
+
+def _without_digits(text: str, body: str, notes: tuple[str, ...], known: frozenset[str],
+                    actual: bool) -> Printed:
+    """A value without a digit: Chinese numerals with a unit (``九十%``), or qualitative text."""
+    try:
+        operator, rest = _split_operator(body, text)
+    except PrintedValueError:  # 达到…以内: words of a qualitative text, not two signs
+        if body[0] in "≥≤><=":
+            raise
+        return Printed(text, None, None, None, text.strip())
+    run = len(rest) - len(rest.lstrip(CHINESE_NUMERALS))
+    number = chinese_number(rest[:run]) if run else None
+    if number is not None:
+        unit = _unit(rest[run:], text, known, quiet=True)
+        if unit is not None and (unit[0] or operator is not None):
+            more: tuple[str, ...] = (f"'{rest[:run]}' read as {number}",)
+            if operator is not None and actual:
+                more += (f"the actual is printed with the sign '{_SYMBOL[operator]}'; read as "
+                         "its number",)
+            return Printed(text, operator, number, unit[0] or None, None,
+                           notes + unit[1] + more)
+        if operator is not None and (run > 1 or rest[run:run + 1] in "%‰"):
+            raise PrintedValueError(
+                f"cannot read {text!r}: a comparison with a number in Chinese numerals "
+                f"('{rest[:run]}') and an unknown unit {rest[run:]!r}; write the figure in "
+                "digits with its unit (e.g. \"≥50个\"), or declare the unit on the target "
+                "(unit = \"…\")")
+    if body[0] in "≥≤><=":
+        raise PrintedValueError(f"{text!r} has a comparison sign but no number")
+    return Printed(text, None, None, None, text.strip())
+
+
+def _quantity(rest: str, text: str, known: frozenset[str]
+              ) -> tuple[Decimal, str | None, tuple[str, ...]]:
+    """The number and unit of *rest* (what follows the comparison), with notes."""
     match = _NUMBER.match(rest)
     if match is None:
         raise PrintedValueError(f"cannot read {text!r}: expected a number with its unit, "
                                 "such as \"≥50个\", \"≤90万元\", \"=100%\", or qualitative "
                                 "text without digits")
-    digits, unit = match[1], match[2]
-    if "," in digits and not re.fullmatch(r"[-+]?\d{1,3}(,\d{3})+(\.\d+)?([eE][-+]?\d+)?",
-                                          digits):
+    digits, tail = match[1], match[2]
+    if _EXPONENT.match(tail):
+        raise PrintedValueError(f"cannot read {text!r}: a printed value has no exponents; "
+                                "write the number in full (\"≥50个\", not \"≥5e1个\")")
+    if "," in digits and not re.fullmatch(r"[-+]?\d{1,3}(,\d{3})+(\.\d+)?", digits):
         raise PrintedValueError(f"cannot read {text!r}: misplaced thousands separator")
-    number = Decimal(digits.replace(",", ""))
+    plain = digits.replace(",", "")
+    whole = plain.lstrip("+-").split(".")[0].lstrip("0")
+    if len(whole) > MAX_DIGITS:
+        raise PrintedValueError(f"the number in {text!r} is too large: a printed value has at "
+                                f"most {MAX_DIGITS} digits before the point")
+    number = Decimal(plain)
     _check_range(number, text)
-    if unit and unit not in _RATES and unit not in UNITS and unit not in COUNT_UNITS:
-        raise PrintedValueError(f"cannot read {text!r}: unknown unit {unit!r}; expected %, ‰, "
-                                "a money unit (元, 万元, 亿元 …) or a measure word such as 个, "
-                                "人, 天, 月, km, 公里 (see COUNT_UNITS)")
-    return Printed(text, operator, number, unit or None, None)
+    unit = _unit(tail, text, known)
+    assert unit is not None
+    return number, unit[0] or None, unit[1]
+
+
+def _unit(tail: str, text: str, known: frozenset[str], *, quiet: bool = False
+          ) -> tuple[str, tuple[str, ...]] | None:
+    """The unit *tail* names (``""`` for none) and its notes; ``None`` or an error if unknown."""
+    if tail in ("", "万") or tail in _RATES or tail in UNITS or tail in COUNT_UNITS \
+            or tail in known:
+        return tail, ()
+    if tail in PERCENT_WORDS:
+        return "%", (f"'{tail}' read as '%'",)
+    if compound_unit(tail, known | frozenset(COUNT_UNITS)):
+        return tail, ()
+    for word in _REMARKS:
+        if tail.endswith(word) and len(tail) > len(word):
+            head = _unit(tail[:-len(word)], text, known, quiet=True)
+            if head is not None and head[0]:
+                return head[0], (*head[1], f"'{word}' after the figure is read as a remark")
+    if quiet:
+        return None
+    raise PrintedValueError(f"cannot read {text!r}: unknown unit {tail!r}; expected %, ‰, "
+                            "a money unit (元, 万元, 亿元 …), a measure word such as 个, 人, 天, "
+                            "月, 公里 (see COUNT_UNITS), a rate such as 元/亩, or a unit the "
+                            "target declares (unit = \"…\")")
 
 
 def _check_range(number: Decimal, text: object) -> None:
@@ -294,10 +405,6 @@ def _check_range(number: Decimal, text: object) -> None:
         check_bounds(number, text)
     except ValueError as exc:
         raise PrintedValueError(str(exc)) from None
-
-
-def _same(a: str, b: str) -> bool:
-    return _CANONICAL_UNIT.get(a, a) == _CANONICAL_UNIT.get(b, b)
 
 
 def _shown(p: Printed) -> str:
@@ -360,7 +467,10 @@ def reconcile(target: Printed, actual: Printed) -> Decimal | None:
         shift = a.exponent - t.exponent  # exact: a power of ten, kept in plain notation
         return (actual.number * Decimal(10) ** shift if shift >= 0
                 else actual.number / Decimal(10) ** -shift)
-    if _same(t_unit, a_unit):
+    if t_unit == a_unit:
         return actual.number
+    converted = convert(actual.number, a_unit, t_unit)
+    if converted is not None:
+        return converted
     raise PrintedValueError(f"{_shown(actual)} is in {a_unit} but the target {_shown(target)} "
                             f"is in {t_unit}; write the result in {t_unit}")

@@ -42,6 +42,7 @@ from .model import (
     Staffing,
     Target,
 )
+from .printed import level_name
 
 if TYPE_CHECKING:
     import cattrs
@@ -260,11 +261,12 @@ def _printed_back(unstructure: Callable[[Any], dict[str, Any]]) -> Callable[[Any
                 out[key] = printed.text
                 if key == "target" and printed.unit is not None:
                     out.pop("unit", None)
-                if key == "target" and printed.operator is not None:
+                if key == "target" and target.direction_from in ("sign", "tier"):
                     out.pop("direction", None)
-        if target.level is not None and target.printed_actual is not None \
-                and target.printed_actual.qualitative is not None:
-            out.pop("level", None)
+        actual = target.printed_actual
+        if target.level is not None and actual is not None and actual.qualitative is not None \
+                and level_name(actual.qualitative) == target.level:
+            out.pop("level", None)  # the actual names the judgement
         return out
     return hook
 

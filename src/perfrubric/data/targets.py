@@ -10,6 +10,9 @@ once all fields are set.  :mod:`perfrubric.data.model` re-exports
 from __future__ import annotations
 
 import functools
+import re
+import unicodedata
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -35,6 +38,37 @@ _RATE_UNITS = ("%", "‰")
 _MOST_POINTS = Decimal(1_000_000)
 
 
+_PUNCTUATION = re.compile(r"[\W_]+")
+
+
+def _words(text: str) -> str:
+    """*text* without whitespace and punctuation (``有效。`` and ``有 效`` are ``有效``)."""
+    return _PUNCTUATION.sub("", unicodedata.normalize("NFKC", text))
+
+
+def _ten_thousand(parsed: Printed | None, money: bool, field: str, raw: object,
+                  fail: Callable[[str, str, str, object], None]) -> Printed | None:
+    """*parsed* with a bare ``万`` read as 万元 in a money row; refused elsewhere."""
+    if parsed is None or parsed.unit != "万":
+        return parsed
+    if money:
+        return attrs.evolve(parsed, unit="万元",
+                            notes=(*parsed.notes, "'万' read as 万元 (a money row)"))
+    fail(field, f"{parsed.text!r}: '万' alone is ambiguous outside a money row; write the "
+         "unit in full (万元, 万人, 万户 …)", "a unit such as 万元 or 万人", raw)
+    return None
+
+
+def _given_direction(value: str | None) -> Any:
+    """Keep ``None`` (no direction given): :func:`_read_printed` decides it."""
+    return value
+
+
+def _opt_direction(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None:
+        _direction(instance, attribute, value)
+
+
 def _printed_raw(value: Decimal | int | float | str | None) -> Any:
     """Keep the value as given; :func:`_read_printed` reads it once all fields are set."""
     return value
@@ -52,13 +86,17 @@ def _read_printed(t: Target) -> None:
     def fail(field: str, message: str, expected: str, got: object) -> None:
         issues.append(FieldIssue((field,), message, expected, repr(got)))
 
-    target = actual = None
+    target: Printed | None = None
+    actual: Printed | None = None
+    notes: list[str] = []
+    declared = (t.unit,) if t.unit is not None and t.unit not in UNITS else ()
+    cost = "成本指标" in (t.indicator or "").split("/")
     for field in ("target", "actual"):
         raw = getattr(t, field)
         if raw is None:
             continue
         try:
-            parsed = parse_printed(raw, actual=field == "actual")
+            parsed = parse_printed(raw, actual=field == "actual", units=declared)
         except PrintedValueError as exc:
             fail(field, str(exc), 'a value such as "≥50个", "85%" or 效果明显', raw)
             continue
@@ -66,6 +104,16 @@ def _read_printed(t: Target) -> None:
             target = parsed
         else:
             actual = parsed
+    money = t.unit in UNITS or any(p is not None and p.is_money for p in (target, actual)) \
+        or cost
+    target = _ten_thousand(target, money, "target", t.target, fail)
+    actual = _ten_thousand(actual, money, "actual", t.actual, fail)
+    for read in (target, actual):
+        if read is not None:
+            notes += read.notes
+    given = t.direction
+    direction: Literal["higher", "lower"] = given or "higher"
+    source = "given" if given is not None else "default"
     if target is not None and target.is_quantity:
         if target.unit is not None and t.unit is not None and t.unit != target.unit and not (
                 target.is_rate and t.unit in _RATE_UNITS):
@@ -75,16 +123,35 @@ def _read_printed(t: Target) -> None:
             fail("target", f"with unit = {t.unit!r}, write the value as a percentage, e.g. "
                  f"\"{target.text}{t.unit}\"", f"a percentage such as \"85{t.unit}\"",
                  t.target)
-        if target.direction is not None:
-            if target.direction == "higher" and t.direction == "lower":
-                fail("direction", f"direction = \"lower\" but the target {target.text!r} "
-                     "says more is better", '"higher" or no direction', t.direction)
-            put("direction", target.direction)
+        signed = target.direction
+        if signed is not None and target.operator != "=":
+            if given is not None and given != signed:
+                says = "more" if signed == "higher" else "less"
+                fail("direction", f"direction = \"{given}\" but the target {target.text!r} "
+                     f"says {says} is better", f'"{signed}" or no direction', given)
+            direction, source = signed, "sign"
+        elif signed is not None and given is None:
+            direction, source = signed, "sign"
+        elif given is None and cost:
+            direction, source = "lower", "tier"
+            notes.append(f"the target {target.text!r} has no sign: under 成本指标 it is read "
+                         "as lower-is-better (≤), the form's meaning of a cost; direction = "
+                         "\"higher\" overrides")
+        if target.is_tolerance:
+            notes.append(f"the tolerance {target.text!r} is reached when the actual lies within "
+                         "it either side of 0; beyond it the row earns the tolerance / the "
+                         "actual's size × its points")
+        if target.is_strict:
+            notes.append(f"the strict comparison {target.text!r} is scored as "
+                         f"{'≥' if target.operator == '>' else '≤'}: reaching the figure earns "
+                         "full points (the form's rule has no strict step)")
         if target.unit is not None:
             put("unit", "%" if target.unit == "%" else target.unit)
         put("target", target.value)
     elif target is not None:
         put("target", None)
+    put("direction", direction)
+    put("direction_from", source)
     for field in ("points", "score"):
         number = getattr(t, field)
         if number is not None and number > _MOST_POINTS:
@@ -117,11 +184,21 @@ def _read_printed(t: Target) -> None:
                      "a number", t.actual)
         elif target.qualitative is not None and actual.qualitative is not None:
             named = level_name(actual.qualitative)
+            if named is None and _words(actual.qualitative) == _words(target.qualitative or ""):
+                named = LEVELS[0][0]
+                if t.level is None:
+                    notes.append(f"the actual repeats the target's text {target.text!r}: read "
+                                 f"as {named}")
             if named is not None:
                 if t.level is not None and level != named:
                     fail("level", f"level {t.level!r} disagrees with the actual "
                          f"{actual.text!r}", named, t.level)
                 level = named
+            elif t.level is None:
+                fail("actual", f"the actual {actual.text!r} is neither the target's text "
+                     f"{target.text!r} nor a judgement; give the judgement as level = "
+                     + " | ".join(f'"{name}"' for name, _, _ in LEVELS),
+                     "a judgement, or the target's text", t.actual)
             put("actual", None)
         else:
             if target.unit is None and t.unit is not None and actual.unit is not None:
@@ -141,6 +218,7 @@ def _read_printed(t: Target) -> None:
         fail("level", "a score needs the level it lies in", "a level", None)
     put("printed_target", target)
     put("printed_actual", actual)
+    put("notes", tuple(dict.fromkeys(notes)))
     if issues:
         raise FieldError(issues)
 
@@ -155,7 +233,12 @@ class Target:
     money unit (亿元, 亿美元 — the values then read as :class:`Money` in
     measures) or free text (个, 座, 人, %).  ``target`` 目标值 / 年任务,
     ``actual`` 实际完成值, ``previous`` 上年完成值.  ``direction`` says
-    whether more (``"higher"``) or less (``"lower"``) is better.
+    whether more (``"higher"``) or less (``"lower"``) is better; when it
+    is not given it comes from the printed sign, else from the tier (a
+    target without a sign under 成本指标 is lower-is-better), else
+    ``"higher"``; ``direction_from`` says which (``given``, ``sign``,
+    ``tier``, ``default``) and ``notes`` how the printed values were read
+    (a look-alike sign, an actual printed with a sign, 万 read as 万元 …).
     ``subject`` is who achieved it (全区), ``source`` where the figure comes
     from, and ``category`` groups output targets as a project form does
     (数量, 质量, 时效, 成本, 效益).
@@ -179,7 +262,8 @@ class Target:
     target: Decimal | None = attrs.field(default=None, converter=_printed_raw)
     actual: Decimal | None = attrs.field(default=None, converter=_printed_raw)
     unit: str | None = attrs.field(default=None, validator=_opt_text)
-    direction: Literal["higher", "lower"] = attrs.field(default="higher", validator=_direction)
+    direction: Literal["higher", "lower"] = attrs.field(default=None, converter=_given_direction,
+                                                        validator=_opt_direction)
     previous: Decimal | None = attrs.field(default=None, converter=_opt_decimal)
     subject: str | None = None
     source: str | None = None
@@ -195,6 +279,9 @@ class Target:
                                                  repr=False)
     printed_actual: Printed | None = attrs.field(init=False, default=None, eq=False,
                                                  repr=False)
+    direction_from: Literal["given", "sign", "tier", "default"] = attrs.field(
+        init=False, default="default", eq=False, repr=False)
+    notes: tuple[str, ...] = attrs.field(init=False, default=(), eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         _read_printed(self)
@@ -222,13 +309,28 @@ class Target:
         return self.actual / self.target
 
     @property
+    def is_tolerance(self) -> bool:
+        """Whether the target is a tolerance ``±N`` (the actual's size is compared)."""
+        return self.printed_target is not None and self.printed_target.is_tolerance
+
+    def _measured(self) -> Decimal | None:
+        if self.actual is None or not self.is_tolerance:
+            return self.actual
+        return abs(self.actual)
+
+    @property
     def reached(self) -> bool | None:
-        """Whether the target was reached in its direction; ``None`` if unknown."""
-        if self.actual is None or self.target is None:
+        """Whether the target was reached in its direction; ``None`` if unknown.
+
+        A tolerance ``±N`` is reached when the actual lies within N of 0
+        (``±10%`` with ``-8%``).
+        """
+        actual = self._measured()
+        if actual is None or self.target is None:
             return None
         if self.direction == "lower":
-            return self.actual <= self.target
-        return self.actual >= self.target
+            return actual <= self.target
+        return actual >= self.target
 
     @property
     def completion(self) -> Decimal | None:
@@ -236,20 +338,21 @@ class Target:
 
         1 when the target is reached (also a target of 0: ``≥0个`` with 0);
         otherwise actual / target for ``higher``, target / actual for
-        ``lower``.  ``None`` when a figure is missing, or when a ``higher``
-        target of 0 or less is missed (no proportion can be taken of it).
+        ``lower`` (a tolerance ``±N``: N / the actual's size).  A missed
+        target at or below zero earns 0 (``≥0%`` with ``-2%``, ``≤-5%`` with
+        ``-3%``): no proportion can be taken of it.  ``None`` only when a
+        figure is missing.
         """
-        if self.actual is None or self.target is None:
+        actual = self._measured()
+        if actual is None or self.target is None:
             return None
-        if self.direction == "lower":
-            if self.actual <= self.target:
-                return Decimal(1)
-            return None if self.actual == 0 else max(self.target, Decimal(0)) / self.actual
-        if self.actual >= self.target:
+        if self.reached:
             return Decimal(1)
         if self.target <= 0:
-            return None
-        return max(self.actual / self.target, Decimal(0))
+            return Decimal(0)
+        if self.direction == "lower":
+            return self.target / actual
+        return max(actual / self.target, Decimal(0))
 
     @property
     def growth(self) -> Decimal | None:

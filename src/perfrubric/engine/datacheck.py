@@ -26,6 +26,7 @@ from ..data.model import Department
 from ..errors import DataError, Problem
 from ..expr import Expression
 from ..rubrics.model import Rubric
+from .target_rows import expand, has_target_rows
 
 __all__ = ["SYNONYMS", "check_data"]
 
@@ -96,6 +97,9 @@ def check_data(rubric: Rubric, data: Department | Mapping[str, Any] | str | os.P
     did-you-mean over the data's real names, its target ids and categories,
     the model's fields and :data:`SYNONYMS` (a model field that is simply
     not reported gets no suggestion, except from a synonym).
+    A rubric whose rows come from targets (``target_rows``) is checked with
+    its rows generated from the data: a misplaced row or points that do not
+    add up are the problems, and a tier with no row is not applicable.
     Also: an indicator scored by an assessment that the data does not give,
     and an assessment for an indicator the rubric does not have.  A data
     file that cannot be loaded gives its own problems.  An empty list means
@@ -110,6 +114,11 @@ def check_data(rubric: Rubric, data: Department | Mapping[str, Any] | str | os.P
         dept = load_data(data)
     except DataError as exc:
         return list(exc.problems)
+    if has_target_rows(rubric):  # a project form: check the rows its targets generate
+        try:
+            rubric, dept = expand(rubric, dept, file=file)
+        except DataError as exc:
+            return list(exc.problems)
     facts = Facts.from_department(dept)
     label = f"the data ({file})" if file else "the data"
     problems: list[Problem] = []
@@ -130,7 +139,7 @@ def check_data(rubric: Rubric, data: Department | Mapping[str, Any] | str | os.P
                                     expected=suggestion, got=name))
     assessed = {a.indicator for a in dept.assessments}
     for ind in rubric.leaves():
-        if ind.measure is None and ind.path not in assessed:
+        if ind.measure is None and ind.path not in assessed and ind.target_rows is None:
             problems.append(Problem(f"no [[assessment]] in {label} scores this indicator "
                                     "(it has no measure)", ind.path, rubric.file, ind.line,
                                     expected="an [[assessment]] with indicator = "

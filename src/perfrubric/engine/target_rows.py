@@ -293,9 +293,11 @@ def _judgement(path: str, row: _Placed, points: Decimal, problems: list[Problem]
     level = next(lv for lv in QUALITATIVE_LEVELS if lv.name == t.level)
     declared = t.points if t.points else points
     if t.score is None:
+        repeated = next((n for n in t.notes if "repeats the target's text" in n), None)
         return Assessment(indicator=path, level=level.name, score=points * level.high,
-                          reason=f"no evaluator's score given: the top of the band of "
-                                 f"{level.name} ({_pct(level.high)} of the points) is used")
+                          reason=(f"{repeated}; " if repeated else "")
+                          + f"no evaluator's score given: the top of the band of "
+                            f"{level.name} ({_pct(level.high)} of the points) is used")
     low, high = declared * level.low, declared * level.high
     if not low <= t.score <= high:
         problems.append(Problem(
@@ -332,6 +334,7 @@ def notes(rubric: Rubric, dept: Department) -> dict[str, str]:
     """
     out: dict[str, str] = {}
     declared = {t.id: t.points for t in dept.targets}
+    read = {t.id: t for t in dept.targets}
     for ind in rubric.walk():
         if ind.target_rows is not None and ind.is_leaf:
             how = ("its points are left out and the total is rescaled "
@@ -340,12 +343,29 @@ def notes(rubric: Rubric, dept: Department) -> dict[str, str]:
             out[ind.path] = (f"not applicable: no target row is placed under '{ind.path}'; "
                              f"{how}")
         elif ind.target is not None:
+            said: list[str] = []
             given = declared.get(ind.target)
             if given is not None and given != ind.points:
-                out[ind.path] = (f"分值 {_fmt(given)} rescaled to {_fmt(ind.points)}: the rows "
-                                 "of its tier do not add up to the tier's points "
-                                 "(target_rows.points = \"rescale\")")
+                said.append(f"分值 {_fmt(given)} rescaled to {_fmt(ind.points)}: the rows "
+                            "of its tier do not add up to the tier's points "
+                            "(target_rows.points = \"rescale\")")
+            target = read.get(ind.target)
+            if target is not None:
+                said += _reading(target)
+            if said:
+                out[ind.path] = "; ".join(said)
     return out
+
+
+def _reading(t: Target) -> list[str]:
+    """How a row's printed values were read, for its trace note (see ``Target.notes``)."""
+    said = [n for n in t.notes if "repeats the target's text" not in n]  # the level's reason
+    if (t.reached is False and t.target is not None and t.target <= 0
+            and not t.is_qualitative):
+        said.append(f"the target {t.printed_target.text if t.printed_target else t.target} is "
+                    "at or below zero and was missed: it earns 0 points (no proportion can be "
+                    "taken of it)")
+    return said
 
 
 _R = TypeVar("_R")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import gettext
 import io
+import re
 from collections.abc import Mapping, Sequence
 from importlib import resources
 
@@ -81,8 +82,14 @@ def fill_template(text: str, values: Mapping[str, str]) -> str:
     return fill(text, values)
 
 
+_ONE_POINTS = re.compile(r"(?<![\d.,])1 points\b")
+
+
 def _say(message: str, parts: _Parts, locale: str) -> str:
-    return fill(translate(message, locale=locale), parts.parts)
+    text = fill(translate(message, locale=locale), parts.parts)
+    if not _zh(locale):
+        text = _ONE_POINTS.sub("1 point", text)  # "1 point", never "1 points"
+    return text
 
 
 def _join(items: Sequence[str], locale: str) -> str:

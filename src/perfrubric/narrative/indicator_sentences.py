@@ -25,10 +25,18 @@ __all__ = ["indicator_name", "indicator_sentence", "status_text", "tier_summary"
 
 
 def indicator_name(ev: Evaluation, path: str, *, locale: str = "zh_CN") -> str:
-    """The indicator's display name: ``name_en`` in English when the rubric gives one."""
+    """The indicator's display name: ``name_en`` in English when the rubric gives one.
+
+    A row generated from a target is named as the target is, ``/`` included
+    (its path writes ``／``, since ``/`` separates tiers there).
+    """
     ind = ev.rubric.indicator(path)
     if not _zh(locale) and ind.name_en:
         return ind.name_en
+    if ind.target is not None:
+        target = next((t for t in ev.targets if t.id == ind.target), None)
+        if target is not None:
+            return target.name
     return ind.name
 
 

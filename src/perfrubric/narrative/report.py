@@ -108,7 +108,8 @@ def fragments(ev: Evaluation, *, locale: str = "zh_CN", compact: bool = False) -
            for t in ev.targets if t.actual is not None and t.id not in rows]
     out += [figure_sentence(ev, fid, locale=locale) for fid in ev.figures]
     for top in ev.rubric.indicators:
-        out.append(tier_summary(ev, top.path, locale=locale))
+        if not top.is_leaf or ev.results[top.path].status == "excluded":
+            out.append(tier_summary(ev, top.path, locale=locale))
         out += [indicator_sentence(ev, ind.path, locale=locale)
                 for ind in top.walk() if ind.is_leaf]
     out += [veto_sentence(ev, veto.name, locale=locale) for veto in ev.vetoes]
@@ -120,7 +121,12 @@ def fragments(ev: Evaluation, *, locale: str = "zh_CN", compact: bool = False) -
 
 
 def report_text(ev: Evaluation, *, locale: str = "zh_CN", compact: bool = False) -> str:
-    """All fragments as plain text, one per line; indicator lines are indented."""
-    lines = [("  " if f.kind == "indicator" else "") + f.text
-             for f in fragments(ev, locale=locale, compact=compact)]
+    """All fragments as plain text, one per line; indicator lines below a tier are indented.
+
+    A top tier that is itself the indicator (预算执行率) is one unindented line.
+    """
+    parts = fragments(ev, locale=locale, compact=compact)
+    lines = [("  " if f.kind == "indicator" and ("/" in f.key or (
+        i and parts[i - 1].kind == "tier" and parts[i - 1].key == f.key)) else "") + f.text
+             for i, f in enumerate(parts)]
     return "\n".join(lines) + "\n"

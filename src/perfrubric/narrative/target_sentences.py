@@ -66,7 +66,11 @@ def target_row_sentence(ev: Evaluation, path: str, *, locale: str = "zh_CN") -> 
     if target.actual is not None:
         p.put("actual", *_printed_quantity(target, target.actual, locale))
     full = result.lost == 0 and result.points > 0
-    if result.status in ("missing", "cannot_rate"):
+    if result.status in ("missing", "cannot_rate") and "target" not in p:
+        message = ("{name}: no target given, achieved {actual}: 0 of {points} points"
+                   if "actual" in p
+                   else "{name}: no target and no result reported: 0 of {points} points")
+    elif result.status in ("missing", "cannot_rate"):
         message = ("{name}: target “{target}”, not judged: 0 of {points} points"
                    if target.is_qualitative
                    else "{name}: target {target}, no result reported: 0 of {points} points")
@@ -87,6 +91,16 @@ def target_row_sentence(ev: Evaluation, path: str, *, locale: str = "zh_CN") -> 
                    else "{name}: target {target}, achieved {actual}, short of the target: "
                         "{score} of {points} points")
     text = _say(message, p, locale)
+    if printed is not None and printed.is_strict and result.status == "scored":
+        p.put("sentence", text, text)
+        p.put("symbol", "≥" if printed.operator == ">" else "≤",
+              "≥" if printed.operator == ">" else "≤")
+        p.put("figure", p.values["target"], p.parts["target"][len(symbol):].strip())
+        text = _say("{sentence} (scored as {symbol} {figure}: the rule has no strict step)",
+                    p, locale)
+    if result.note and "repeats the target's text" in result.note:
+        p.put("sentence", text, text)
+        text = _say("{sentence} (the actual repeats the target: read as reached)", p, locale)
     if result.note and "no evaluator's score" in result.note:
         p.put("sentence", text, text)
         text = _say("{sentence} (no evaluator's score: the top of the band)", p, locale)
