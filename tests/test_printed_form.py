@@ -455,3 +455,36 @@ def test_score_text_table_marks_the_review() -> None:
     assert "工程验收合格率: 10/10  value 100% [review: printed 7, rule 10]" in text.replace(
         "  [", " [")
     assert "printed total 94.3, by the rule 87.58" in text
+
+
+def test_as_printed_row_without_points_is_named_not_summed() -> None:
+    rows = [_row("数量", "产出指标/数量指标", 40, "≥1个", "1个"),
+            {"name": "无分值", "indicator": "效益指标/社会效益指标", "target": "≥1个",
+             "actual": "1个"}]
+    with pytest.raises(pr.DataError) as info:
+        pr.evaluate(RUBRIC, _form(rows, {"points": "as_printed"}))
+    assert [p.path for p in info.value.problems] == ["target[1].points"]
+
+
+def test_official_points_with_an_indicators_total_rescale_the_90_points() -> None:
+    rows = [_row("数量", "产出指标/数量指标", 50, "≥10个", "10个"),
+            _row("效益", "效益指标/社会效益指标", 30, "≥10个", "10个"),
+            _row("满意度", "满意度指标/服务对象满意度指标", 10, "≥90%", "81%")]
+    ev = pr.evaluate(RUBRIC, _form(rows, {"total": "indicators"}))
+    # 50 + 30 + 81/90 × 10 = 89 of 90 counted points → 89 × 100 / 90 = 98.89
+    assert (ev.raw_total, ev.counted_points, ev.total) == (D(89), D(90), D("98.89"))
+
+
+def test_budget_score_needs_exactly_one_budget_row() -> None:
+    # a rubric whose every top tier takes target rows has no budget row to score
+    from perfrubric.rubrics.model import Indicator
+
+    no_budget = attrs.evolve(RUBRIC, indicators=tuple(
+        i for i in RUBRIC.indicators if i.path != "预算执行率"))
+    assert isinstance(no_budget.indicators[0], Indicator)
+    rows = [_row("数量", "产出指标/数量指标", 60, "≥1个", "1个"),
+            _row("效益", "效益指标/社会效益指标", 30, "≥1个", "1个"),
+            _row("满意度", "满意度指标/服务对象满意度指标", 10, "≥1个", "1个")]
+    with pytest.raises(pr.DataError, match="budget_score") as info:
+        pr.evaluate(no_budget, _form(rows, {"points": "as_printed", "budget_score": 9}))
+    assert info.value.problems[0].path == "form.budget_score"

@@ -84,6 +84,8 @@ def layout(rubric: Rubric, dept: Department, *, file: str | None = None) -> Rubr
             "but no [[target]] row is placed under a tier ("
             + ", ".join(f"'{t}'" for t in tiers) + ")", path="target",
             expected=f'indicator = "{tiers[0]}/…"' if tiers else "a target row")], file))
+    if any(t.points is None for t in dept.targets if t.indicator):
+        return _repointed(rubric, sums, placed)  # expand names each row without points
     tops = tuple(kept for top in rubric.indicators
                  if (kept := _repoint(top, sums, placed)) is not None)
     counted = sum((top.points for top in tops), _ZERO)
@@ -101,6 +103,13 @@ def layout(rubric: Rubric, dept: Department, *, file: str | None = None) -> Rubr
                ", or declare [form] total = \"indicators\" if the 总分 leaves the budget "
                "row out"), path="form.points", expected=_fmt(rubric.full_marks),
             got=_fmt(counted))], file))
+    return _repointed(rubric, sums, placed)
+
+
+def _repointed(rubric: Rubric, sums: Mapping[str, Decimal], placed: Mapping[str, int]
+               ) -> Rubric:
+    tops = tuple(kept for top in rubric.indicators
+                 if (kept := _repoint(top, sums, placed)) is not None)
     expanded = attrs.evolve(rubric, indicators=tops)
     object.__setattr__(expanded, "_sha256", rubric.sha256)  # the declared rubric's hash
     return expanded
@@ -137,9 +146,17 @@ def printed_scores(rubric: Rubric, dept: Department, *, file: str | None = None
     its band; every other row's becomes an :class:`~perfrubric.model.Assessment`
     attributed to the printed form, so the trace keeps the rule's score
     beside it.  Raises :class:`~perfrubric.errors.DataError` for a printed
-    score above its row's points (it cannot count).
+    score above its row's points (it cannot count), and for a
+    ``budget_score`` when the rubric has not exactly one budget row.
     """
     form = dept.form
+    if form is not None and form.budget_score is not None and len(budget_rows(rubric)) != 1:
+        raise DataError(_located([Problem(
+            "[form] budget_score is the 得分 of the budget row, but this rubric has "
+            f"{len(budget_rows(rubric))} rows outside its target tiers ("
+            + ", ".join(f"'{b.path}'" for b in budget_rows(rubric)) + "); give their "
+            "printed scores as [[assessment]] rows instead", path="form.budget_score",
+            expected="no budget_score")], file))
     if form is None or form.scores != "printed":
         return dept
     rows = _row_paths(rubric)
