@@ -268,12 +268,13 @@ def test_loader_key_lists_are_the_schema_properties() -> None:
 def test_data_schema_keys_are_the_model_fields() -> None:
     defs = data_schema()["definitions"]
     for cls in (model.Staffing, model.Budget, model.BudgetLine, model.Sangong,
-                model.SangongItem, model.Target, model.Assessment, model.OrgUnit):
+                model.SangongItem, model.Target, model.Assessment, model.OrgUnit,
+                model.Form, model.FundSource):
         assert set(defs[cls.__name__]["properties"]) == {f.name for f in attrs.fields(cls)}
     # [department] holds only its own keys; the rest are sections of their own.
     assert set(defs["Department"]["properties"]) == {"name", "year", "code", "units", "duties"}
-    assert set(data_schema()["properties"]) == {"department", "staffing", "budget", "target",
-                                                "facts", "assessment"}
+    assert set(data_schema()["properties"]) == {"department", "form", "staffing", "budget",
+                                                "target", "facts", "assessment"}
 
 
 @pytest.mark.parametrize("section", ["staffing", "budget", "department"])

@@ -17,10 +17,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .data.model import Assessment, Department, Target
+from .data.model import Assessment, Department, Form, FundSource, Target
 from .data.printed import Printed, PrintedValueError, parse_printed
 from .data.structure import load_data
 from .decimals import Rounding, to_decimal
+from .engine.deviation import Deviation
 from .engine.evaluation import (
     Evaluation,
     EvaluationWarning,
@@ -63,6 +64,7 @@ if TYPE_CHECKING:
     )
     from .batch import BatchResult, evaluate_many, score_table
     from .engine.datacheck import check_data
+    from .engine.review import FormReview, review_forms
     from .narrative import (
         Fragment,
         closing_sentence,
@@ -74,6 +76,7 @@ if TYPE_CHECKING:
         tier_summary,
     )
     from .views.form import render_form
+    from .views.review import render_review
     from .views.table import render, scoring_table, table_rows
 
 __version__ = "0.1.0.dev0"
@@ -88,6 +91,8 @@ _LAZY = {
     **dict.fromkeys(("BatchResult", "evaluate_many", "score_table"), "batch"),
     **dict.fromkeys(("check_data",), "engine.datacheck"),
     **dict.fromkeys(("render_form",), "views.form"),
+    **dict.fromkeys(("FormReview", "review_forms"), "engine.review"),
+    **dict.fromkeys(("render_review",), "views.review"),
     **dict.fromkeys(("Fragment", "closing_sentence", "fragments", "indicator_sentence",
                      "report_text", "target_row_sentence", "target_sentence", "tier_summary"),
                     "narrative"),
@@ -116,6 +121,7 @@ __all__ = [
     "Comparison",
     "DataError",
     "Department",
+    "Deviation",
     "EitherOr",
     "Evaluation",
     "EvaluationError",
@@ -124,7 +130,10 @@ __all__ = [
     "ExpressionError",
     "Figure",
     "FigureResult",
+    "Form",
+    "FormReview",
     "Fragment",
+    "FundSource",
     "Grade",
     "GradeScale",
     "Indicator",
@@ -177,8 +186,10 @@ __all__ = [
     "register_kind",
     "render",
     "render_form",
+    "render_review",
     "report_text",
     "resolved_document",
+    "review_forms",
     "rubric_from_dict",
     "rubric_schema",
     "score_table",

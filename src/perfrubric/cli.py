@@ -170,6 +170,8 @@ def render_text(ev: Evaluation) -> str:
     if ev.department:
         lines.append(f"{ev.department}" + (f" {ev.year}" if ev.year else ""))
     lines.append("")
+    review = {d.path: f"  [review: printed {_num(d.printed)}, rule {_num(d.rule)}]"
+              for d in ev.deviations}  # 复核: a printed 得分 that departs from the rule
     for result in ev.results.values():
         indent = "  " * (result.depth - 1)
         shown = ""
@@ -177,7 +179,7 @@ def render_text(ev: Evaluation) -> str:
             shown = f"  value {_num(result.shown)}{result.unit or ''}"
         status = "" if result.status == "scored" else f"  ({result.status})"
         lines.append(f"{indent}{result.name}: {_num(result.score)}/{_num(result.points)}"
-                     f"{shown}{status}")
+                     f"{shown}{status}{review.get(result.path, '')}")
     lines.append("")
     lines.append(f"total {_num(ev.total)} / {_num(ev.full_marks)}"
                  + ("  (rescaled)" if ev.rescaled else ""))
@@ -185,6 +187,9 @@ def render_text(ev: Evaluation) -> str:
         lines.append(f"  rescaled: {entry.path} ({_num(entry.points)} points) left out, "
                      f"{entry.note}")
     lines.append(f"grade {ev.grade if ev.grade is not None else '— (cannot rate)'}")
+    if ev.printed_total is not None and ev.rule_total is not None:
+        lines.append(f"printed total {_num(ev.printed_total)}, by the rule "
+                     f"{_num(ev.rule_total)}")
     for reason in ev.cannot_rate:
         lines.append(f"  cannot rate: {reason}")
     for veto in ev.vetoes:
@@ -389,6 +394,13 @@ def _add_batch_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
     add_parser(sub).set_defaults(func=cmd_batch)
 
 
+def cmd_review(args: argparse.Namespace, out: TextIO) -> int:
+    """Review printed forms against the rule; see :mod:`perfrubric.views.review_command`."""
+    from .views.review_command import run
+
+    return run(args, out, _rubric(args.rubric))
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="perfrubric",
@@ -441,6 +453,9 @@ def _parser() -> argparse.ArgumentParser:
     _add_schema_parser(sub)
     _add_analysis_parsers(sub)
     _add_batch_parser(sub)
+    from .views.review_command import add_parser as _add_review_parser
+
+    _add_review_parser(sub).set_defaults(func=cmd_review)
     _add_plugin_option(sub)  # keep last: every command takes --plugin
     return parser
 

@@ -63,6 +63,7 @@ from .fields import (
     _to_money,
     _year,
 )
+from .form import Form, FundSource
 from .targets import Target
 
 __all__ = [
@@ -74,6 +75,8 @@ __all__ = [
     "FactValue",
     "FieldError",
     "FieldIssue",
+    "Form",
+    "FundSource",
     "OrgUnit",
     "PathPart",
     "Sangong",
@@ -268,7 +271,10 @@ class Budget:
     - ``fixed_assets_total`` 固定资产总额, ``fixed_assets_in_use`` 在用固定资产;
     - ``payment_planned`` 既定支付进度 and ``payment_actual`` 实际支付进度,
       as rates (``"95%"`` is ``Decimal("0.95")``);
-    - ``sangong`` 三公经费.
+    - ``sangong`` 三公经费;
+    - a project form's funds block (资金来源), its 其中 rows: ``fiscal``
+      财政拨款, ``carried_over`` 上年结转, ``other`` 其他资金, each a
+      :class:`FundSource` (年初预算数, 全年预算数, 全年执行数).
     """
 
     initial: Money | None = attrs.field(default=None, converter=_opt_money,
@@ -306,6 +312,9 @@ class Budget:
     payment_actual: Decimal | None = attrs.field(default=None, converter=_opt_decimal,
                                                  validator=_non_negative)
     sangong: Sangong = attrs.field(factory=Sangong)
+    fiscal: FundSource = attrs.field(factory=FundSource)
+    carried_over: FundSource = attrs.field(factory=FundSource)
+    other: FundSource = attrs.field(factory=FundSource)
 
     @property
     def project_lines_total(self) -> Money | None:
@@ -371,6 +380,8 @@ class Department:
     tuples; tables nest (``facts.audit.findings``).
 
     ``assessments`` are evaluators' judgements, at most one per indicator.
+    ``form`` describes the printed project form the data was typed from
+    (its ``[form]`` table: layout and header block), ``None`` when not given.
     """
 
     name: str = attrs.field(validator=_text)
@@ -392,6 +403,8 @@ class Department:
         default=(), converter=_assessments,
         validator=[_items_of(Assessment, "an assessment"),
                    _unique("indicator", "assessment of indicator")])
+    form: Form | None = attrs.field(
+        default=None, validator=attrs.validators.optional(attrs.validators.instance_of(Form)))
 
     def target(self, target_id: str) -> Target:
         """The target with *target_id*; :class:`KeyError` if none."""

@@ -36,6 +36,8 @@ from .model import (
     Department,
     FieldError,
     FieldIssue,
+    Form,
+    FundSource,
     OrgUnit,
     Sangong,
     SangongItem,
@@ -50,18 +52,18 @@ if TYPE_CHECKING:
 __all__ = ["SECTIONS", "derive_id", "load_data", "structure_department", "unstructure_department"]
 
 #: The top-level sections of a data document, in the order they are written.
-SECTIONS: tuple[str, ...] = ("department", "staffing", "budget", "target", "facts",
+SECTIONS: tuple[str, ...] = ("department", "form", "staffing", "budget", "target", "facts",
                              "assessment")
 
 # Department fields that live in their own top-level section, by section name.
 _SECTION_FIELDS: dict[str, str] = {"staffing": "staffing", "budget": "budget",
                                    "target": "targets", "facts": "facts",
-                                   "assessment": "assessments"}
+                                   "assessment": "assessments", "form": "form"}
 _FIELD_SECTIONS: dict[str, str] = {v: k for k, v in _SECTION_FIELDS.items()}
 _DEPARTMENT_KEYS: tuple[str, ...] = ("name", "year", "code", "units", "duties")
 
-_CLASSES: tuple[type, ...] = (OrgUnit, Staffing, BudgetLine, SangongItem, Sangong, Budget,
-                              Target, Assessment, Department)
+_CLASSES: tuple[type, ...] = (OrgUnit, Staffing, BudgetLine, SangongItem, Sangong,
+                              FundSource, Budget, Target, Assessment, Form, Department)
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {
     **{cls: tuple(f.name for f in attrs.fields(cls)) for cls in _CLASSES},
     Department: _DEPARTMENT_KEYS}
@@ -286,6 +288,7 @@ _WHAT: dict[type, str] = {
     BudgetLine: "a budget line with name and amount",
     SangongItem: "budget, actual, previous_budget, previous_actual",
     Sangong: "the [budget.sangong] figures", Budget: "the [budget] figures",
+    FundSource: "initial, adjusted, final", Form: "the [form] table",
     Target: "a [[target]] with id and name", Assessment: "an [[assessment]] with indicator",
     Department: "the [department] table",
 }
@@ -461,7 +464,7 @@ def structure_department(document: Mapping[str, Any], *, file: str | None = None
     """Build a :class:`Department` from a parsed data document.
 
     *document* has the sections of ``docs/data.md`` (``department``,
-    ``staffing``, ``budget``, ``target``, ``facts``, ``assessment``).
+    ``form``, ``staffing``, ``budget``, ``target``, ``facts``, ``assessment``).
     *file* and *positions* (key path → line, column) only locate problems.
 
     Raises :class:`DataError` listing every problem with its path.

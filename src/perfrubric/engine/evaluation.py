@@ -36,7 +36,7 @@ from ..indicators.ratio import Ratio
 from ..indicators.step_deduction import StepDeduction
 from ..rubrics.model import Indicator, Rubric, Veto
 from ..units import UNITS, Money
-from . import target_rows
+from . import printed_form, target_rows
 from .results import (
     _HUNDRED,
     _NO_DETAIL,
@@ -54,6 +54,7 @@ from .results import (
     _Row,
     _row_of,
 )
+from .totals import total_and_grade
 
 __all__ = [
     "STATUSES",
@@ -92,10 +93,14 @@ def evaluate(rubric: Rubric, data: Department | Mapping[str, Any] | str | Any, *
     plan = _Plan.of(rubric)
     if not plan.has_target_rows:
         return _Run(rubric, data, plan, strict=strict).run()
-    # A project form: rows generated from the data's targets (target_rows.py).
+    # A project form: its printed layout (printed_form.py), then rows generated from
+    # the data's targets (target_rows.py), then its printed scores reviewed.
+    rubric = printed_form.layout(rubric, data, file=file)
     rubric, data = target_rows.expand(rubric, data, file=file)
+    data = printed_form.printed_scores(rubric, data, file=file)
     ev = _Run(rubric, data, _Plan(rubric), strict=strict).run()
-    return attrs.evolve(ev, results=target_rows.with_notes(ev.results, rubric, data))
+    ev = attrs.evolve(ev, results=target_rows.with_notes(ev.results, rubric, data))
+    return printed_form.review(ev, rubric, data)
 
 
 def _rounder(rounding: Rounding) -> Callable[[Decimal], Decimal]:
@@ -359,25 +364,7 @@ class _Run:
         tops = [done[i.path] for i in rubric.indicators]
         raw = sum((r[3] for r in tops), _ZERO)  # score
         counted = sum((r[2] for r in tops), _ZERO)  # counted_points
-        if counted == 0:
-            total = _ZERO
-            self.cannot_rate.append("no indicator could be scored")
-        elif counted != rubric.full_marks:
-            total = raw * rubric.full_marks / counted
-        else:
-            total = raw
-        total = rubric.total_rounding.apply(total)
-        for veto in vetoes:
-            if veto.total_at_most is not None and total > veto.total_at_most:
-                total = veto.total_at_most
-        grade: str | None = None
-        if not self.cannot_rate:
-            scale = rubric.grades
-            rank = scale.rank(scale.grade_for(total).name)
-            for veto in vetoes:
-                if veto.grade_at_most is not None:
-                    rank = max(rank, scale.rank(veto.grade_at_most))
-            grade = scale.grades[rank].name
+        total, grade = total_and_grade(rubric, raw, counted, vetoes, self.cannot_rate)
         return Evaluation(
             rubric=rubric, department=self.dept.name, year=self.dept.year,
             total=total, raw_total=raw, counted_points=counted, grade=grade,

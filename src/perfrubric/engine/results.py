@@ -16,9 +16,10 @@ from typing import Any, Literal
 
 import attrs
 
-from ..data.model import Target
+from ..data.model import Form, FundSource, Target
 from ..expr import Value
 from ..rubrics.model import Rubric, _PathNamed
+from .deviation import Deviation
 from .serialize import SCHEMA_VERSION, decimal_text, plain, unstructure
 
 __all__ = [
@@ -293,6 +294,14 @@ class Evaluation:
     triggered vetoes.  ``grade`` is ``None`` when an indicator could not be
     rated (``cannot_rate`` gives the reasons).  ``results`` maps every
     indicator path to its :class:`IndicatorResult`, in table order.
+
+    A project form read from data with a ``[form]`` table also carries
+    ``form`` (its layout and header block), ``funds`` (the funds block's
+    其中 rows given: 财政拨款, 上年结转, 其他资金), ``deviations`` (each row
+    whose printed 得分 departs from the rule, in table order), and, when
+    the form prints scores, ``printed_total`` (自评得分: the total of the
+    printed scores, the rule's where a row prints none) and ``rule_total``
+    (the total by the rule: 复核得分).
     """
 
     rubric: Rubric = attrs.field(repr=False)
@@ -309,6 +318,11 @@ class Evaluation:
     figures: Mapping[str, FigureResult] = attrs.field(factory=dict)
     rescaling: tuple[Rescaled, ...] = ()
     warnings: tuple[EvaluationWarning, ...] = ()
+    deviations: tuple[Deviation, ...] = ()
+    printed_total: Decimal | None = None
+    rule_total: Decimal | None = None
+    form: Form | None = attrs.field(default=None, repr=False)
+    funds: tuple[tuple[str, FundSource], ...] = attrs.field(default=(), repr=False)
 
     @property
     def full_marks(self) -> Decimal:
@@ -376,6 +390,12 @@ class Evaluation:
                          "shown": None if f.shown is None else decimal_text(f.shown),
                          "unit": f.unit, "note": f.note} for f in self.figures.values()],
             "indicators": indicators,
+            "printed_total": None if self.printed_total is None
+            else decimal_text(self.printed_total),
+            "rule_total": None if self.rule_total is None else decimal_text(self.rule_total),
+            "deviations": [unstructure(d) for d in self.deviations],
+            "form": None if self.form is None else unstructure(self.form),
+            "funds": {name: unstructure(source) for name, source in self.funds},
         }
 
 

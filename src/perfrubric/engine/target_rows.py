@@ -224,7 +224,10 @@ def _tier(tier: Indicator, rows: list[_Placed], rounding: Rounding, problems: li
                 f"the rows placed under '{tier.path}' add up to {_fmt(total)} points "
                 f"({listing}), but the tier has {_fmt(tier.points)}; correct the rows' points"
                 + ("" if spec.points == "rescale"
-                   else ", or declare target_rows.points = \"rescale\" in the rubric"),
+                   else ", or declare target_rows.points = \"rescale\" in the rubric")
+                + ("" if spec.points == "rescale" else
+                   "; if the printed form gives its tiers other points, declare [form] "
+                   "points = \"as_printed\" in the data"),
                 path=_where(rows[-1].index, "points"), expected=_fmt(tier.points),
                 got=_fmt(total)))
     subs: dict[str | None, list[Indicator]] = {}

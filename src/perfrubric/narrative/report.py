@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..engine.evaluation import Evaluation
 from ..errors import PerfrubricError
-from .catalogs import _join, _say
+from .catalogs import _join, _say, _zh
 from .figure_sentences import figure_sentence
 from .formatting import format_number, format_points
 from .fragment import Fragment, _Parts
@@ -43,7 +43,10 @@ def closing_sentence(ev: Evaluation, *, locale: str = "zh_CN") -> Fragment:
     """The closing line: ``得分100分，绩效评价等级为“优”`` / ``Score 100, grade: Excellent``.
 
     A rescaled total says over how many scorable points; an evaluation with
-    no grade names the indicators that could not be rated.
+    no grade names the indicators that could not be rated.  A project form
+    that prints its scores adds the printed total and the rule's:
+    ``；自评得分99分，按规则复核97.44分`` / ``; self-evaluated 99, 97.44 by the
+    rule on review``.
     """
     p = _Parts()
     p.put("total", ev.total, format_points(ev.total, ev.rubric.total_rounding, locale=locale))
@@ -60,7 +63,16 @@ def closing_sentence(ev: Evaluation, *, locale: str = "zh_CN") -> Fragment:
         p.put("grade", ev.grade, ev.grade_label(locale) or ev.grade)
         message = ("Score {total} (rescaled over {counted} scorable points), grade: {grade}"
                    if ev.rescaled else "Score {total}, grade: {grade}")
-    return Fragment("closing", "closing", _say(message, p, locale), p.values, locale, p.parts)
+    text = _say(message, p, locale)
+    if ev.printed_total is not None and ev.rule_total is not None:
+        # a form that prints its scores: 自评得分99分，按规则复核97.44分
+        rounding = ev.rubric.total_rounding
+        p.put("printed", ev.printed_total, format_points(ev.printed_total, rounding,
+                                                         locale=locale))
+        p.put("rule", ev.rule_total, format_points(ev.rule_total, rounding, locale=locale))
+        text += ("；" if _zh(locale) else "; ") + _say(
+            "Self-evaluated {printed}, {rule} by the rule on review", p, locale)
+    return Fragment("closing", "closing", text, p.values, locale, p.parts)
 
 
 def rescaling_sentence(ev: Evaluation, *, locale: str = "zh_CN") -> Fragment | None:

@@ -37,6 +37,7 @@ from ..narrative import (
     translate,
     value_text,
 )
+from .header import header_lines, is_reviewed, review_cells
 
 __all__ = ["FORM_COLUMNS", "FORM_FORMATS", "FormRow", "form_rows", "is_form", "render_form"]
 
@@ -59,7 +60,8 @@ class FormRow:
     ``None`` for a tier left out as not applicable) and ``points_text``/
     ``score_text`` what the views print; ``reason`` the target's 偏差原因分析及
     改进措施; ``note`` the trace's note (band top used, points rescaled, not
-    reported, not applicable).
+    reported, not applicable); ``review`` the 复核 cell (the printed and the
+    rule's score where the form's 得分 departs from the rule).
     """
 
     path: str
@@ -73,6 +75,7 @@ class FormRow:
     reason: str
     status: str
     note: str
+    review: str = ""
 
 
 def is_form(ev: Evaluation) -> bool:
@@ -104,6 +107,7 @@ def _actual_text(ev: Evaluation, result: IndicatorResult, target: Target | None,
 def form_rows(ev: Evaluation, *, locale: str = "zh_CN") -> list[FormRow]:
     """The rows of the form: one per leaf, in table order."""
     rows = []
+    reviewed = review_cells(ev, locale=locale)
     for path, result in ev.results.items():
         if not result.is_leaf:
             continue
@@ -128,6 +132,7 @@ def form_rows(ev: Evaluation, *, locale: str = "zh_CN") -> list[FormRow]:
                                                           locale=locale),
             reason=(target.reason or "") if target is not None else "",
             status=result.status, note=_note(result, target, not_applicable, locale),
+            review=reviewed.get(path, ""),
         ))
     return rows
 
@@ -161,12 +166,21 @@ def _prefixes(path: str) -> list[str]:
     return ["/".join(parts[:i + 1]) for i in range(len(parts))]
 
 
-def _headers(locale: str) -> list[str]:
-    return [translate(c, locale=locale) for c in FORM_COLUMNS]
+def _headers(locale: str, ev: Evaluation | None = None) -> list[str]:
+    extra = [translate("Review", locale=locale)] if ev is not None and is_reviewed(ev) else []
+    return [translate(c, locale=locale) for c in FORM_COLUMNS] + extra
 
 
-def _cells(row: FormRow) -> list[str]:
-    return [*row.tiers, row.target, row.actual, row.points_text, row.score_text, row.reason]
+def _cells(row: FormRow, ev: Evaluation | None = None) -> list[str]:
+    extra = [row.review] if ev is not None and is_reviewed(ev) else []
+    return [*row.tiers, row.target, row.actual, row.points_text, row.score_text, row.reason,
+            *extra]
+
+
+def _header_text(ev: Evaluation, locale: str) -> list[str]:
+    """The header block (项目名称, 主管部门, …) as ``label：text`` lines."""
+    sep = "：" if locale.replace("-", "_").startswith("zh") else ": "
+    return [f"{label}{sep}{text}" for label, text in header_lines(ev, locale=locale)]
 
 
 def _footer(ev: Evaluation, locale: str) -> list[tuple[str, str]]:
@@ -180,6 +194,11 @@ def _footer(ev: Evaluation, locale: str) -> list[tuple[str, str]]:
                 format_points(ev.total, total_rounding, locale=locale)))
     out.append((translate("Grade", locale=locale),
                 ev.grade_label(locale) or translate("no grade", locale=locale)))
+    if ev.printed_total is not None and ev.rule_total is not None:
+        out.append((translate("Printed total", locale=locale),
+                    format_points(ev.printed_total, total_rounding, locale=locale)))
+        out.append((translate("Total by the rule", locale=locale),
+                    format_points(ev.rule_total, total_rounding, locale=locale)))
     return out
 
 
@@ -203,12 +222,12 @@ def _title(ev: Evaluation, locale: str) -> str:
 # -- text and Markdown ------------------------------------------------------------
 
 
-def _grouped(rows: Sequence[FormRow]) -> list[list[str]]:
+def _grouped(rows: Sequence[FormRow], ev: Evaluation | None = None) -> list[list[str]]:
     """Cells with a tier name written only on the first row of its group."""
     out: list[list[str]] = []
     previous: tuple[str, str] = ("", "")
     for row in rows:
-        cells = _cells(row)
+        cells = _cells(row, ev)
         if row.tiers[0] == previous[0]:
             cells[0] = ""
             if row.tiers[1] == previous[1]:
@@ -221,9 +240,9 @@ def _grouped(rows: Sequence[FormRow]) -> list[list[str]]:
 def to_form_text(ev: Evaluation, *, locale: str = "zh_CN") -> str:
     """Plain text: one line per row, ``|``-separated, tiers written once per group."""
     rows = form_rows(ev, locale=locale)
-    lines = [_title(ev, locale), *[x for x in (_figures(ev, locale),) if x],
-             " | ".join(_headers(locale))]
-    lines += [" | ".join(cells).rstrip(" |") for cells in _grouped(rows)]
+    lines = [_title(ev, locale), *_header_text(ev, locale),
+             *[x for x in (_figures(ev, locale),) if x], " | ".join(_headers(locale, ev))]
+    lines += [" | ".join(cells).rstrip(" |") for cells in _grouped(rows, ev)]
     lines.append("")
     lines += [f"{label}: {text}" for label, text in _footer(ev, locale)]
     lines += _notes(rows)
@@ -239,12 +258,17 @@ def to_form_markdown(ev: Evaluation, *, locale: str = "zh_CN") -> str:
     """A Markdown table shaped like the printed form; tiers written once per group."""
     rows = form_rows(ev, locale=locale)
     lines = [f"# {_md(_title(ev, locale))}", ""]
+    header = _header_text(ev, locale)
+    if header:
+        lines += [*[f"{_md(line)}  " for line in header], ""]
     if ev.figures:
         lines += [_md(_figures(ev, locale)), ""]
-    lines.append("| " + " | ".join(_md(h) for h in _headers(locale)) + " |")
+    headers = _headers(locale, ev)
+    lines.append("| " + " | ".join(_md(h) for h in headers) + " |")
     lines.append("|" + "|".join("---:" if c in ("Points", "Score") else "---"
-                                for c in FORM_COLUMNS) + "|")
-    lines += ["| " + " | ".join(_md(c) for c in cells) + " |" for cells in _grouped(rows)]
+                                for c in FORM_COLUMNS) + "|---" * (len(headers) - 8) + "|")
+    lines += ["| " + " | ".join(_md(c) for c in cells) + " |"
+              for cells in _grouped(rows, ev)]
     lines.append("")
     lines += [f"**{_md(label)}**: {_md(text)}  " for label, text in _footer(ev, locale)]
     notes = _notes(rows)
@@ -259,14 +283,15 @@ def to_form_csv(ev: Evaluation, *, locale: str = "zh_CN") -> str:
     rows = form_rows(ev, locale=locale)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([translate("Path", locale=locale), *_headers(locale),
+    headers = _headers(locale, ev)
+    writer.writerow([translate("Path", locale=locale), *headers,
                      translate("Status", locale=locale), translate("Note", locale=locale)])
     for row in rows:
-        writer.writerow([row.path, *_cells(row), translate(row.status, locale=locale),
+        writer.writerow([row.path, *_cells(row, ev), translate(row.status, locale=locale),
                          row.note])
     score_at = 1 + FORM_COLUMNS.index("Score")
     for label, text in _footer(ev, locale):
-        line = [""] * (len(FORM_COLUMNS) + 3)
+        line = [""] * (len(headers) + 3)
         line[0], line[score_at] = label, text
         writer.writerow(line)
     return out.getvalue()
@@ -279,6 +304,8 @@ body { font-family: "Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", sans-s
        margin: 2rem; color: #222; line-height: 1.45; }
 h1 { font-size: 1.35rem; }
 table { border-collapse: collapse; width: 100%; }
+table.header { margin-bottom: 1rem; }
+table.header th { text-align: left; width: 9rem; }
 th, td { border: 1px solid #bbb; padding: .35rem .5rem; vertical-align: middle; }
 th { background: #eef2f7; white-space: nowrap; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
@@ -303,6 +330,7 @@ def to_form_html(ev: Evaluation, *, locale: str = "zh_CN") -> str:
     """A standalone HTML page; tier cells merged with ``rowspan``, every text escaped."""
     esc = html.escape
     rows = form_rows(ev, locale=locale)
+    reviewed = is_reviewed(ev)
     spans = [_spans(rows, 0), _spans(rows, 1)]
     body = []
     for i, row in enumerate(rows):
@@ -316,19 +344,26 @@ def to_form_html(ev: Evaluation, *, locale: str = "zh_CN") -> str:
         tds += [f"<td>{esc(cells[3])}</td>", f"<td>{esc(cells[4])}</td>",
                 f'<td class="num">{esc(cells[5])}</td>', f'<td class="num">{esc(cells[6])}</td>',
                 f"<td>{esc(cells[7])}</td>"]
+        if reviewed:
+            tds.append(f'<td class="review">{esc(row.review)}</td>')
         body.append(f'<tr data-path="{esc(row.path)}" data-status="{esc(row.status)}">'
                     + "".join(tds) + "</tr>")
     score_at = FORM_COLUMNS.index("Score")
     foot = "".join(f'<tr><td colspan="{score_at}">{esc(label)}</td><td class="num">'
-                   f'{esc(text)}</td><td></td></tr>' for label, text in _footer(ev, locale))
+                   f'{esc(text)}</td><td></td>{"<td></td>" if reviewed else ""}</tr>'
+                   for label, text in _footer(ev, locale))
+    header = "".join(f"<tr><th>{esc(label)}</th><td>{esc(text)}</td></tr>"
+                     for label, text in header_lines(ev, locale=locale))
     notes = "".join(f"<li>{esc(n)}</li>" for n in _notes(rows))
     title = esc(_title(ev, locale))
     lang = "zh-CN" if locale.replace("-", "_").startswith("zh") else locale.replace("_", "-")
     return (
         f'<!DOCTYPE html>\n<html lang="{esc(lang)}">\n<head>\n<meta charset="utf-8">\n'
         f"<title>{title}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n<h1>{title}</h1>\n"
+        + (f'<table class="header">\n{header}\n</table>\n' if header else "")
         + (f'<p class="figures">{esc(_figures(ev, locale))}</p>\n' if ev.figures else "")
-        + "<table>\n<thead><tr>" + "".join(f"<th>{esc(h)}</th>" for h in _headers(locale))
+        + "<table>\n<thead><tr>" + "".join(f"<th>{esc(h)}</th>"
+                                           for h in _headers(locale, ev))
         + "</tr></thead>\n<tbody>\n" + "\n".join(body) + f"\n</tbody>\n<tfoot>{foot}</tfoot>\n"
         "</table>\n" + (f"<ul>{notes}</ul>\n" if notes else "")
         + f"<p>{esc(closing_sentence(ev, locale=locale).text)}</p>\n</body>\n</html>\n")
@@ -356,16 +391,20 @@ def to_form_xlsx(ev: Evaluation, *, locale: str = "zh_CN") -> bytes:
     sheet.title = translate("Self-evaluation form", locale=locale)
     sheet.append([_title(ev, locale)])
     sheet["A1"].font = Font(bold=True, size=13)
+    for label, text in header_lines(ev, locale=locale):
+        sheet.append([label, text])
+        sheet.cell(sheet.max_row, 1).font = Font(bold=True)
     if ev.figures:
         sheet.append([_figures(ev, locale)])
-    sheet.append(_headers(locale))
+    sheet.append(_headers(locale, ev))
     for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     first = sheet.max_row + 1
     for row in rows:
         sheet.append([*row.tiers, row.target, row.actual, row.points,
-                      row.score if row.score is not None else "—", row.reason])
+                      row.score if row.score is not None else "—", row.reason,
+                      *([row.review] if is_reviewed(ev) else [])])
     middle = Alignment(vertical="center", wrap_text=True)
     for level in (0, 1):
         for i, span in enumerate(_spans(rows, level)):
@@ -387,7 +426,7 @@ def to_form_xlsx(ev: Evaluation, *, locale: str = "zh_CN") -> bytes:
         sheet.append([note])
     sheet.append([])
     sheet.append([closing_sentence(ev, locale=locale).text])
-    for letter, width in zip("ABCDEFGH", (14, 16, 28, 14, 14, 8, 8, 30), strict=True):
+    for letter, width in zip("ABCDEFGHI", (14, 16, 28, 14, 14, 8, 8, 30, 24), strict=True):
         sheet.column_dimensions[letter].width = width
     buffer = io.BytesIO()
     book.save(buffer)

@@ -33,6 +33,7 @@ from ..narrative import (
     value_text,
 )
 from ..narrative.catalogs import _babel
+from .header import is_reviewed, review_cells
 
 __all__ = [
     "FORMATS",
@@ -70,7 +71,10 @@ class TableRow:
     :data:`~perfrubric.evaluation.Status` key and ``status_text`` its
     translation, which says why for points left out by rescaling (不适用 or
     未报告) or given for an unreported value
-    (:func:`~perfrubric.narrative.status_text`).
+    (:func:`~perfrubric.narrative.status_text`).  ``review`` is the 复核
+    cell of a project form that prints its scores: the printed and the
+    rule's score where they differ (a column of its own when the form
+    prints any score).
     """
 
     path: str
@@ -87,6 +91,7 @@ class TableRow:
     points_text: str
     score_text: str
     lost_text: str
+    review: str = ""
 
 
 @attrs.frozen
@@ -133,6 +138,7 @@ def _number(value: Decimal, rounding: Rounding, locale: str) -> str:
 def table_rows(ev: Evaluation, *, locale: str = "zh_CN") -> list[TableRow]:
     """The rows of the scoring table, parents before their children, in table order."""
     rows = []
+    reviewed = review_cells(ev, locale=locale)
     for path, result in ev.results.items():
         ind = ev.rubric.indicator(path)
         rounding = ind.rounding or ev.rubric.rounding
@@ -145,6 +151,7 @@ def table_rows(ev: Evaluation, *, locale: str = "zh_CN") -> list[TableRow]:
             points_text=_number(result.points, rounding, locale),
             score_text=_number(result.score, rounding, locale),
             lost_text=_number(result.lost, rounding, locale),
+            review=reviewed.get(path, ""),
         ))
     return rows
 
@@ -164,6 +171,11 @@ def _totals(ev: Evaluation, locale: str) -> tuple[TotalRow, ...]:
                         _number(ev.total, rounding, locale)))
     grade = ev.grade_label(locale) or translate("no grade", locale=locale)
     out.append(TotalRow("grade", translate("Grade", locale=locale), None, grade))
+    if ev.printed_total is not None and ev.rule_total is not None:
+        out.append(TotalRow("printed_total", translate("Printed total", locale=locale),
+                            ev.printed_total, _number(ev.printed_total, rounding, locale)))
+        out.append(TotalRow("rule_total", translate("Total by the rule", locale=locale),
+                            ev.rule_total, _number(ev.rule_total, rounding, locale)))
     return tuple(out)
 
 
@@ -175,15 +187,20 @@ def scoring_table(ev: Evaluation, *, locale: str = "zh_CN") -> Table:
     subtitle = f"{ev.rubric.id} {ev.rubric.version} · sha256 {ev.rubric.sha256[:12]}"
     return Table(
         title=title, subtitle=subtitle,
-        headers=tuple(translate(h, locale=locale) for h in _COLUMNS),
+        headers=tuple(translate(h, locale=locale) for h in _columns(ev)),
         rows=tuple(table_rows(ev, locale=locale)), totals=_totals(ev, locale),
         closing=closing_sentence(ev, locale=locale).text, locale=locale,
     )
 
 
-def _cells(row: TableRow) -> list[str]:
+def _columns(ev: Evaluation) -> tuple[str, ...]:
+    """The table's columns: a 复核 column is added when the form prints its scores."""
+    return (*_COLUMNS, "Review") if is_reviewed(ev) else _COLUMNS
+
+
+def _cells(row: TableRow, reviewed: bool = False) -> list[str]:
     return [str(row.depth), row.name, row.points_text, row.criterion, row.measured,
-            row.score_text, row.lost_text, row.status_text]
+            row.score_text, row.lost_text, row.status_text, *([row.review] if reviewed else [])]
 
 
 # -- Markdown ---------------------------------------------------------------------
@@ -202,10 +219,11 @@ def to_markdown(ev: Evaluation, *, locale: str = "zh_CN") -> str:
     table = scoring_table(ev, locale=locale)
     lines = [f"# {_md(table.title)}", "", _md(table.subtitle), ""]
     lines.append("| " + " | ".join(_md(h) for h in table.headers) + " |")
+    columns = _columns(ev)
     lines.append("|" + "|".join("---:" if h in ("Points", "Score", "Lost") else "---"
-                                for h in _COLUMNS) + "|")
+                                for h in columns) + "|")
     for row in table.rows:
-        cells = [_md(c) for c in _cells(row)]
+        cells = [_md(c) for c in _cells(row, len(columns) > len(_COLUMNS))]
         cells[1] = "\u3000" * (row.depth - 1) + (cells[1] if row.is_leaf else f"**{cells[1]}**")
         lines.append("| " + " | ".join(cells) + " |")
     lines.append("")
@@ -233,12 +251,13 @@ def to_csv(ev: Evaluation, *, locale: str = "zh_CN") -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow([translate("Path", locale=locale), table.headers[0],
                      translate("Leaf", locale=locale), *table.headers[1:]])
+    columns = _columns(ev)
     for row in table.rows:
-        cells = _cells(row)
+        cells = _cells(row, len(columns) > len(_COLUMNS))
         writer.writerow([row.path, cells[0], yes if row.is_leaf else no, *cells[1:]])
     score_column = 2 + _COLUMNS.index("Score")
     for total in table.totals:
-        line = [""] * (len(_COLUMNS) + 2)
+        line = [""] * (len(columns) + 2)
         line[0], line[score_column] = total.label, total.text
         writer.writerow(line)
     return out.getvalue()
@@ -278,9 +297,10 @@ def to_html(ev: Evaluation, *, locale: str = "zh_CN") -> str:
     lang = "zh-CN" if locale.replace("-", "_").startswith("zh") else locale.replace("_", "-")
     head = "".join(f"<th>{esc(h)}</th>" for h in table.headers)
     body = []
+    columns = _columns(ev)
     for row in table.rows:
         tds = []
-        for key, text in zip(_COLUMNS, _cells(row), strict=True):
+        for key, text in zip(columns, _cells(row, len(columns) > len(_COLUMNS)), strict=True):
             if key == "Indicator":
                 pad = 0.5 + (row.depth - 1) * 1.5
                 tds.append(f'<td style="padding-left:{pad}rem">{esc(text)}</td>')
@@ -293,10 +313,10 @@ def to_html(ev: Evaluation, *, locale: str = "zh_CN") -> str:
     score_at = _COLUMNS.index("Score")
     foot = "".join(
         f'<tr data-total="{esc(t.key)}"><td colspan="{score_at}">{esc(t.label)}</td>'
-        + (f'<td class="rescaled" colspan="{len(_COLUMNS) - score_at}">{esc(t.text)}</td>'
+        + (f'<td class="rescaled" colspan="{len(columns) - score_at}">{esc(t.text)}</td>'
            if t.key == "rescaled" else  # a sentence, not a number: it takes the row's rest
            f'<td class="num">{esc(t.text)}</td>'
-           f'<td colspan="{len(_COLUMNS) - score_at - 1}"></td>')
+           f'<td colspan="{len(columns) - score_at - 1}"></td>')
         + "</tr>" for t in table.totals)
     title = esc(table.title)
     return (
@@ -342,7 +362,7 @@ def to_xlsx(ev: Evaluation, *, locale: str = "zh_CN") -> bytes:
     for row in table.rows:
         values: list[object] = [row.path, row.depth, yes if row.is_leaf else no, row.name,
                                 row.points, row.criterion, row.measured, row.score, row.lost,
-                                row.status_text]
+                                row.status_text, *([row.review] if is_reviewed(ev) else [])]
         sheet.append(values)
         current = sheet.max_row
         sheet.cell(current, 4).alignment = Alignment(indent=row.depth - 1)
@@ -358,7 +378,7 @@ def to_xlsx(ev: Evaluation, *, locale: str = "zh_CN") -> bytes:
             cell.font = Font(bold=True)
     sheet.append([])
     sheet.append([table.closing])
-    for letter, width in zip("ABCDEFGHIJ", _widths(table.rows), strict=True):
+    for letter, width in zip("ABCDEFGHIJK", _widths(table.rows), strict=False):
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "A3"
     buffer = io.BytesIO()

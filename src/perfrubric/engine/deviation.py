@@ -1,0 +1,38 @@
+"""A printed score that departs from the rule (复核): :class:`Deviation`."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Literal
+
+import attrs
+
+__all__ = ["DEVIATION_KINDS", "Deviation", "DeviationKind"]
+
+#: How a printed 得分 departs from the rule:
+#:
+#: ``differs``       the printed score is not the rule's (at the printed precision);
+#: ``above_points``  the printed score is above the row's points (分值);
+#: ``no_figures``    the row is scored although it gives no result to score.
+DeviationKind = Literal["differs", "above_points", "no_figures"]
+DEVIATION_KINDS: tuple[str, ...] = ("differs", "above_points", "no_figures")
+
+
+@attrs.frozen
+class Deviation:
+    """One row whose printed 得分 is not the score the rule gives it.
+
+    ``path`` is the row's indicator path, ``name`` its printed name,
+    ``points`` its 分值; ``printed`` the form's 得分, ``rule`` the rule's
+    score, ``difference`` printed − rule (positive: the form scored itself
+    above the rule); ``reason`` the form's 偏差原因 for the row, if any.
+    """
+
+    path: str
+    name: str
+    kind: DeviationKind
+    points: Decimal
+    printed: Decimal
+    rule: Decimal
+    difference: Decimal
+    reason: str | None = None
