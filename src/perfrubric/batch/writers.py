@@ -12,6 +12,7 @@ import attrs
 
 from ..errors import PerfrubricError
 from ..rubrics.model import Rubric
+from ..views.cells import csv_row, set_xlsx, xlsx_row
 from .results import BatchResult, _Collector
 from .tables import require
 
@@ -63,10 +64,10 @@ def _write_csv(collector: _Collector, file: str) -> None:
 
     with open(file, "w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(list(collector.columns))
+        writer.writerow(csv_row(collector.columns))
         for values in _rows(collector):
-            writer.writerow(["" if v is None else format(v, "f") if isinstance(v, Decimal)
-                             else v for v in values])
+            writer.writerow(csv_row("" if v is None else format(v, "f") if isinstance(v, Decimal)
+                                    else v for v in values))
 
 
 def _write_xlsx(collector: _Collector, file: str) -> None:
@@ -88,7 +89,7 @@ def _write_xlsx(collector: _Collector, file: str) -> None:
     def header(ws: Any, titles: Sequence[str]) -> None:
         cells = []
         for title in titles:
-            cell = WriteOnlyCell(ws, value=title)
+            cell = set_xlsx(WriteOnlyCell(ws), title)
             cell.font = bold
             cells.append(cell)
         ws.append(cells)
@@ -104,9 +105,9 @@ def _write_xlsx(collector: _Collector, file: str) -> None:
         cells: list[Any] = []
         for value, fmt in zip(values, formats, strict=True):
             if fmt is None and not failed:
-                cells.append(value)
+                cells.extend(xlsx_row(sheet, [value]))
                 continue
-            cell = WriteOnlyCell(sheet, value=value)
+            cell = set_xlsx(WriteOnlyCell(sheet), value)
             if fmt is not None:
                 cell.number_format = fmt
             if failed:
@@ -120,8 +121,9 @@ def _write_xlsx(collector: _Collector, file: str) -> None:
     header(errors, ["key", "row", "cell", "message", "file"])
     for result in collector.results:
         for problem in result.problems:
-            errors.append([result.key, result.row if result.row is not None else result.index,
-                           problem.path, problem.message, problem.file])
+            errors.append(xlsx_row(errors, [
+                result.key, result.row if result.row is not None else result.index,
+                problem.path, problem.message, problem.file]))
     book.save(file)
 
 

@@ -37,6 +37,7 @@ from ..narrative import (
     translate,
     value_text,
 )
+from .cells import csv_row, set_xlsx, xlsx_row
 
 __all__ = ["FORM_COLUMNS", "FORM_FORMATS", "FormRow", "form_rows", "is_form", "render_form"]
 
@@ -259,16 +260,17 @@ def to_form_csv(ev: Evaluation, *, locale: str = "zh_CN") -> str:
     rows = form_rows(ev, locale=locale)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([translate("Path", locale=locale), *_headers(locale),
-                     translate("Status", locale=locale), translate("Note", locale=locale)])
+    writer.writerow(csv_row([translate("Path", locale=locale), *_headers(locale),
+                             translate("Status", locale=locale),
+                             translate("Note", locale=locale)]))
     for row in rows:
-        writer.writerow([row.path, *_cells(row), translate(row.status, locale=locale),
-                         row.note])
+        writer.writerow(csv_row([row.path, *_cells(row), translate(row.status, locale=locale),
+                                 row.note]))
     score_at = 1 + FORM_COLUMNS.index("Score")
     for label, text in _footer(ev, locale):
         line = [""] * (len(FORM_COLUMNS) + 3)
         line[0], line[score_at] = label, text
-        writer.writerow(line)
+        writer.writerow(csv_row(line))
     return out.getvalue()
 
 
@@ -354,18 +356,19 @@ def to_form_xlsx(ev: Evaluation, *, locale: str = "zh_CN") -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = translate("Self-evaluation form", locale=locale)
-    sheet.append([_title(ev, locale)])
+    sheet.append(xlsx_row(sheet, [_title(ev, locale)]))
     sheet["A1"].font = Font(bold=True, size=13)
     if ev.figures:
-        sheet.append([_figures(ev, locale)])
-    sheet.append(_headers(locale))
+        sheet.append(xlsx_row(sheet, [_figures(ev, locale)]))
+    sheet.append(xlsx_row(sheet, _headers(locale)))
     for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     first = sheet.max_row + 1
     for row in rows:
-        sheet.append([*row.tiers, row.target, row.actual, row.points,
-                      row.score if row.score is not None else "—", row.reason])
+        sheet.append(xlsx_row(sheet, [*row.tiers, row.target, row.actual, row.points,
+                                      row.score if row.score is not None else "—",
+                                      row.reason]))
     middle = Alignment(vertical="center", wrap_text=True)
     for level in (0, 1):
         for i, span in enumerate(_spans(rows, level)):
@@ -375,18 +378,18 @@ def to_form_xlsx(ev: Evaluation, *, locale: str = "zh_CN") -> bytes:
                 sheet.merge_cells(start_row=first + i, start_column=column,
                                   end_row=first + i + span - 1, end_column=column)
     for label, text in _footer(ev, locale):
-        sheet.append([label])
+        sheet.append(xlsx_row(sheet, [label]))
         score_column = 1 + FORM_COLUMNS.index("Score")
         value: object = text
         if label == translate("Total", locale=locale):
             value = ev.total
-        sheet.cell(sheet.max_row, score_column, value)
+        set_xlsx(sheet.cell(sheet.max_row, score_column), value)
         for cell in sheet[sheet.max_row]:
             cell.font = Font(bold=True)
     for note in _notes(rows):
-        sheet.append([note])
+        sheet.append(xlsx_row(sheet, [note]))
     sheet.append([])
-    sheet.append([closing_sentence(ev, locale=locale).text])
+    sheet.append(xlsx_row(sheet, [closing_sentence(ev, locale=locale).text]))
     for letter, width in zip("ABCDEFGH", (14, 16, 28, 14, 14, 8, 8, 30), strict=True):
         sheet.column_dimensions[letter].width = width
     buffer = io.BytesIO()
