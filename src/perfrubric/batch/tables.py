@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import DataError, Problem
+from ..files.reading import require_regular_file
 from .cells import cell_ref, column_letter
 from .cells import clean as clean  # noqa: PLC0414 (re-exported: batch and layout import it here)
 from .csvfile import _csv_table
@@ -70,6 +71,7 @@ def open_table(source: Any, *, sheet: str | None = None, header_row: int = 1,
         suffix = Path(path).suffix.lower()
         if not Path(path).exists():
             raise DataError(Problem("no such file", file=path))
+        require_regular_file(path, DataError)
         if suffix == ".csv":
             return _csv_table(path, header_row)
         if suffix in EXCEL_SUFFIXES:
