@@ -19,7 +19,7 @@ import io
 import os
 import tempfile
 import zlib
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 import perfrubric
@@ -53,7 +53,7 @@ def _cell(text: str, book_cell: Any) -> None:
             book_cell.value = int(number) if number == number.to_integral_value() and \
                 abs(number) < 10**15 else float(number)
             return
-    except (InvalidOperation, ValueError, OverflowError):
+    except (ArithmeticError, ValueError):  # decimal.Overflow and InvalidOperation among them
         pass
     try:
         book_cell.value = datetime.date.fromisoformat(text)

@@ -252,3 +252,29 @@ def test_a_missing_column_is_one_error_even_with_target_columns(tmp_path: Path) 
     (problem,) = info.value.problems
     assert problem.path == "编制数"
     assert "no column '编制数'" in problem.message and "'在职人员控制率'" in problem.message
+
+
+def test_open_table_bounds_header_row_too(tmp_path: Path) -> None:
+    from perfrubric.batch.tables import open_table
+
+    for bad in (0, 10**20, True):
+        with pytest.raises(pr.DataError, match="header_row must be a row number"):
+            open_table(_csv(tmp_path, "甲,1,1\n"), header_row=bad)
+
+
+@pytest.mark.parametrize(("cell", "value", "careful"), [
+    ("D2", "x", False),             # a clean sheet: calamine, the fast reader, may read it
+    ("D2", "=1+1", True),           # a formula saved without its value
+    ("Z1048576", "x", True),        # 26 × 1,048,576 = 27,262,976 cells > 4,000,000
+    ("XFD1048576", "x", True),      # 16,384 × 1,048,576 cells
+    ("AD5000", "x", False),         # 30 × 5,000 = 150,000 cells: a real county table
+])
+def test_which_workbooks_are_read_cell_by_cell(tmp_path: Path, cell: str, value: str,
+                                               careful: bool) -> None:
+    from perfrubric.batch.sparse import needs_care
+
+    path = tmp_path / "units.xlsx"
+    book = _book(path, [["a", "b", "c"], [1, 2, 3]])
+    book.active[cell] = value
+    book.save(path)
+    assert needs_care(str(path)) is careful

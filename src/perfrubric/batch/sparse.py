@@ -10,11 +10,18 @@ without its computed value (a workbook written by a program that does not
 calculate) come back as :class:`~perfrubric.batch.cells.BadCell`, so the
 unit fails at that cell instead of reading it as empty.
 
+calamine is ten times faster on a clean sheet, but reads both as empty
+cells and builds the whole rectangle; :func:`needs_care` scans a
+workbook's XML (a few regular-expression searches, no parsing) and says
+whether calamine can be trusted with it.
+
 This module is private; :mod:`perfrubric.batch` is the public face.
 """
 
 from __future__ import annotations
 
+import re
+import zipfile
 from collections.abc import Iterator
 from typing import Any
 
@@ -25,6 +32,58 @@ from .extras import require
 _NO_VALUE = ("the cell holds a formula saved without its value (the program that wrote the "
              "workbook did not calculate it); open it in Excel or WPS and save it again, or "
              "type the value")
+
+
+#: The most cells calamine may build for one sheet (its rectangle from A1 to the last cell).
+MAX_DENSE_CELLS = 4_000_000
+
+# An error cell; a formula whose <v> is missing or empty (no computed value).
+_CARE = re.compile(rb'\bt="e"|</f>(?:<v\s*/>|<v></v>)?</c>|<f\b[^>]*/>(?:<v\s*/>|<v></v>)?</c>')
+_REF = re.compile(rb'[A-Z]{0,3}([0-9]{1,7})"')
+
+
+def needs_care(path: str) -> bool:
+    """Whether a workbook must be read cell by cell rather than by calamine.
+
+    True when a worksheet holds an error cell, a formula without a computed
+    value, or cells so far apart that calamine's rectangle would exceed
+    :data:`MAX_DENSE_CELLS` (or when the file is not a readable zip: the
+    careful reader then says what is wrong).
+    """
+    try:
+        with zipfile.ZipFile(path) as book:
+            for name in book.namelist():
+                if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+                    continue
+                data = book.read(name)
+                if _CARE.search(data) or _cells(data) > MAX_DENSE_CELLS:
+                    return True
+    except (OSError, zipfile.BadZipFile, ValueError, RuntimeError, EOFError):
+        return True
+    return False
+
+
+def _cells(data: bytes) -> int:
+    """The size of the rectangle from A1 to the farthest cell of a sheet's XML."""
+    rows = 0
+    at = len(data)
+    while rows == 0 and (at := data.rfind(b' r="', 0, at)) >= 0:  # the last row or cell
+        found = _REF.match(data, at + 4)
+        rows = int(found.group(1)) if found else 0
+    width = 1
+    for letters in (3, 2, 1):
+        refs = re.findall(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{%d})[0-9]' % letters, data)
+        if refs:
+            width = max(_column(r) for r in set(refs))
+            break
+    return rows * width
+
+
+def _column(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
 
 
 def open_book(path: str) -> Any:

@@ -12,11 +12,12 @@ from ..errors import DataError, Problem, did_you_mean
 from .cells import clean
 from .extras import require
 from .rows import Row, Table, _headers, _numbered
-from .sparse import open_book, sheet_rows
+from .sparse import needs_care, open_book, sheet_rows
 
 
 def _excel_table(path: str, sheet: str | None, header_row: int, reader: str | None) -> Table:
-    if reader is None and path.lower().endswith((".xlsx", ".xlsm")):
+    if reader is None and path.lower().endswith((".xlsx", ".xlsm")) and (
+            needs_care(path) or not _has_calamine()):
         return _sparse_table(path, sheet, header_row)
     if reader is None:
         try:
@@ -90,6 +91,14 @@ def _chain(first: tuple[int, dict[int, Any]],
            rest: Iterator[tuple[int, dict[int, Any]]]) -> Iterator[tuple[int, dict[int, Any]]]:
     yield first
     yield from rest
+
+
+def _has_calamine() -> bool:
+    try:
+        import python_calamine  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 def _pick_sheet(path: str, names: list[str], sheet: str | None) -> str:
