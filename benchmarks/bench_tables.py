@@ -1,5 +1,8 @@
 """Benchmark: reading a county workbook with python-calamine and with openpyxl.
 
+openpyxl here is the library's default for ``.xlsx``: its streaming parser,
+cell by cell (only the cells that exist; error cells kept as errors).
+
 Writes a generated workbook of N units (default 10,000) with the 30 Chinese
 headers of the test suite's county table, then reads every row through
 ``perfrubric.batch.tables.open_table`` with each reader (the same rows come out)

@@ -50,6 +50,12 @@ SEEDS: tuple[tuple[str, str, str], ...] = (
     # a project form: [[target]] rows as printed ("≥50个", "≤90万元"), rows generated from them
     ("data", "examples/rural-road-maintenance-2022/project.toml", "mof-2020-project-self"),
     ("json", "examples/rural-road-maintenance-2022/project.toml", "mof-2020-project-self"),
+    # tables (tests/fuzztables.py): the county's units as CSV (UTF-8 with a BOM or GB18030)
+    # and as a typed workbook (formulas, error cells, percents, dates, a merged block, a far
+    # cell), each read through its mapping; and the mapping itself, mutated
+    ("csv", "examples/county-2023/units.csv", "examples/county-2023/mapping.toml"),
+    ("xlsx", "examples/county-2023/units.csv", "examples/county-2023/mapping.toml"),
+    ("mapping", "examples/county-2023/mapping.toml", "examples/county-2023/units.csv"),
 )
 
 #: Numbers a finance officer never writes, and some she does.
@@ -257,6 +263,14 @@ def run_input(kind: str, text: str, partner: str, file: str, *, every_view: bool
     A non-perfrubric exception, or a perfrubric one without a location,
     propagates.  *file* is the seed's path (so relative ``extends`` resolve).
     """
+    if kind in ("csv", "xlsx"):
+        import fuzztables
+
+        return fuzztables.run_table(kind, text, file, partner, workdir)
+    if kind == "mapping":
+        import fuzztables
+
+        return fuzztables.run_table(kind, text, partner, file, workdir)
     try:
         if kind == "rubric":
             rubric = perfrubric.loads_rubric(text, file=str(ROOT / file))

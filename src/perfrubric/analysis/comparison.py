@@ -32,6 +32,7 @@ from ..narrative import format_number, format_percent_value
 from ..narrative.catalogs import _join, _zh
 from ..narrative.formatting import _exact_digits
 from ..units import UNITS, Money
+from ..views.cells import csv_row
 from ._text import points_text
 
 __all__ = ["COMPARE_FORMATS", "CompareError", "Comparison", "RowDelta", "Side", "compare",
@@ -184,8 +185,8 @@ class Comparison:
         if fmt == "csv":
             buffer = io.StringIO()
             writer = csv.writer(buffer, lineterminator="\n")
-            writer.writerow(headers)
-            writer.writerows(cells)
+            writer.writerow(csv_row(headers))
+            writer.writerows(csv_row(row) for row in cells)
             return buffer.getvalue()
         if fmt == "html":
             head = "".join(f"<th>{html.escape(h)}</th>" for h in headers)

@@ -14,6 +14,20 @@ import re
 from decimal import Decimal
 from typing import Any
 
+import attrs
+
+
+@attrs.frozen
+class BadCell:
+    """A cell that holds no value a unit can be scored with, and why.
+
+    Excel's error values (``#DIV/0!``, ``#N/A``), a formula saved without its
+    computed value, an infinite number: each is refused at its cell
+    (``Sheet1!C2: the cell holds #DIV/0!``), never read as an empty cell.
+    """
+
+    message: str
+
 
 def column_letter(index: int) -> str:
     """Excel's letters for the 0-based column *index*: 0 → A, 25 → Z, 26 → AA.
@@ -47,14 +61,18 @@ def clean(value: Any) -> Any:
         text = value.strip()
         return text or None
     if kind is float:
-        if math.isnan(value) or math.isinf(value):
-            return None
+        if math.isinf(value):
+            return BadCell(f"the cell holds {value} (an infinite number); expected a number")
+        if math.isnan(value):
+            return None  # pandas' and Arrow's empty cell
         return int(value) if value.is_integer() and abs(value) < 1e15 else value
     if kind is int or kind is bool or kind is Decimal:
         return value
     if isinstance(value, (datetime.date, datetime.time)):
         return value.isoformat()
     name = kind.__name__
+    if kind is BadCell:
+        return value
     if name in ("NAType", "NaTType"):
         return None
     item = getattr(value, "item", None)  # numpy and pyarrow scalars

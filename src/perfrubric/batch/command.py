@@ -143,15 +143,17 @@ def _csv_to(out: TextIO, results: Iterator[BatchResult], rubric: Rubric, measure
 
     import attrs
 
+    from ..views.cells import csv_row
+
     done = []
     collector = _Collector(rubric, measured)
     writer = csv.writer(out)
-    writer.writerow(list(collector.columns))
+    writer.writerow(csv_row(collector.columns))
     for result in results:
         collector.add(result)
         for values in _rows(collector):
-            writer.writerow(["" if v is None else format(v, "f") if isinstance(v, Decimal)
-                             else v for v in values])
+            writer.writerow(csv_row("" if v is None else format(v, "f") if isinstance(v, Decimal)
+                                    else v for v in values))
         for column in collector.columns.values():
             column.clear()
         collector.results.clear()

@@ -18,7 +18,7 @@ import attrs
 
 from ..errors import DataError, Problem
 from ..files import tomlpos as _tomlpos
-from .cells import _WHOLE, _is_number, _number_text, _text, cell_ref
+from .cells import _WHOLE, BadCell, _is_number, _number_text, _text, cell_ref
 from .mapping import _TEXT_FIELDS, Column, ColumnMap
 from .rows import Row, Table
 
@@ -83,7 +83,7 @@ class Plan:
         values = row.values
         for index, put in self._puts:
             value = values[index]
-            if value is not None:
+            if value is not None and type(value) is not BadCell:
                 put(doc, value, cells, groups, group_cells, index)
         for section, field, key_name in (("target", "target", "id"),
                                          ("line", "project_lines", "id"),
@@ -114,6 +114,30 @@ class Plan:
         key = head.get("code") or head.get("name") or fallback
         head.setdefault("name", key)
         return RowDocument(doc, cells, str(key))
+
+    def refused(self, row: Row) -> list[Problem]:
+        """What makes *row* unreadable, each at its cell: the row's issues, bad cells in use.
+
+        A bad cell (:class:`~perfrubric.batch.cells.BadCell`: ``#DIV/0!``, a
+        formula without a value, ``inf``) counts in a column that gives a
+        data name; in an ignored column (备注) it is left alone.
+        """
+        out = []
+        for index, message in row.issues:
+            where, line, column = self.table.where(row, index)
+            if row.places is not None and row.sheet is None:  # a workbook not read at all
+                where, line, column = Path(row.file or "").name, None, None
+            out.append(Problem(message, path=where, file=row.file or self.table.file, line=line,
+                               column=column))
+        for index, spec in self.columns:
+            value = row.values[index]
+            if isinstance(value, BadCell):
+                where, line, column = self.table.where(row, index)
+                header = self.table.headers[index]
+                label = header if header == spec.name else f"{header} → {spec.name}"
+                out.append(Problem(f"{label}: {value.message}", path=where,
+                                   file=row.file or self.table.file, line=line, column=column))
+        return out
 
     def locate(self, row: Row, problems: Iterable[Problem],
                cells: Mapping[PathTuple, int] | None = None) -> list[Problem]:

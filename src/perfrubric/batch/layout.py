@@ -25,8 +25,10 @@ from typing import Any
 import attrs
 
 from ..errors import DataError, Problem, did_you_mean
+from ..files.reading import require_regular_file
 from ..files.settings import problem_at, read_settings
 from .mapping import _read_column
+from .sparse import open_book, sheet_rows
 from .tables import EXCEL_SUFFIXES, Column, ColumnMap, Row, Table, clean, require
 
 __all__ = ["Layout", "load_layout", "template_rows"]
@@ -105,35 +107,58 @@ def template_rows(folder: str | os.PathLike[str], layout: Layout) -> Iterator[Ro
     """One :class:`Row` per sheet of every workbook in *folder* (or of one workbook).
 
     Values come in label order; a label the sheet lacks leaves its value
-    ``None`` (missing).  Sheets without any label are skipped.
+    ``None`` (missing).  Sheets without any label are skipped; a sheet with
+    its labels and every value blank is a unit (whose missing values the
+    indicators' policies decide).  A workbook that cannot be read is one
+    row with that issue: the unit fails, the batch goes on.
     """
-    calamine = require("python_calamine", "reading filled-in templates")
     labels = list(layout.labels)
     index = {label: i for i, label in enumerate(labels)}
     dr, dc = (0, 1) if layout.direction == "right" else (1, 0)
     position = 0
     for path in _workbooks(os.fspath(folder)):
         try:
-            book = calamine.CalamineWorkbook.from_path(path)
-        except Exception as exc:  # calamine's own errors: an unreadable workbook
-            raise DataError(Problem(f"cannot read the workbook: {exc}", file=path)) from None
-        for sheet in book.sheet_names:
-            grid = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+            require_regular_file(path, DataError)
+            sheets = _sheets(path)
+        except DataError as exc:
+            yield Row(position, 0, (None,) * len(labels), file=path,
+                      places=(None,) * len(labels),
+                      issues=tuple((None, p.message) for p in exc.problems))
+            position += 1
+            continue
+        for sheet, grid in sheets:
             values: list[Any] = [None] * len(labels)
             places: list[tuple[int, int] | None] = [None] * len(labels)
-            for r, line in enumerate(grid):
-                for c, cell in enumerate(line):
-                    if not isinstance(cell, str):
-                        continue
-                    i = index.get(_norm(cell))
-                    if i is None or places[i] is not None:
-                        continue
-                    vr, vc = r + dr, c + dc
-                    value = grid[vr][vc] if vr < len(grid) and vc < len(grid[vr]) else None
-                    values[i] = clean(value)
-                    places[i] = (vr + 1, vc)
-            if all(v is None for v in values):
+            for (r, c), cell in sorted(grid.items()):
+                if not isinstance(cell, str):
+                    continue
+                i = index.get(_norm(cell))
+                if i is None or places[i] is not None:
+                    continue
+                vr, vc = r + dr, c + dc
+                values[i] = clean(grid.get((vr, vc)))
+                places[i] = (vr + 1, vc)
+            if all(p is None for p in places):
                 continue  # a sheet without any label: instructions, a cover page
             yield Row(position, 0, tuple(values), file=path, sheet=sheet,
                       places=tuple(places))
             position += 1
+
+
+def _sheets(path: str) -> list[tuple[str, dict[tuple[int, int], Any]]]:
+    """Every sheet of the workbook at *path* as {(0-based row, column): value}, cells that exist."""
+    if path.lower().endswith((".xlsx", ".xlsm")):
+        book = open_book(path)
+        return [(name, {(number - 1, c): v for number, found in sheet_rows(book, name, path)
+                        for c, v in found.items()}) for name in book.sheetnames]
+    calamine = require("python_calamine", "reading filled-in templates")
+    try:
+        book = calamine.CalamineWorkbook.from_path(path)
+        out = []
+        for name in book.sheet_names:
+            grid = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            out.append((name, {(r, c): v for r, line in enumerate(grid)
+                               for c, v in enumerate(line) if v not in (None, "")}))
+    except Exception as exc:  # calamine's own errors: an unreadable workbook
+        raise DataError(Problem(f"cannot read the workbook: {exc}", file=path)) from None
+    return out

@@ -128,6 +128,9 @@ class ColumnMap:
         return problem
 
 
+#: The last row of an Excel sheet: no table's headers can be below it.
+MAX_HEADER_ROW = 1_048_576
+
 _MAPPING_KEYS = ("columns", "ignore", "sheet", "header_row")
 
 
@@ -177,8 +180,10 @@ def load_mapping(source: str | os.PathLike[str] | Mapping[str, Any] | ColumnMap 
         bad(("sheet",), "expected the name of a sheet, e.g. sheet = \"Sheet1\"")
         sheet = None
     header_row = doc.get("header_row", 1)
-    if isinstance(header_row, bool) or not isinstance(header_row, int) or header_row < 1:
-        bad(("header_row",), "expected the 1-based row number of the headers, e.g. header_row = 2")
+    if isinstance(header_row, bool) or not isinstance(header_row, int) or not \
+            1 <= header_row <= MAX_HEADER_ROW:
+        bad(("header_row",), "expected the 1-based row number of the headers, at most "
+            f"{MAX_HEADER_ROW:,} (Excel's last row), e.g. header_row = 2")
         header_row = 1
     if problems:
         raise DataError(problems)

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from ..data.model import Department
-from ..engine.compiled import Totals
+from ..engine.compiled import CompiledRubric, Totals
 from ..errors import DataError, EvaluationError, PerfrubricError, Problem
 from ..rubrics.model import Rubric
 from .layout import Layout, load_layout, template_rows
@@ -55,6 +55,7 @@ class _Item:
     plan: Plan | None = None
     cells: Mapping[tuple[str | int, ...], int] | None = None
     file: str | None = None
+    refused: tuple[Problem, ...] = ()  # the row cannot be read as it stands: not scored
 
 
 def _is_table(source: Any) -> bool:
@@ -74,8 +75,16 @@ def _doc_key(doc: Mapping[str, Any], index: int) -> str:
 
 def _table_items(table: Table, plan: Plan, start: int = 0) -> Iterator[_Item]:
     for i, row in enumerate(table.rows, start=start):
-        doc: RowDocument = plan.document(row)
-        yield _Item(i, doc.key, doc.document, row, plan, doc.cells, table.file)
+        yield _row_item(i, row, plan, table.file)
+
+
+def _row_item(index: int, row: Row, plan: Plan, file: str | None) -> _Item:
+    doc: RowDocument = plan.document(row)
+    refused = plan.refused(row)
+    if refused:
+        return _Item(index, doc.key, None, row, plan, doc.cells, row.file or file,
+                     tuple(refused))
+    return _Item(index, doc.key, doc.document, row, plan, doc.cells, row.file or file)
 
 
 def _items(records: Any, mapping: ColumnMap, rubric: Rubric,
@@ -88,13 +97,12 @@ def _items(records: Any, mapping: ColumnMap, rubric: Rubric,
                                   f"{type(records).__name__}")
         plan = Plan(layout.table(), layout.mapping())
         for i, row in enumerate(template_rows(records, layout)):
-            doc = plan.document(row)
-            yield _Item(i, doc.key, doc.document, row, plan, doc.cells, row.file)
+            yield _row_item(i, row, plan, row.file)
         return
     if _is_table(records):
         table = open_table(records, sheet=mapping.sheet, header_row=mapping.header_row)
         plan = Plan(table, mapping)
-        _check_required(rubric, plan)
+        _check_required(rubric, plan, mapping)
         yield from _table_items(table, plan)
         return
     if isinstance(records, (str, os.PathLike)) and Path(records).is_dir():
@@ -138,6 +146,11 @@ def _names(payload: Any) -> tuple[str | None, str | None]:
 def _result(item: _Item, outcome: _Outcome, rubric: Rubric) -> BatchResult:
     number = item.row.number if item.row is not None and item.row.places is None else None
     code, name = _names(item.payload)
+    if item.refused:
+        refused = DataError(item.refused)
+        return BatchResult(item.index, item.key, "failed", error=refused,
+                           problems=refused.problems, row=number, file=item.file,
+                           code=code, name=name)
     if outcome[0] == "ok":
         totals: Totals = outcome[1]
         if totals.evaluation is not None and name is None:
@@ -244,8 +257,12 @@ def _run(rubric: Rubric, items: Iterator[_Item], *, workers: int, trace: bool,
         def drain(limit: int) -> Iterator[BatchResult]:
             while len(pending) > limit:
                 done_items, future = pending.popleft()
-                for item, outcome in zip(done_items, future.result(), strict=True):
-                    yield _result(item, _unpack(outcome, leaves, rubric), rubric)
+                try:
+                    outcomes = [_unpack(o, leaves, rubric) for o in future.result()]
+                except Exception:  # a chunk the pool could not score (pickling, a worker lost)
+                    outcomes = [_alone(compiled, item, trace) for item in done_items]
+                for item, outcome in zip(done_items, outcomes, strict=True):
+                    yield _result(item, outcome, rubric)
 
         for item in items:
             chunk.append(item)
@@ -255,6 +272,22 @@ def _run(rubric: Rubric, items: Iterator[_Item], *, workers: int, trace: bool,
         if chunk:
             submit()
         yield from drain(0)
+
+
+def _alone(compiled: CompiledRubric, item: _Item, trace: bool) -> _Outcome:
+    """The outcome of *item* when its chunk failed in the pool: a worker never raises past us.
+
+    A record that cannot be sent to a worker (an object pickle refuses) is
+    that record's failure; the others of the chunk are scored here.
+    """
+    import pickle
+
+    try:
+        pickle.dumps(item.payload)
+    except Exception as exc:  # pickle raises many kinds
+        return ("error", f"this record cannot be sent to a worker process "
+                         f"({type(exc).__name__}: {exc}); score it with workers=1")
+    return _score(compiled, item.payload, trace)
 
 
 def score_table(rubric: Rubric, table: Any, *,
@@ -289,7 +322,7 @@ def score_table(rubric: Rubric, table: Any, *,
                               f"Table or a file path, got {type(table).__name__}")
     opened = open_table(table, sheet=column_map.sheet, header_row=column_map.header_row)
     plan = Plan(opened, column_map)
-    _check_required(rubric, plan)
+    _check_required(rubric, plan, column_map)
     collector = _Collector(rubric, measured)
     for result in _run(rubric, _table_items(opened, plan), workers=workers, trace=trace,
                        chunk_size=64, measured=measured):
@@ -302,35 +335,47 @@ def score_table(rubric: Rubric, table: Any, *,
     return collector.arrow()
 
 
-def _check_required(rubric: Rubric, plan: Plan) -> None:
-    """Refuse a table that lacks a column every row would need.
+def _check_required(rubric: Rubric, plan: Plan, mapping: ColumnMap | None = None) -> None:
+    """Refuse a table that lacks a column every row would need, once, before any unit.
 
     A name counts as needed when an indicator scores it under the ``error``
     policy, outside any either-or group and without an ``applicable``
     condition; a name is given when a column holds it or it is derived from
     columns (target aggregates from target columns, totals from parts).
+    Each missing name is one problem naming the indicators that read it
+    and, when the mapping maps a header to it, the header the sheet lacks.
     """
     if not any(plan.table.headers):
         raise DataError([Problem(
             "the table is empty: expected a header row (the column names) and then one row "
             "per unit", path="", file=plan.table.file)])
     given = set(plan.names)
-    if any(n.startswith(("targets.", "target.")) for n in given):
-        return  # target figures and aggregates derive from each other: not checked here
     in_groups = {a.path for g in rubric.either_or for a in g.alternatives}
-    problems = []
+    needed: dict[str, list[str]] = {}
     for ind in rubric.leaves():
         if ind.measure is None or ind.missing != "error" or ind.applicable is not None:
             continue
         if any(ind.path == p or ind.path.startswith(p + "/") for p in in_groups):
             continue
         for name in sorted(ind.measure.names):
-            if name in given or not _plain_name(name):
-                continue
-            problems.append(Problem(
-                f"indicator '{ind.path}' reads '{name}', which no column gives; add or map a "
-                "column, or declare missing = \"zero\" | \"cannot_rate\" on the indicator",
-                path=name, file=plan.table.file))
+            if name not in given and _plain_name(name):
+                needed.setdefault(name, []).append(ind.path)
+    problems = []
+    headers = set(plan.table.headers)
+    for name, paths in sorted(needed.items()):
+        mapped = sorted(h for h, c in (mapping.columns.items() if mapping else ())
+                        if c.name == name and h not in headers)
+        if mapped:
+            what = (f"the mapping maps the column '{mapped[0]}' to '{name}', but the table has "
+                    f"no column '{mapped[0]}'")
+        else:
+            what = f"no column gives '{name}'"
+        which = ", ".join(f"'{p}'" for p in paths)
+        problems.append(Problem(
+            f"{what}; {'indicators' if len(paths) > 1 else 'indicator'} {which} "
+            f"{'read' if len(paths) > 1 else 'reads'} it: add or map the column, or declare "
+            "missing = \"zero\" | \"cannot_rate\" on the indicator",
+            path=mapped[0] if mapped else name, file=plan.table.file))
     if problems:
         raise DataError(problems)
 

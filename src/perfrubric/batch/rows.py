@@ -26,7 +26,11 @@ class Row:
     ``header_row``); for a DataFrame it is the 0-based position and
     ``label`` the index label.  A unit read from a filled-in template
     (one sheet per unit) has its own ``file`` and ``sheet``, and ``places``
-    gives the (row, 0-based column) of each value's cell.
+    gives the (row, 0-based column) of each value's cell.  ``issues`` are
+    what makes the row unreadable as it stands, each with the 0-based column
+    it is at (``None``: the whole row): a CSV row with more or fewer fields
+    than the header, a quote never closed, a workbook that cannot be opened.
+    A row with issues is a failed unit, never a silently shortened one.
     """
 
     position: int
@@ -36,6 +40,7 @@ class Row:
     file: str | None = None
     sheet: str | None = None
     places: tuple[tuple[int, int] | None, ...] | None = None
+    issues: tuple[tuple[int | None, str], ...] = ()
 
 
 @attrs.frozen
@@ -83,13 +88,33 @@ def _headers(raw: Sequence[Any], file: str | None, sheet: str | None,
     return tuple(headers)
 
 
-def _numbered(rows: Iterator[Sequence[Any]], first: int, width: int) -> Iterator[Row]:
+def _numbered(rows: Iterator[Sequence[Any]], first: int, width: int,
+              exact: bool = False) -> Iterator[Row]:
+    """Rows numbered from *first*; blank ones skipped.
+
+    With *exact* (CSV, where every row should have the header's fields), a
+    row with more fields than the header (an unquoted ``1,400``) or fewer
+    is a row with an issue, located at the first field beyond the header or
+    the first one missing; cells beyond the header of a sheet are ignored.
+    """
     position = 0
     for number, raw in enumerate(rows, start=first):
         values = tuple(clean(v) for v in raw[:width])
-        if all(v is None for v in values):
+        extra = exact and any(clean(v) is not None for v in raw[width:])
+        if not extra and all(v is None for v in values) and not hasattr(raw, "issue"):
             continue  # blank lines between blocks of a sheet are not units
+        issues: tuple[tuple[int | None, str], ...] = ()
+        issue = getattr(raw, "issue", None)  # a record that says what is wrong with it
+        if issue is not None:
+            issues = (issue,)
+        elif extra:
+            issues = ((width, f"this row has {len(raw)} fields, the header {width}: an "
+                       "unquoted comma (such as 1,400) splits a value; quote it (\"1,400\") "
+                       "or remove the comma"),)
+        elif exact and len(raw) < width:
+            issues = ((len(raw), f"this row has {len(raw)} fields, the header {width}: "
+                       "a field is missing (or a quote joins two)"),)
         if len(values) < width:
             values += (None,) * (width - len(values))
-        yield Row(position, number, values)
+        yield Row(position, number, values, issues=issues)
         position += 1

@@ -38,6 +38,8 @@ def _compiled(rubric: Rubric) -> CompiledRubric:
 def _score(compiled: CompiledRubric, payload: Any, trace: bool) -> _Outcome:
     from ..data.structure import load_data, structure_department
 
+    if payload is None:  # a row refused before scoring: its problems are already known
+        return ("error", "not read")
     try:
         if isinstance(payload, Department):
             dept = payload

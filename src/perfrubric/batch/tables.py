@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import DataError, Problem
+from ..files.reading import require_regular_file
 from .cells import cell_ref, column_letter
 from .cells import clean as clean  # noqa: PLC0414 (re-exported: batch and layout import it here)
 from .csvfile import _csv_table
@@ -36,7 +37,7 @@ from .documents import Plan as Plan  # noqa: PLC0414 (re-exported: batch imports
 from .documents import RowDocument as RowDocument  # noqa: PLC0414 (re-exported, as Plan)
 from .extras import require
 from .frames import _arrow_table, _dicts_table, _pandas_table, _parquet_table, _polars_table
-from .mapping import Column, ColumnMap, load_mapping
+from .mapping import MAX_HEADER_ROW, Column, ColumnMap, load_mapping
 from .rows import Row, Table
 from .workbook import _excel_table
 
@@ -65,11 +66,16 @@ def open_table(source: Any, *, sheet: str | None = None, header_row: int = 1,
     workbooks (and *header_row* to CSV).  *excel_reader* forces
     ``"calamine"`` or ``"openpyxl"`` (default: calamine when installed).
     """
+    if isinstance(header_row, bool) or not isinstance(header_row, int) or \
+            not 1 <= header_row <= MAX_HEADER_ROW:
+        raise DataError(Problem(f"header_row must be a row number from 1 to {MAX_HEADER_ROW:,} "
+                                f"(Excel's last row), got {header_row!r}"))
     if isinstance(source, (str, os.PathLike)):
         path = os.fspath(source)
         suffix = Path(path).suffix.lower()
         if not Path(path).exists():
             raise DataError(Problem("no such file", file=path))
+        require_regular_file(path, DataError)
         if suffix == ".csv":
             return _csv_table(path, header_row)
         if suffix in EXCEL_SUFFIXES:

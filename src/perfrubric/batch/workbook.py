@@ -9,11 +9,16 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from ..errors import DataError, Problem, did_you_mean
+from .cells import clean
 from .extras import require
-from .rows import Table, _headers, _numbered
+from .rows import Row, Table, _headers, _numbered
+from .sparse import needs_care, open_book, sheet_rows
 
 
 def _excel_table(path: str, sheet: str | None, header_row: int, reader: str | None) -> Table:
+    if reader is None and path.lower().endswith((".xlsx", ".xlsm")) and (
+            needs_care(path) or not _has_calamine()):
+        return _sparse_table(path, sheet, header_row)
     if reader is None:
         try:
             import python_calamine  # noqa: F401
@@ -31,6 +36,8 @@ def _excel_table(path: str, sheet: str | None, header_row: int, reader: str | No
         name = _pick_sheet(path, names, sheet)
         rows = iter(book.get_sheet_by_name(name).to_python(skip_empty_area=False))
     else:
+        if path.lower().endswith((".xlsx", ".xlsm")):
+            return _sparse_table(path, sheet, header_row)
         openpyxl = require("openpyxl", "reading Excel workbooks")
         try:
             wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
@@ -46,6 +53,52 @@ def _excel_table(path: str, sheet: str | None, header_row: int, reader: str | No
         headers = headers[:-1]
     return Table(headers, _numbered(rows, header_row + 1, len(headers)), file=path, sheet=name,
                  header_row=header_row)
+
+
+def _sparse_table(path: str, sheet: str | None, header_row: int) -> Table:
+    """An ``.xlsx`` sheet read cell by cell (:mod:`.sparse`): a far stray cell costs nothing."""
+    book = open_book(path)
+    name = _pick_sheet(path, list(book.sheetnames), sheet)
+    cells = sheet_rows(book, name, path)
+    head: dict[int, Any] = {}
+    pending: tuple[int, dict[int, Any]] | None = None
+    for number, found in cells:
+        if number == header_row:
+            head = found
+        if number >= header_row:
+            pending = (number, found) if number > header_row else None
+            break
+    raw = [head.get(i) for i in range(max(head, default=-1) + 1)]
+    headers = _headers(raw, path, name, header_row)
+    while headers and not headers[-1]:
+        headers = headers[:-1]
+    width = len(headers)
+
+    def rows() -> Iterator[Row]:
+        position = 0
+        rest = cells if pending is None else _chain(pending, cells)
+        for number, found in rest:
+            values = tuple(clean(found.get(i)) for i in range(width))
+            if all(v is None for v in values):
+                continue  # blank rows between blocks of a sheet are not units
+            yield Row(position, number, values)
+            position += 1
+
+    return Table(headers, rows(), file=path, sheet=name, header_row=header_row)
+
+
+def _chain(first: tuple[int, dict[int, Any]],
+           rest: Iterator[tuple[int, dict[int, Any]]]) -> Iterator[tuple[int, dict[int, Any]]]:
+    yield first
+    yield from rest
+
+
+def _has_calamine() -> bool:
+    try:
+        import python_calamine  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 def _pick_sheet(path: str, names: list[str], sheet: str | None) -> str:

@@ -12,6 +12,7 @@ import attrs
 
 from ..errors import PerfrubricError
 from ..rubrics.model import Rubric
+from ..views.cells import csv_row, set_xlsx, xlsx_row
 from .results import _MEASURED, BatchResult, _Collector
 from .summary import BatchSummary, summarize
 from .tables import require
@@ -66,10 +67,10 @@ def _write_csv(collector: _Collector, file: str) -> None:
 
     with open(file, "w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(list(collector.columns))
+        writer.writerow(csv_row(collector.columns))
         for values in _rows(collector):
-            writer.writerow(["" if v is None else format(v, "f") if isinstance(v, Decimal)
-                             else v for v in values])
+            writer.writerow(csv_row("" if v is None else format(v, "f") if isinstance(v, Decimal)
+                                    else v for v in values))
 
 
 def _measured_formats(collector: _Collector, names: list[str]) -> list[str | None]:
@@ -114,7 +115,7 @@ def _write_xlsx(collector: _Collector, file: str, summary: BatchSummary) -> None
     def header(ws: Any, titles: Sequence[str]) -> None:
         cells = []
         for title in titles:
-            cell = WriteOnlyCell(ws, value=title)
+            cell = set_xlsx(WriteOnlyCell(ws), title)
             cell.font = bold
             cells.append(cell)
         ws.append(cells)
@@ -130,11 +131,11 @@ def _write_xlsx(collector: _Collector, file: str, summary: BatchSummary) -> None
         cells: list[Any] = []
         for value, fmt in zip(values, formats, strict=True):
             if fmt is None and not failed:
-                cells.append(value)
+                cells.extend(xlsx_row(sheet, [value]))
                 continue
             if fmt is not None and names[len(cells)].endswith(_MEASURED):
                 value = _as_number(value)
-            cell = WriteOnlyCell(sheet, value=value)
+            cell = set_xlsx(WriteOnlyCell(sheet), value)
             if fmt is not None:
                 cell.number_format = fmt
             if failed:
@@ -148,8 +149,9 @@ def _write_xlsx(collector: _Collector, file: str, summary: BatchSummary) -> None
     header(errors, ["key", "row", "cell", "message", "file"])
     for result in collector.results:
         for problem in result.problems:
-            errors.append([result.key, result.row if result.row is not None else result.index,
-                           problem.path, problem.message, problem.file])
+            errors.append(xlsx_row(errors, [
+                result.key, result.row if result.row is not None else result.index,
+                problem.path, problem.message, problem.file]))
     _summary_sheet(book, summary, header)
     book.save(file)
 
@@ -161,27 +163,27 @@ def _summary_sheet(book: Any, summary: BatchSummary,
     for letter, width in zip("ABCDEF", (36, 10, 12, 14, 14, 12), strict=True):
         sheet.column_dimensions[letter].width = width
     header(sheet, [summary.title or "汇总", "单位数"])
-    sheet.append(["参评单位", summary.units])
-    sheet.append(["评分完成", summary.scored])
-    sheet.append(["评分失败", summary.failed])
-    sheet.append([])
+    sheet.append(xlsx_row(sheet, ["参评单位", summary.units]))
+    sheet.append(xlsx_row(sheet, ["评分完成", summary.scored]))
+    sheet.append(xlsx_row(sheet, ["评分失败", summary.failed]))
+    sheet.append(xlsx_row(sheet, []))
     header(sheet, ["等级", "单位数", "占比"])
     for grade, count in summary.grades:
         share = Decimal(count) / summary.scored if summary.scored else None
-        sheet.append([grade if grade is not None else "无法评级", count,
-                      _percent_cell(sheet, share)])
-    sheet.append([])
+        sheet.append(xlsx_row(sheet, [grade if grade is not None else "无法评级", count,
+                                      _percent_cell(sheet, share)]))
+    sheet.append(xlsx_row(sheet, []))
     header(sheet, ["总分", "分"])
     for label, value in (("平均分", summary.mean), ("中位数", summary.median),
                          ("标准差", summary.stdev), ("最低分", summary.minimum),
                          ("最高分", summary.maximum)):
-        sheet.append([label, value])
-    sheet.append([])
+        sheet.append(xlsx_row(sheet, [label, value]))
+    sheet.append(xlsx_row(sheet, []))
     header(sheet, ["失分最多的指标", "分值", "失分合计", "失分单位数", "评分单位数",
                    "平均失分"])
     for loss in summary.losses:
-        sheet.append([loss.path, loss.points, loss.lost, loss.units, loss.scored,
-                      loss.mean_lost])
+        sheet.append(xlsx_row(sheet, [loss.path, loss.points, loss.lost, loss.units,
+                                      loss.scored, loss.mean_lost]))
 
 
 def _percent_cell(sheet: Any, share: Decimal | None) -> Any:

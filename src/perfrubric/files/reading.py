@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import decimal
 import json
+import os
 import re
 import sys
 from collections.abc import Mapping
@@ -29,8 +30,17 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
-__all__ = ["MAX_DEPTH", "MAX_FILE_BYTES", "MAX_ITEMS", "check_structure", "decode",
-           "parse_json", "parse_toml", "read_text"]
+__all__ = [
+    "MAX_DEPTH",
+    "MAX_FILE_BYTES",
+    "MAX_ITEMS",
+    "check_structure",
+    "decode",
+    "parse_json",
+    "parse_toml",
+    "read_text",
+    "require_regular_file",
+]
 
 #: The largest rubric or data file read: 8 MiB (the shipped ones are < 20 KiB).
 MAX_FILE_BYTES: Final = 8 * 1024 * 1024
@@ -80,7 +90,28 @@ def _hint(line: str, column: int | None = None, text: str = "") -> str:
     return ""
 
 
+def require_regular_file(file: str, error: type[_LocatedError]) -> None:
+    """Raise *error* unless *file* is a regular file (or does not exist, for the caller to say).
+
+    A FIFO, a socket or a device (``/dev/zero``, ``/dev/stdin``) would block
+    or never end when read; it is refused before it is opened.
+    """
+    import stat
+
+    try:
+        mode = os.stat(file).st_mode
+    except (OSError, ValueError):
+        return  # missing, unreadable or a NUL in the name: the open below says which
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return
+    kind = ("a named pipe (FIFO)" if stat.S_ISFIFO(mode) else "a socket"
+            if stat.S_ISSOCK(mode) else "a device")
+    raise error(Problem(f"is {kind}, not a regular file; give the path of a saved file",
+                        file=file))
+
+
 def _read_capped(file: str, error: type[_LocatedError]) -> bytes:
+    require_regular_file(file, error)
     try:
         with open(file, "rb") as fh:
             data = fh.read(MAX_FILE_BYTES + 1)

@@ -269,7 +269,7 @@ def load_plugin(module: str) -> None:
             raise PluginError(f"--plugin {module}: no module named '{exc.name}' in the current "
                               "directory or among the installed packages") from None
         raise PluginError(f"--plugin {module}: importing it failed: {exc}") from exc
-    except Exception as exc:  # third-party code: one clear error instead of a traceback
+    except (Exception, SystemExit) as exc:  # third-party code: one clear error, our exit code
         raise PluginError(f"--plugin {module}: importing it failed: "
                           f"{type(exc).__name__}: {exc}") from exc
     finally:
@@ -287,7 +287,7 @@ def _load_entry_point(name: str) -> None:
     where = f"the entry point {ep.name} = \"{ep.value}\"{package}"
     try:
         loaded = ep.load()
-    except Exception as exc:  # any failure of third-party code becomes one clear error
+    except (Exception, SystemExit) as exc:  # third-party code: one clear error, our exit code
         raise PluginError(f"rule kind '{name}': {where} failed to load: "
                           f"{type(exc).__name__}: {exc}") from exc
     if isinstance(loaded, type) and issubclass(loaded, RuleKind):

@@ -37,6 +37,7 @@ from ..narrative import (
     translate,
     value_text,
 )
+from .cells import csv_row, set_xlsx, xlsx_row
 from .header import header_lines, is_reviewed, review_cells
 
 __all__ = ["FORM_COLUMNS", "FORM_FORMATS", "FormRow", "form_rows", "is_form", "render_form"]
@@ -284,16 +285,17 @@ def to_form_csv(ev: Evaluation, *, locale: str = "zh_CN") -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     headers = _headers(locale, ev)
-    writer.writerow([translate("Path", locale=locale), *headers,
-                     translate("Status", locale=locale), translate("Note", locale=locale)])
+    writer.writerow(csv_row([translate("Path", locale=locale), *headers,
+                             translate("Status", locale=locale),
+                             translate("Note", locale=locale)]))
     for row in rows:
-        writer.writerow([row.path, *_cells(row, ev), translate(row.status, locale=locale),
-                         row.note])
+        writer.writerow(csv_row([row.path, *_cells(row, ev),
+                                 translate(row.status, locale=locale), row.note]))
     score_at = 1 + FORM_COLUMNS.index("Score")
     for label, text in _footer(ev, locale):
         line = [""] * (len(headers) + 3)
         line[0], line[score_at] = label, text
-        writer.writerow(line)
+        writer.writerow(csv_row(line))
     return out.getvalue()
 
 
@@ -389,22 +391,22 @@ def to_form_xlsx(ev: Evaluation, *, locale: str = "zh_CN") -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = translate("Self-evaluation form", locale=locale)
-    sheet.append([_title(ev, locale)])
+    sheet.append(xlsx_row(sheet, [_title(ev, locale)]))
     sheet["A1"].font = Font(bold=True, size=13)
     for label, text in header_lines(ev, locale=locale):
-        sheet.append([label, text])
+        sheet.append(xlsx_row(sheet, [label, text]))
         sheet.cell(sheet.max_row, 1).font = Font(bold=True)
     if ev.figures:
-        sheet.append([_figures(ev, locale)])
-    sheet.append(_headers(locale, ev))
+        sheet.append(xlsx_row(sheet, [_figures(ev, locale)]))
+    sheet.append(xlsx_row(sheet, _headers(locale, ev)))
     for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     first = sheet.max_row + 1
     for row in rows:
-        sheet.append([*row.tiers, row.target, row.actual, row.points,
-                      row.score if row.score is not None else "—", row.reason,
-                      *([row.review] if is_reviewed(ev) else [])])
+        sheet.append(xlsx_row(sheet, [*row.tiers, row.target, row.actual, row.points,
+                                      row.score if row.score is not None else "—",
+                                      row.reason, *([row.review] if is_reviewed(ev) else [])]))
     middle = Alignment(vertical="center", wrap_text=True)
     for level in (0, 1):
         for i, span in enumerate(_spans(rows, level)):
@@ -414,18 +416,18 @@ def to_form_xlsx(ev: Evaluation, *, locale: str = "zh_CN") -> bytes:
                 sheet.merge_cells(start_row=first + i, start_column=column,
                                   end_row=first + i + span - 1, end_column=column)
     for label, text in _footer(ev, locale):
-        sheet.append([label])
+        sheet.append(xlsx_row(sheet, [label]))
         score_column = 1 + FORM_COLUMNS.index("Score")
         value: object = text
         if label == translate("Total", locale=locale):
             value = ev.total
-        sheet.cell(sheet.max_row, score_column, value)
+        set_xlsx(sheet.cell(sheet.max_row, score_column), value)
         for cell in sheet[sheet.max_row]:
             cell.font = Font(bold=True)
     for note in _notes(rows):
-        sheet.append([note])
+        sheet.append(xlsx_row(sheet, [note]))
     sheet.append([])
-    sheet.append([closing_sentence(ev, locale=locale).text])
+    sheet.append(xlsx_row(sheet, [closing_sentence(ev, locale=locale).text]))
     for letter, width in zip("ABCDEFGHI", (14, 16, 28, 14, 14, 8, 8, 30, 24), strict=True):
         sheet.column_dimensions[letter].width = width
     buffer = io.BytesIO()

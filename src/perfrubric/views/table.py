@@ -33,6 +33,7 @@ from ..narrative import (
     value_text,
 )
 from ..narrative.catalogs import _babel
+from .cells import csv_row, set_xlsx, xlsx_row
 from .header import is_reviewed, review_cells
 
 __all__ = [
@@ -249,17 +250,17 @@ def to_csv(ev: Evaluation, *, locale: str = "zh_CN") -> str:
     yes, no = translate("yes", locale=locale), translate("no", locale=locale)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([translate("Path", locale=locale), table.headers[0],
-                     translate("Leaf", locale=locale), *table.headers[1:]])
+    writer.writerow(csv_row([translate("Path", locale=locale), table.headers[0],
+                             translate("Leaf", locale=locale), *table.headers[1:]]))
     columns = _columns(ev)
     for row in table.rows:
         cells = _cells(row, len(columns) > len(_COLUMNS))
-        writer.writerow([row.path, cells[0], yes if row.is_leaf else no, *cells[1:]])
+        writer.writerow(csv_row([row.path, cells[0], yes if row.is_leaf else no, *cells[1:]]))
     score_column = 2 + _COLUMNS.index("Score")
     for total in table.totals:
         line = [""] * (len(columns) + 2)
         line[0], line[score_column] = total.label, total.text
-        writer.writerow(line)
+        writer.writerow(csv_row(line))
     return out.getvalue()
 
 
@@ -353,17 +354,17 @@ def to_xlsx(ev: Evaluation, *, locale: str = "zh_CN") -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = translate("Scoring table", locale=locale)
-    sheet.append([table.title])
+    sheet.append(xlsx_row(sheet, [table.title]))
     sheet["A1"].font = Font(bold=True, size=13)
-    sheet.append([translate("Path", locale=locale), table.headers[0],
-                  translate("Leaf", locale=locale), *table.headers[1:]])
+    sheet.append(xlsx_row(sheet, [translate("Path", locale=locale), table.headers[0],
+                                  translate("Leaf", locale=locale), *table.headers[1:]]))
     for cell in sheet[2]:
         cell.font = Font(bold=True)
     for row in table.rows:
         values: list[object] = [row.path, row.depth, yes if row.is_leaf else no, row.name,
                                 row.points, row.criterion, row.measured, row.score, row.lost,
                                 row.status_text, *([row.review] if is_reviewed(ev) else [])]
-        sheet.append(values)
+        sheet.append(xlsx_row(sheet, values))
         current = sheet.max_row
         sheet.cell(current, 4).alignment = Alignment(indent=row.depth - 1)
         if not row.is_leaf:
@@ -371,13 +372,13 @@ def to_xlsx(ev: Evaluation, *, locale: str = "zh_CN") -> bytes:
                 cell.font = Font(bold=True)
     score_column = 3 + _COLUMNS.index("Score")
     for total in table.totals:
-        sheet.append([total.label])
-        sheet.cell(sheet.max_row, score_column,
-                   total.value if total.value is not None else total.text)
+        sheet.append(xlsx_row(sheet, [total.label]))
+        set_xlsx(sheet.cell(sheet.max_row, score_column),
+                 total.value if total.value is not None else total.text)
         for cell in sheet[sheet.max_row]:
             cell.font = Font(bold=True)
     sheet.append([])
-    sheet.append([table.closing])
+    sheet.append(xlsx_row(sheet, [table.closing]))
     for letter, width in zip("ABCDEFGHIJK", _widths(table.rows), strict=False):
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "A3"
