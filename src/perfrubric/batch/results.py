@@ -17,6 +17,7 @@ from ..engine.evaluation import Evaluation
 from ..errors import PerfrubricError, Problem
 from ..expr import Value
 from ..rubrics.model import Rubric
+from .forms import FormReview, form_tiers
 from .tables import require
 
 
@@ -35,7 +36,10 @@ class BatchResult:
     ``evaluation`` when the batch ran with ``trace=True``.  On failure
     ``status`` is ``"failed"`` and ``error`` is the located
     :class:`~perfrubric.PerfrubricError`; ``problems`` lists every problem of
-    the record, each at its cell.
+    the record, each at its cell.  A project form scored by a rubric of
+    generated rows (``mof-2020-project-self``) has its ``form``: each tier's
+    score, each indicator row beside its printed score, the printed total
+    and the count of deviations (a ``perfrubric.batch.FormReview``).
     """
 
     index: int
@@ -50,6 +54,7 @@ class BatchResult:
     problems: tuple[Problem, ...] = ()
     row: int | None = None
     file: str | None = None
+    form: FormReview | None = None
 
     @property
     def ok(self) -> bool:
@@ -58,18 +63,29 @@ class BatchResult:
 
 
 _KEY_COLUMNS = ("row", "key", "total", "grade", "status", "error")
+_FORM_COLUMNS = ("name", "department", "printed_total", "deviations", "excluded")
 _MEASURED = " [measured]"
+_INT_COLUMNS = ("row", "deviations")
+#: The columns of a result table's rows sheet (one line per indicator row of a form).
+ROW_COLUMNS = ("key", "row", "indicator", "points", "target", "actual", "score", "printed",
+               "deviation")
 
 
 def result_columns(rubric: Rubric, *, measured: bool = False) -> list[str]:
     """The column names of a result table.
 
-    ``row``, ``key``, ``total``, ``grade``, ``status``, ``error``, one per
-    leaf indicator (its path), then, with *measured*, one
-    ``<path> [measured]`` per leaf.
+    ``row``, ``key``, ``total``, ``grade``, ``status``, ``error``; for a
+    rubric of project forms (tiers of rows generated from targets) then
+    ``name``, ``department`` (主管部门), ``printed_total`` (the sum of the
+    form's printed scores), ``deviations`` (rows whose printed score differs
+    from the rule's) and ``excluded`` (tiers left out, 不适用); one per leaf
+    indicator (its path; a form's tiers carry their score, blank when
+    excluded), then, with *measured*, one ``<path> [measured]`` per leaf.
     """
     leaves = [ind.path for ind in rubric.leaves()]
-    return [*_KEY_COLUMNS, *leaves, *([p + _MEASURED for p in leaves] if measured else [])]
+    form = _FORM_COLUMNS if form_tiers(rubric) else ()
+    return [*_KEY_COLUMNS, *form, *leaves,
+            *([p + _MEASURED for p in leaves] if measured else [])]
 
 
 def _measured_text(value: Any) -> str | None:
@@ -101,6 +117,9 @@ class _Collector:
         self.columns: dict[str, list[Any]] = {c: [] for c in result_columns(rubric,
                                                                             measured=measured)}
         self.results: list[BatchResult] = []
+        self.tiers = frozenset(form_tiers(rubric))
+        #: one list per indicator row of the forms (ROW_COLUMNS), for the rows sheet
+        self.form_rows: list[list[Any]] = []
 
     def add(self, result: BatchResult) -> None:
         c = self.columns
@@ -110,8 +129,22 @@ class _Collector:
         c["grade"].append(result.grade)
         c["status"].append(result.status)
         c["error"].append(_error_text(result))
+        form = result.form
+        if self.tiers:
+            c["name"].append(form.name if form is not None else None)
+            c["department"].append(form.department if form is not None else None)
+            c["printed_total"].append(form.printed_total if form is not None else None)
+            c["deviations"].append(form.deviations if form is not None else None)
+            c["excluded"].append("、".join(form.excluded) or None if form is not None else None)
         for path in self.leaves:
-            c[path].append(result.scores.get(path))
+            if form is not None and path in self.tiers:
+                c[path].append(form.tiers.get(path))
+            else:
+                c[path].append(result.scores.get(path))
+        if form is not None:
+            for r in form.rows:
+                self.form_rows.append([result.key, r.line, r.path, r.points, r.target, r.actual,
+                                       r.score, r.printed, r.deviation])
         if self.measured:
             for path in self.leaves:
                 c[path + _MEASURED].append(_measured_text(result.measured.get(path)))
@@ -121,6 +154,8 @@ class _Collector:
     def scales(self) -> dict[str, int]:
         """Decimal places of each numeric column, as the rubric declares them."""
         out = {"total": self.rubric.total_rounding.places}
+        if self.tiers:
+            out["printed_total"] = self.rubric.rounding.places
         for ind in self.rubric.leaves():
             out[ind.path] = (ind.rounding or self.rubric.rounding).places
         return out
@@ -139,7 +174,7 @@ class _Collector:
         scales = self.scales()
         arrays = {}
         for name, values in self.columns.items():
-            if name == "row":
+            if name in _INT_COLUMNS:
                 arrays[name] = pa.array(values, type=pa.int64())
             elif name in scales:
                 arrays[name] = pa.array(values, type=pa.decimal128(38, scales[name]))
@@ -152,7 +187,7 @@ class _Collector:
         scales = self.scales()
         schema = {}
         for name in self.columns:
-            if name == "row":
+            if name in _INT_COLUMNS:
                 schema[name] = pl.Int64
             elif name in scales:
                 schema[name] = pl.Decimal(38, scales[name])

@@ -12,7 +12,7 @@ import attrs
 
 from ..errors import PerfrubricError
 from ..rubrics.model import Rubric
-from .results import BatchResult, _Collector
+from .results import ROW_COLUMNS, BatchResult, _Collector
 from .tables import require
 
 
@@ -22,7 +22,9 @@ def write_results(results: Iterable[BatchResult], rubric: Rubric, path: str | os
     """Write *results* to *path* (``.xlsx``, ``.csv`` or ``.parquet``); return the results.
 
     ``.xlsx`` gets a ``results`` sheet (bold frozen header, numbers as
-    numbers) and an ``errors`` sheet with one line per problem: key, row,
+    numbers), for project forms a ``rows`` sheet (one line per indicator
+    row: the rule's score, the printed score and their deviation) and an
+    ``errors`` sheet with one line per problem: key, row,
     cell, message.  ``.csv`` (UTF-8 with a byte-order mark, so Excel reads
     Chinese headers) and ``.parquet`` carry the errors in the ``error``
     column.  *progress* is called with each result as it is consumed.
@@ -113,6 +115,8 @@ def _write_xlsx(collector: _Collector, file: str) -> None:
                 cell.fill = failed_fill
             cells.append(cell)
         sheet.append(cells)
+    if collector.tiers:
+        _rows_sheet(book, collector, header)
     errors = book.create_sheet("errors")
     errors.freeze_panes = "A2"
     for letter, width in zip("ABCDE", (16, 8, 24, 80, 24), strict=True):
@@ -123,6 +127,18 @@ def _write_xlsx(collector: _Collector, file: str) -> None:
             errors.append([result.key, result.row if result.row is not None else result.index,
                            problem.path, problem.message, problem.file])
     book.save(file)
+
+
+def _rows_sheet(book: Any, collector: _Collector, header: Callable[[Any, Sequence[str]], None]
+                ) -> None:
+    """The ``rows`` sheet of a batch of project forms: one line per indicator row."""
+    sheet = book.create_sheet("rows")
+    sheet.freeze_panes = "C2"
+    for letter, width in zip("ABCDEFGHI", (16, 8, 40, 8, 14, 14, 8, 8, 10), strict=True):
+        sheet.column_dimensions[letter].width = width
+    header(sheet, list(ROW_COLUMNS))
+    for values in collector.form_rows:
+        sheet.append(values)
 
 
 def _width(name: str, index: int, names: list[str]) -> int:
