@@ -4,9 +4,16 @@ Generates N units (default 10,000) of the test suite's county table (Chinese
 headers, money in 万元), scores them with ``score_spark`` (``mapInPandas`` on
 a local Spark with two cores) and with ``score_table`` in this process, and
 checks that keys, totals, grades and statuses agree. Needs
-``pip install 'perfrubric[spark]'`` and Java 17.
+``pip install 'perfrubric[spark]'`` and Java 17.  Without pyspark it says
+so and exits 0 (it is not part of CI).
 
     python benchmarks/spark_local.py [N]
+    python benchmarks/spark_local.py --forms [N]   # N project forms of a long table
+
+With ``--forms`` it generates N project forms as one long table (one row
+per indicator, tests/longforms.py), scores them with ``score_spark``
+(``groupBy(项目编码).applyInPandas``) and with ``score_table``, and checks
+the same.
 
 On a real cluster, replace ``master("local[2]")`` by your cluster's master
 (or submit with ``spark-submit``), read the units with ``spark.read.parquet``
@@ -19,12 +26,18 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
 import pandas as pd  # noqa: E402
-from pyspark.sql import SparkSession  # noqa: E402
+
+try:
+    from pyspark.sql import SparkSession
+except ImportError:
+    print("pyspark is not installed (pip install 'perfrubric[spark]'); nothing to run")
+    raise SystemExit(0) from None
 
 import perfrubric as pr  # noqa: E402
 from perfrubric.batch import score_spark, score_table  # noqa: E402
@@ -32,18 +45,32 @@ from test_batch import HEADERS, MAPPING, county_rows  # noqa: E402
 
 
 def main() -> None:
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
+    args = sys.argv[1:]
+    long = "--forms" in args
+    args = [a for a in args if a != "--forms"]
+    n = int(args[0]) if args else (2_000 if long else 10_000)
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     source = str(Path(pr.__file__).parent.parent)
     os.environ["PYTHONPATH"] = os.pathsep.join([source, os.environ.get("PYTHONPATH", "")])
-    frame = pd.DataFrame(county_rows(n), columns=HEADERS)
+    if long:
+        import tomllib
+
+        import longforms
+
+        frame = pd.DataFrame(longforms.long_rows(longforms.forms(n)),
+                             columns=longforms.HEADERS)
+        rubric_id = "mof-2020-project-self"
+        mapping: Any = tomllib.loads(longforms.MAPPING)
+    else:
+        frame = pd.DataFrame(county_rows(n), columns=HEADERS)
+        rubric_id, mapping = "mof-2013-department", str(MAPPING)
     for column in frame.columns:  # Spark needs one type per column: mixed ones as text
         if frame[column].dtype == object:
             frame[column] = frame[column].map(lambda v: None if v is None else str(v))
-    rubric = pr.builtin("mof-2013-department")
+    rubric = pr.builtin(rubric_id)
 
     t0 = time.perf_counter()
-    expected = score_table(rubric, frame, mapping=MAPPING)
+    expected = score_table(rubric, frame, mapping=mapping)
     local_s = time.perf_counter() - t0
 
     spark = (SparkSession.builder.master("local[2]").appName("perfrubric-local")
@@ -53,7 +80,7 @@ def main() -> None:
     try:
         sdf = spark.createDataFrame(frame).repartition(2)
         t0 = time.perf_counter()
-        got = score_spark("mof-2013-department", sdf, mapping=str(MAPPING)).toPandas()
+        got = score_spark(rubric_id, sdf, mapping=mapping).toPandas()
         spark_s = time.perf_counter() - t0
     finally:
         spark.stop()
@@ -64,7 +91,7 @@ def main() -> None:
             and list(got["total"]) == list(want["total"])
             and [None if pd.isna(g) else g for g in got["grade"]] == list(want["grade"])
             and list(got["status"]) == list(want["status"]))
-    print(f"units: {n}, failed: {(want['status'] == 'failed').sum()}")
+    print(f"{'forms' if long else 'units'}: {n}, failed: {(want['status'] == 'failed').sum()}")
     print(f"score_table, one process    {local_s:7.2f} s")
     print(f"score_spark, local[2]       {spark_s:7.2f} s (JVM and worker start-up included)")
     print(f"same keys, totals, grades and statuses: {same}")

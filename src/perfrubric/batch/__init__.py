@@ -22,12 +22,17 @@ leaf indicator, named by its path.  :func:`write_results` writes results to
 
 Columns name data (``docs/data.md``) by their dotted header or through a
 mapping file (see :func:`perfrubric.batch.load_mapping` and ``docs/batch.md``).
+A mapping with ``layout = "long"`` reads a table of project forms with one
+row per indicator (the system's export): each form is one record, and its
+result carries a :class:`FormReview` (tier scores, each row's rule score
+beside its printed score).
 """
 
 from __future__ import annotations
 
 from .distributed import score_dask, score_spark
 from .distributed import spark_schema as spark_schema
+from .forms import FormReview, ReviewRow
 from .layout import Layout, load_layout
 from .records import evaluate_many, score_table
 from .results import BatchResult, result_columns
@@ -42,8 +47,10 @@ __all__ = [
     "BatchSummary",
     "Column",
     "ColumnMap",
+    "FormReview",
     "IndicatorLoss",
     "Layout",
+    "ReviewRow",
     "TableComparison",
     "UnitChange",
     "compare_tables",

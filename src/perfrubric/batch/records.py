@@ -22,8 +22,9 @@ from ..engine.compiled import CompiledRubric, Totals
 from ..errors import DataError, EvaluationError, PerfrubricError, Problem
 from ..rubrics.model import Rubric
 from .layout import Layout, load_layout, template_rows
+from .long import LongPlan
 from .results import BatchResult, _Collector
-from .scoring import _compiled, _Outcome, _score, _unpack, _worker_chunk, _worker_init
+from .scoring import Refused, _compiled, _Outcome, _score, _unpack, _worker_chunk, _worker_init
 from .tables import (
     EXCEL_SUFFIXES,
     ColumnMap,
@@ -52,8 +53,8 @@ class _Item:
     key: str
     payload: Any
     row: Row | None = None
-    plan: Plan | None = None
-    cells: Mapping[tuple[str | int, ...], int] | None = None
+    plan: Plan | LongPlan | None = None
+    cells: Mapping[tuple[str | int, ...], Any] | None = None
     file: str | None = None
     refused: tuple[Problem, ...] = ()  # the row cannot be read as it stands: not scored
 
@@ -87,9 +88,34 @@ def _row_item(index: int, row: Row, plan: Plan, file: str | None) -> _Item:
     return _Item(index, doc.key, doc.document, row, plan, doc.cells, row.file or file)
 
 
+def _long_items(source: Any, mapping: ColumnMap) -> Iterator[_Item]:
+    """The forms of a long table (one row per indicator) as work items, read lazily."""
+    if not _is_table(source):
+        raise PerfrubricError("layout = \"long\" reads one table (a .xlsx, .csv or .parquet "
+                              "file, or a DataFrame) with one row per indicator, not "
+                              f"{type(source).__name__}")
+    table = open_table(source, sheet=mapping.sheet, header_row=mapping.header_row)
+    funds = None
+    if mapping.funds is not None:
+        if not isinstance(source, (str, os.PathLike)) or \
+                Path(source).suffix.lower() not in EXCEL_SUFFIXES:
+            raise DataError(Problem("funds = { sheet = ... } joins a second sheet of a workbook; "
+                                    "this source is not a workbook", path="funds",
+                                    file=mapping.file))
+        funds = open_table(source, sheet=mapping.funds.sheet,
+                           header_row=mapping.funds.header_row)
+    plan = LongPlan(table, mapping, funds)
+    for i, form in enumerate(plan.forms()):
+        payload: Any = form.document if form.document is not None else Refused(form.problems)
+        yield _Item(i, form.key, payload, form.rows[0], plan, form.cells, form.file)
+
+
 def _items(records: Any, mapping: ColumnMap, rubric: Rubric,
            layout: Layout | None = None) -> Iterator[_Item]:
     """The records of a batch as work items, read lazily."""
+    if mapping.layout == "long" and layout is None:
+        yield from _long_items(records, mapping)
+        return
     if layout is not None:
         if not isinstance(records, (str, os.PathLike)):
             raise PerfrubricError("a layout reads filled-in templates: give a folder of "
@@ -155,9 +181,16 @@ def _result(item: _Item, outcome: _Outcome, rubric: Rubric) -> BatchResult:
         totals: Totals = outcome[1]
         if totals.evaluation is not None and name is None:
             name = totals.evaluation.department   # a data file: its department's name
+        review = outcome[2]
+        if review is not None and isinstance(item.plan, LongPlan) and item.cells:
+            lines = {}
+            for path, source in item.cells.items():
+                if len(path) == 2 and path[0] == "target" and isinstance(path[1], int):
+                    lines[path[1]] = source[1].number
+            review = review.on_lines(lines)
         return BatchResult(item.index, item.key, totals.status, totals.total, totals.grade,
                            totals.scores, totals.measured, totals.evaluation, row=number,
-                           file=item.file, code=code or None, name=name or None)
+                           file=item.file, code=code or None, name=name or None, form=review)
     error: PerfrubricError
     problems: tuple[Problem, ...]
     if outcome[0] == "data":
@@ -218,6 +251,10 @@ def evaluate_many(rubric: Rubric, records: Any, *, workers: int = 1, trace: bool
     the same numbers.  *workers* > 1 scores in that many processes
     (*chunk_size* records per task); results still come in order, and
     *measured* false saves sending the measured values back from them.
+
+    With a long *mapping* (``layout = "long"`` and ``key``; see
+    ``docs/batch.md``), *records* is a table with one row per indicator of
+    a project form and each form (the rows sharing the key) is one record.
 
     With a *layout* (a layout file, see :func:`load_layout`), *records* is a
     folder of filled-in 基础数据表 templates (or one workbook): every sheet
@@ -302,7 +339,11 @@ def score_table(rubric: Rubric, table: Any, *,
     position), ``key``, ``total``, ``grade``, ``status`` (``scored``,
     ``cannot_rate`` or ``failed``), ``error`` (the located problems of a
     failed row), and one column of Decimal scores per leaf indicator, named
-    by its path; with *measured*, the measured values as text too.
+    by its path; with *measured*, the measured values as text too.  With a
+    long mapping (``layout = "long"``, one row per indicator of a project
+    form) there is one result row per form instead, with the form's columns
+    (``name``, ``department``, ``printed_total``, ``deviations``,
+    ``excluded``) and a default index.
 
     A pandas result keeps the input's index; Decimal columns are Python
     Decimals there, ``Decimal(38, places)`` in polars and ``decimal128`` in
@@ -320,15 +361,21 @@ def score_table(rubric: Rubric, table: Any, *,
     elif library not in ("pandas", "polars", "pyarrow"):
         raise PerfrubricError(f"score_table takes a pandas or polars DataFrame, a pyarrow "
                               f"Table or a file path, got {type(table).__name__}")
-    opened = open_table(table, sheet=column_map.sheet, header_row=column_map.header_row)
-    plan = Plan(opened, column_map)
-    _check_required(rubric, plan, column_map)
+    items: Iterator[_Item]
+    if column_map.layout == "long":
+        items = _long_items(table, column_map)
+    else:
+        opened = open_table(table, sheet=column_map.sheet, header_row=column_map.header_row)
+        plan = Plan(opened, column_map)
+        _check_required(rubric, plan, column_map)
+        items = _table_items(opened, plan)
     collector = _Collector(rubric, measured)
-    for result in _run(rubric, _table_items(opened, plan), workers=workers, trace=trace,
-                       chunk_size=64, measured=measured):
+    for result in _run(rubric, items, workers=workers, trace=trace, chunk_size=64,
+                       measured=measured):
         collector.add(result)
     if library == "pandas":
-        index = list(table.index) if not isinstance(table, (str, os.PathLike)) else None
+        index = list(table.index) if not isinstance(table, (str, os.PathLike)) \
+            and column_map.layout != "long" else None
         return collector.pandas(index)
     if library == "polars":
         return collector.polars()

@@ -17,6 +17,7 @@ from ..engine.evaluation import Evaluation
 from ..errors import PerfrubricError, Problem
 from ..expr import Value
 from ..rubrics.model import Rubric
+from .forms import FormReview, form_tiers
 from .tables import require
 
 
@@ -38,7 +39,10 @@ class BatchResult:
     ``evaluation`` when the batch ran with ``trace=True``.  On failure
     ``status`` is ``"failed"`` and ``error`` is the located
     :class:`~perfrubric.PerfrubricError`; ``problems`` lists every problem of
-    the record, each at its cell.
+    the record, each at its cell.  A project form scored by a rubric of
+    generated rows (``mof-2020-project-self``) has its ``form``: each tier's
+    score, each indicator row beside its printed score, the printed total
+    and the count of deviations (a ``perfrubric.batch.FormReview``).
     """
 
     index: int
@@ -55,6 +59,7 @@ class BatchResult:
     file: str | None = None
     code: str | None = None
     name: str | None = None
+    form: FormReview | None = None
 
     @property
     def ok(self) -> bool:
@@ -63,19 +68,31 @@ class BatchResult:
 
 
 _KEY_COLUMNS = ("row", "key", "code", "name", "total", "grade", "status", "error")
+_FORM_COLUMNS = ("department", "printed_total", "deviations", "excluded")
 _MEASURED = " [measured]"
+_INT_COLUMNS = ("row", "deviations")
+#: The columns of a result table's rows sheet (one line per indicator row of a form).
+ROW_COLUMNS = ("key", "row", "indicator", "points", "target", "actual", "score", "printed",
+               "deviation")
 
 
 def result_columns(rubric: Rubric, *, measured: bool = False) -> list[str]:
     """The column names of a result table.
 
-    ``row``, ``key``, ``code``, ``name`` (the department's, when the record
-    gives them), ``total``, ``grade``, ``status``, ``error``, one per
-    leaf indicator (its path), then, with *measured*, one
-    ``<path> [measured]`` per leaf.
+    ``row``, ``key``, ``code``, ``name`` (the department's or project's,
+    when the record gives them), ``total``, ``grade``, ``status``,
+    ``error``; for a rubric of project forms (tiers of rows generated from
+    targets) then ``department`` (主管部门), ``printed_total`` (the sum of
+    the form's printed scores), ``deviations`` (rows whose printed score
+    differs from the rule's) and ``excluded`` (tiers left out, 不适用); one
+    per leaf indicator (its path; a form's tiers carry their score, blank
+    when excluded), then, with *measured*, one ``<path> [measured]`` per
+    leaf.
     """
     leaves = [ind.path for ind in rubric.leaves()]
-    return [*_KEY_COLUMNS, *leaves, *([p + _MEASURED for p in leaves] if measured else [])]
+    form = _FORM_COLUMNS if form_tiers(rubric) else ()
+    return [*_KEY_COLUMNS, *form, *leaves,
+            *([p + _MEASURED for p in leaves] if measured else [])]
 
 
 def _measured_text(value: Any) -> str | None:
@@ -107,19 +124,36 @@ class _Collector:
         self.columns: dict[str, list[Any]] = {c: [] for c in result_columns(rubric,
                                                                             measured=measured)}
         self.results: list[BatchResult] = []
+        self.tiers = frozenset(form_tiers(rubric))
+        #: one list per indicator row of the forms (ROW_COLUMNS), for the rows sheet
+        self.form_rows: list[list[Any]] = []
 
     def add(self, result: BatchResult) -> None:
         c = self.columns
         c["row"].append(result.row if result.row is not None else result.index)
         c["key"].append(result.key)
         c["code"].append(result.code)
-        c["name"].append(result.name)
+        c["name"].append(result.name if result.name is not None or result.form is None
+                         else result.form.name)
         c["total"].append(result.total)
         c["grade"].append(result.grade)
         c["status"].append(result.status)
         c["error"].append(_error_text(result))
+        form = result.form
+        if self.tiers:
+            c["department"].append(form.department if form is not None else None)
+            c["printed_total"].append(form.printed_total if form is not None else None)
+            c["deviations"].append(form.deviations if form is not None else None)
+            c["excluded"].append("、".join(form.excluded) or None if form is not None else None)
         for path in self.leaves:
-            c[path].append(result.scores.get(path))
+            if form is not None and path in self.tiers:
+                c[path].append(form.tiers.get(path))
+            else:
+                c[path].append(result.scores.get(path))
+        if form is not None:
+            for r in form.rows:
+                self.form_rows.append([result.key, r.line, r.path, r.points, r.target, r.actual,
+                                       r.score, r.printed, r.deviation])
         if self.measured:
             for path in self.leaves:
                 c[path + _MEASURED].append(_measured_text(result.measured.get(path)))
@@ -129,6 +163,8 @@ class _Collector:
     def scales(self) -> dict[str, int]:
         """Decimal places of each numeric column, as the rubric declares them."""
         out = {"total": self.rubric.total_rounding.places}
+        if self.tiers:
+            out["printed_total"] = self.rubric.rounding.places
         for ind in self.rubric.leaves():
             out[ind.path] = (ind.rounding or self.rubric.rounding).places
         return out
@@ -147,7 +183,7 @@ class _Collector:
         scales = self.scales()
         arrays = {}
         for name, values in self.columns.items():
-            if name == "row":
+            if name in _INT_COLUMNS:
                 arrays[name] = pa.array(values, type=pa.int64())
             elif name in scales:
                 arrays[name] = pa.array(values, type=pa.decimal128(38, scales[name]))
@@ -160,7 +196,7 @@ class _Collector:
         scales = self.scales()
         schema = {}
         for name in self.columns:
-            if name == "row":
+            if name in _INT_COLUMNS:
                 schema[name] = pl.Int64
             elif name in scales:
                 schema[name] = pl.Decimal(38, scales[name])

@@ -8,6 +8,7 @@ Outcomes cross process boundaries packed cheaply (:func:`_pack`,
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
@@ -16,15 +17,34 @@ import attrs
 
 from ..data.model import Department
 from ..engine.compiled import CompiledRubric, Totals
-from ..errors import DataError, EvaluationError, PerfrubricError
+from ..errors import DataError, EvaluationError, PerfrubricError, Problem
 from ..rubrics.model import Rubric
+from .forms import form_review
 
-# What a worker sends back: ("ok", Totals) | ("data", problems) |
+# What a worker sends back: ("ok", Totals, FormReview | None) | ("data", problems) |
 # ("eval", indicator, message) | ("error", message).  Exceptions are not sent
 # as such: a located error does not survive pickling with its problems.
 _Outcome = tuple[Any, ...]
 
 _COMPILED: dict[str, CompiledRubric] = {}
+_FORMS: dict[str, bool] = {}
+
+
+def _is_form(rubric: Rubric) -> bool:
+    """Whether *rubric* scores project forms (tiers of rows from targets), once per rubric."""
+    found = _FORMS.get(rubric.sha256)
+    if found is None:
+        from ..engine.target_rows import has_target_rows
+
+        found = _FORMS[rubric.sha256] = has_target_rows(rubric)
+    return found
+
+
+@attrs.frozen
+class Refused:
+    """A record refused before scoring (a long table's form with conflicting cells)."""
+
+    problems: tuple[Problem, ...]
 
 
 def _compiled(rubric: Rubric) -> CompiledRubric:
@@ -38,6 +58,8 @@ def _compiled(rubric: Rubric) -> CompiledRubric:
 def _score(compiled: CompiledRubric, payload: Any, trace: bool) -> _Outcome:
     from ..data.structure import load_data, structure_department
 
+    if isinstance(payload, Refused):
+        return ("data", payload.problems)
     if payload is None:  # a row refused before scoring: its problems are already known
         return ("error", "not read")
     try:
@@ -47,8 +69,18 @@ def _score(compiled: CompiledRubric, payload: Any, trace: bool) -> _Outcome:
             dept = structure_department(payload)
         else:
             dept = load_data(payload)
-        return ("ok", compiled.run(dept, trace=trace))
+        totals = compiled.run(dept, trace=trace)
+        review = form_review(compiled.rubric, dept, totals.scores) if _is_form(compiled.rubric) \
+            else None
+        return ("ok", totals, review)
     except DataError as exc:
+        if isinstance(payload, (str, os.PathLike)):
+            # the rows of a form file are checked after it is read: give them its lines
+            from ..engine.target_rows import _located
+
+            return ("data", tuple(_located([p for p in exc.problems if p.file is None],
+                                           os.fspath(payload))
+                                  + [p for p in exc.problems if p.file is not None]))
         return ("data", exc.problems)
     except EvaluationError as exc:
         return ("eval", exc.indicator, exc.message)
@@ -85,15 +117,20 @@ def _pack(outcome: _Outcome, trace: bool, measured: bool, rubric: Rubric) -> _Ou
     """
     if outcome[0] != "ok":
         return outcome
+    review = outcome[2]
     if trace:
         traced: Totals = outcome[1]
         ev = traced.evaluation
         if ev is not None and ev.rubric is rubric:
             # the parent puts its rubric back (_unpack) before anyone sees it
             bare = attrs.evolve(ev, rubric=None)  # type: ignore[arg-type]
-            return ("traced", attrs.evolve(traced, evaluation=bare))
+            return ("traced", attrs.evolve(traced, evaluation=bare), review)
         return outcome
     totals: Totals = outcome[1]
+    if review is not None:
+        # a form's leaves are its own generated rows: send their paths along
+        return ("ok", attrs.evolve(totals, measured=dict(totals.measured) if measured else {}),
+                review)
     return ("packed", str(totals.total), totals.grade, totals.status,
             _RS.join(map(str, totals.scores.values())),
             dict(totals.measured) if measured else None)
@@ -104,10 +141,11 @@ def _unpack(outcome: _Outcome, leaves: Sequence[str], rubric: Rubric) -> _Outcom
         traced: Totals = outcome[1]
         assert traced.evaluation is not None
         return ("ok", attrs.evolve(traced, evaluation=attrs.evolve(traced.evaluation,
-                                                                   rubric=rubric)))
+                                                                   rubric=rubric)),
+                outcome[2])
     if outcome[0] != "packed":
         return outcome
     _, total, grade, status, scores, measured = outcome
     values = map(Decimal, scores.split(_RS)) if scores else ()
     return ("ok", Totals(Decimal(total), grade, status, dict(zip(leaves, values, strict=True)),
-                         measured or {}))
+                         measured or {}), None)

@@ -13,7 +13,7 @@ import attrs
 from ..errors import PerfrubricError
 from ..rubrics.model import Rubric
 from ..views.cells import csv_row, set_xlsx, xlsx_row
-from .results import _MEASURED, BatchResult, _Collector
+from .results import _MEASURED, ROW_COLUMNS, BatchResult, _Collector
 from .summary import BatchSummary, summarize
 from .tables import require
 
@@ -24,12 +24,14 @@ def write_results(results: Iterable[BatchResult], rubric: Rubric, path: str | os
     """Write *results* to *path* (``.xlsx``, ``.csv`` or ``.parquet``); return the results.
 
     ``.xlsx`` gets a ``results`` sheet (bold frozen header, numbers as
-    numbers, measured shares as numbers with a percent format), an
-    ``errors`` sheet with one line per problem: key, row, cell, message,
-    and a ``汇总`` sheet with the batch's figures (:func:`summarize`).
-    ``.csv`` (UTF-8 with a byte-order mark, so Excel reads Chinese headers)
-    and ``.parquet`` carry the errors in the ``error`` column.  *progress* is
-    called with each result as it is consumed.
+    numbers, measured shares as numbers with a percent format), for
+    project forms a ``rows`` sheet (one line per indicator row: the rule's
+    score, the printed score and their deviation), an ``errors`` sheet with
+    one line per problem: key, row, cell, message, and a ``汇总`` sheet with
+    the batch's figures (:func:`summarize`).  ``.csv`` (UTF-8 with a
+    byte-order mark, so Excel reads Chinese headers) and ``.parquet`` carry
+    the errors in the ``error`` column.  *progress* is called with each
+    result as it is consumed.
     Returns every result (the failed ones included) for a summary.
     """
     file = os.fspath(path)
@@ -142,6 +144,8 @@ def _write_xlsx(collector: _Collector, file: str, summary: BatchSummary) -> None
                 cell.fill = failed_fill
             cells.append(cell)
         sheet.append(cells)
+    if collector.tiers:
+        _rows_sheet(book, collector, header)
     errors = book.create_sheet("errors")
     errors.freeze_panes = "A2"
     for letter, width in zip("ABCDE", (16, 8, 24, 80, 24), strict=True):
@@ -192,6 +196,18 @@ def _percent_cell(sheet: Any, share: Decimal | None) -> Any:
     cell = WriteOnlyCell(sheet, value=share)
     cell.number_format = "0.0%"
     return cell
+
+
+def _rows_sheet(book: Any, collector: _Collector, header: Callable[[Any, Sequence[str]], None]
+                ) -> None:
+    """The ``rows`` sheet of a batch of project forms: one line per indicator row."""
+    sheet = book.create_sheet("rows")
+    sheet.freeze_panes = "C2"
+    for letter, width in zip("ABCDEFGHI", (16, 8, 40, 8, 14, 14, 8, 8, 10), strict=True):
+        sheet.column_dimensions[letter].width = width
+    header(sheet, list(ROW_COLUMNS))
+    for values in collector.form_rows:
+        sheet.append(xlsx_row(sheet, values))
 
 
 def _width(name: str, index: int, names: list[str]) -> int:
