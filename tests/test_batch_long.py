@@ -70,7 +70,7 @@ def test_the_sichuan_workbook_joins_the_funds_sheet_and_splits_the_target(tmp_pa
     assert code == 0
     openpyxl = pytest.importorskip("openpyxl")
     book = openpyxl.load_workbook(out)
-    assert book.sheetnames == ["results", "rows", "errors"]
+    assert book.sheetnames == ["results", "rows", "errors", "汇总"]
     results = list(book["results"].iter_rows(values_only=True))
     head = list(results[0])
     first = dict(zip(head, results[1], strict=True))
