@@ -36,13 +36,14 @@ def _compiled(rubric: Rubric) -> CompiledRubric:
 
 
 def _score(compiled: CompiledRubric, payload: Any, trace: bool) -> _Outcome:
-    from ..data.structure import load_data, structure_department
+    from ..data.quick import quick_department
+    from ..data.structure import load_data
 
     try:
         if isinstance(payload, Department):
             dept = payload
         elif isinstance(payload, Mapping):
-            dept = structure_department(payload)
+            dept = quick_department(payload)  # structure_department, quicker
         else:
             dept = load_data(payload)
         return ("ok", compiled.run(dept, trace=trace))
