@@ -31,6 +31,7 @@ def write(n: int, path: str) -> None:
     """Write *n* units to *path*, CHUNK rows at a time (every cell as text, as a CSV gives)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
+
     from test_batch import FIRST, HEADERS, _row
 
     rng = random.Random(2023)

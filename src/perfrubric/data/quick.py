@@ -113,15 +113,13 @@ def _tuple_of(cls: type) -> _Hook:
 
 
 def _builder(cls: type, special: Mapping[str, _Hook] | None = None) -> _Hook:
-    """``dict → cls(**converted)`` for the fields of *cls* given in the dict."""
-    hints = typing.get_type_hints(cls)
+    """``dict → cls(**converted)`` for the fields of *cls* given in the dict.
+
+    The fields' hooks are filled in by :func:`_bind` once every builder
+    exists (a field's hook may be another class's builder).
+    """
     hooks: dict[str, tuple[str, _Hook]] = {}
-    for field in attrs.fields(cls):
-        if not field.init:
-            continue
-        hook = (special or {}).get(field.name)
-        hooks[field.name] = (field.alias, hook if hook is not None else _lazy(cls, field.name,
-                                                                               hints))
+    _PENDING.append((cls, hooks, dict(special or {})))
 
     def build(value: Any) -> Any:
         if type(value) is not dict:
@@ -136,15 +134,16 @@ def _builder(cls: type, special: Mapping[str, _Hook] | None = None) -> _Hook:
     return build
 
 
-def _lazy(cls: type, name: str, hints: Mapping[str, Any]) -> _Hook:
-    """The field's hook, resolved on first use (the builders refer to each other)."""
-    resolved: list[_Hook] = []
-
-    def hook(value: Any) -> Any:
-        if not resolved:
-            resolved.append(_hook_for(hints[name]))
-        return resolved[0](value)
-    return hook
+def _bind() -> None:
+    """Give every builder's fields their hooks (the type hints read in each class's module)."""
+    for cls, hooks, special in _PENDING:
+        hints = typing.get_type_hints(cls)
+        for field in attrs.fields(cls):
+            if field.init:
+                hook = special.get(field.name)
+                hooks[field.name] = (field.alias,
+                                     hook if hook is not None else _hook_for(hints[field.name]))
+    _PENDING.clear()
 
 
 def _printed(value: Any) -> Any:
@@ -172,11 +171,13 @@ def _facts(value: Any) -> Any:
 
 _PLAIN = frozenset({str, bool, float, Decimal})
 _BUILDERS: dict[type, _Hook] = {}
+_PENDING: list[tuple[type, dict[str, tuple[str, _Hook]], dict[str, _Hook]]] = []
 for _cls in (SangongItem, Sangong, Staffing, Budget, Assessment):
     _BUILDERS[_cls] = _builder(_cls)
 _BUILDERS[Target] = _builder(Target, {"target": _printed, "actual": _printed})
 _BUILDERS[Department] = _builder(Department, {"facts": _facts})
 _DEPARTMENT = _BUILDERS[Department]
+_bind()
 _SECTIONS = frozenset(("department", *_SECTION_FIELDS))
 _HEAD_KEYS = frozenset(_DEPARTMENT_KEYS)
 

@@ -153,9 +153,25 @@ def measure_fn(expr: Expression) -> Callable[[Facts], Value]:
         if type(a) is Decimal and type(b) is Decimal and b and a.is_finite() \
                 and b.is_finite():
             x = divide(a, b)
-            return x if x or not x.is_signed() else x.copy_abs()
-        return evaluate(facts.resolve)
+        elif type(a) is Money and type(b) is Money and b.amount \
+                and a.unit.currency == b.unit.currency:
+            # Money / Money as the expression divides it: the base amounts (元), in its context
+            x = divide(_base(a), _base(b))
+        else:
+            return evaluate(facts.resolve)
+        return x if x or not x.is_signed() else x.copy_abs()
     return ratio
+
+
+_POWERS = {e: Decimal(10 ** abs(e)) for e in range(-12, 13)}
+
+
+def _base(money: Money) -> Decimal:
+    """:attr:`Money.base_amount` computed in the expression language's context, as it is there."""
+    e = money.unit.exponent
+    if e >= 0:
+        return _EXPR_CTX.multiply(money.amount, _POWERS[e])
+    return _EXPR_CTX.divide(money.amount, _POWERS[e])
 
 
 def condition_fn(expr: Expression) -> Callable[[Facts], bool]:
