@@ -293,3 +293,39 @@ def test_generated_project_forms(data: st.DataObject) -> None:
     """Generated target rows (reached or not, higher or lower, qualitative, unreported)."""
     rubric = pr.builtin("mof-2020-project-self")
     _same(rubric, data.draw(data_for(rubric)))
+
+
+def test_a_county_table_is_scored_without_the_engine(engine_calls: list[str]) -> None:
+    pd = pytest.importorskip("pandas")
+    from test_batch import HEADERS, MAPPING, county_rows, document
+
+    rows = county_rows(60)  # unit 16 (index 15) has 21.5 people on post: a data error
+    scored = pr.score_table(pr.builtin("mof-2013-department"),
+                            pd.DataFrame(rows, columns=HEADERS).astype(object), mapping=MAPPING)
+    assert list(scored["status"]).count("failed") == 1
+    assert engine_calls == []  # 59 units, every one on the compiled path
+    rubric = pr.builtin("mof-2013-department")
+    for row, total, status in zip(rows, scored["total"], scored["status"], strict=True):
+        if status != "failed":  # the same unit written as a data document, through the engine
+            assert total == pr.evaluate(rubric, document(row)).total
+
+
+def test_project_forms_in_a_batch_match_their_traces(engine_calls: list[str]) -> None:
+    rubric = pr.builtin("mof-2020-project-self")
+    forms = [{"department": {"name": f"项目{k}"},
+              "budget": {"adjusted": "100万元", "final": f"{80 + k}万元"},
+              "target": [{"id": "n", "name": "人数", "indicator": "产出指标/数量指标",
+                          "points": 50, "target": "≥50人", "actual": f"{40 + k}人"},
+                         {"id": "b", "name": "效益", "indicator": "效益指标/社会效益指标",
+                          "points": 30, "target": "明显", "level": "达成预期指标"},
+                         {"id": "m", "name": "满意度", "indicator": "满意度指标",
+                          "points": 10, "target": "≥90%", "actual": "88%"}]}
+             for k in range(5)]
+    fast = list(pr.evaluate_many(rubric, forms, trace=False))
+    assert engine_calls == []
+    slow = list(pr.evaluate_many(rubric, forms, trace=True))
+    assert [(r.total, r.grade, dict(r.scores)) for r in fast] == [
+        (r.total, r.grade, dict(r.scores)) for r in slow]
+    # form 0: 80/100 × 10 = 8; 40/50 × 50 = 40; 达成 without a score: the band's top, 30;
+    # 88/90 × 10 = 9.777… → 9.78.  8 + 40 + 30 + 9.78 = 87.78 → 良.
+    assert (fast[0].total, fast[0].grade) == (Decimal("87.78"), "良")
