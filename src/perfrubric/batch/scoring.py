@@ -56,7 +56,8 @@ def _compiled(rubric: Rubric) -> CompiledRubric:
 
 
 def _score(compiled: CompiledRubric, payload: Any, trace: bool) -> _Outcome:
-    from ..data.structure import load_data, structure_department
+    from ..data.quick import quick_department
+    from ..data.structure import load_data
 
     if isinstance(payload, Refused):
         return ("data", payload.problems)
@@ -66,7 +67,7 @@ def _score(compiled: CompiledRubric, payload: Any, trace: bool) -> _Outcome:
         if isinstance(payload, Department):
             dept = payload
         elif isinstance(payload, Mapping):
-            dept = structure_department(payload)
+            dept = quick_department(payload)  # structure_department, quicker
         else:
             dept = load_data(payload)
         totals = compiled.run(dept, trace=trace)

@@ -307,19 +307,26 @@ class Rubric:
     file: str | None = attrs.field(default=None, eq=False)
     warnings: tuple[Problem, ...] = attrs.field(default=(), eq=False, repr=False)
     _index: dict[str, Indicator] = attrs.field(init=False, eq=False, repr=False)
-    _sha256: str = attrs.field(init=False, eq=False, repr=False)
+    _sha256: str | None = attrs.field(init=False, default=None, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         object.__setattr__(self, "_index", _by_path(self.indicators))
-        text = json.dumps(self.canonical(), ensure_ascii=False, sort_keys=True,
-                          separators=(",", ":"))
-        import hashlib  # loads OpenSSL: when a rubric is made, not at `import perfrubric`
-
-        object.__setattr__(self, "_sha256", hashlib.sha256(text.encode("utf-8")).hexdigest())
 
     @property
     def sha256(self) -> str:
-        """Hex SHA-256 of the canonical form; stable across runs and machines."""
+        """Hex SHA-256 of the canonical form; stable across runs and machines.
+
+        Computed on first use (a project form's rubric, expanded for every
+        form, keeps the declared rubric's hash and never computes its own).
+        """
+        if self._sha256 is None:
+            text = json.dumps(self.canonical(), ensure_ascii=False, sort_keys=True,
+                              separators=(",", ":"))
+            import hashlib  # loads OpenSSL: when a hash is asked for, not at import
+
+            object.__setattr__(self, "_sha256",
+                               hashlib.sha256(text.encode("utf-8")).hexdigest())
+        assert self._sha256 is not None
         return self._sha256
 
     def title_in(self, locale: str) -> str:
