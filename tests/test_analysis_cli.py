@@ -94,3 +94,25 @@ def test_compare_same_data_under_two_rubrics(capsys: pytest.CaptureFixture[str])
     code, _ = run("compare", "--rubric-b", SEED / "national.toml", data, data)
     assert code == 1
     assert "--rubric-b needs --rubric" in capsys.readouterr().err
+
+
+def test_next_grade_keep_and_prefer_options() -> None:
+    data = DATA / "mof2013-2020.toml"
+    code, text = run("next-grade", "mof-2013-department", data, "--grade", "优",
+                     "--format", "json", "--keep", "staffing.on_post", "--prefer", "满意度")
+    assert code == 0
+    doc = json.loads(text)
+    assert "staffing.on_post" in doc["keep"] and "budget.adjusted" in doc["keep"]
+    assert doc["prefer"] == ["满意度"] and doc["complete"] is True
+    names = {c["name"] for s in doc["steps"] for c in s["changes"]}
+    assert "staffing.on_post" not in names
+    # Each step's effects name its own indicator; the totals chain from step to step.
+    total = doc["total_before"]
+    for step in doc["steps"]:
+        assert step["total_before"] == total
+        assert step["indicator"] in {e["indicator"] for e in step["effects"]}
+        total = step["total_after"]
+    assert total == doc["total_after"]
+    code, text = run("next-grade", "mof-2013-department", data, "--no-default-keep",
+                     "--format", "json")
+    assert code == 0 and json.loads(text)["keep"] == []

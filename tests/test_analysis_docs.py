@@ -15,7 +15,7 @@ BLOCKS = re.findall(r"```python\n(.*?)```", (ROOT / "docs" / "analysis.md").read
 
 
 def test_docs_have_examples() -> None:
-    assert len(BLOCKS) == 4
+    assert len(BLOCKS) == 6
 
 
 @pytest.mark.parametrize("block", BLOCKS)

@@ -288,13 +288,19 @@ def test_candidate_whose_rescoring_errors_is_dropped_not_raised() -> None:
              "rule": {"kind": "ratio"}}]})
     data = {"department": {"name": "x"}, "facts": {"a": "0.6", "b": "0.2"}}
     # 甲 0.6 × 50 = 30, 乙 0.2 / 0.4 = 50% → 25: 55 (差).  优 needs 35 more; 乙 alone gives
-    # at most 25, so a plan changes both.  A candidate giving 甲 its full 50 sets a = 1,
-    # where 乙's measure divides by zero: re-scoring it is an EvaluationError (missing =
-    # "error"), which rules that candidate out instead of escaping the planner.  The
-    # search does not model one change moving another indicator (a = 0.9 alone would give
-    # 45 + 50), so it ends with a PlanError, never the error of its own simulation.
-    with pytest.raises(PlanError, match="no plan found that reaches 优"):
-        next_grade(rubric, data, grade="优")
+    # at most 25, so a plan changes 甲 (its fact a is read by 乙 too).  A candidate giving
+    # 甲 its full 50 sets a = 1, where 乙's measure divides by zero: re-scoring it is an
+    # EvaluationError (missing = "error"), which rules that candidate out instead of
+    # escaping the planner.  Raising a moves both: a = 0.9 gives 甲 45 and 乙 0.2 / 0.1 =
+    # 200% → 50, 95 (优) with one step, whose side effect on 乙 the step lists.
+    plan = next_grade(rubric, data, grade="优")
+    [step] = plan.steps
+    assert step.indicator == "甲" and [c.name for c in step.changes] == ["facts.a"]
+    assert [e.indicator for e in step.effects] == ["甲", "乙"]
+    assert step.side_effects[0].score_after == 50
+    # Its own points and its side effect add up to the step's move of the total.
+    assert step.points_total == step.total_after - D(55)
+    assert pr.evaluate(rubric, plan.apply()).total == plan.total_after
 
 
 # -- properties ---------------------------------------------------------------------------

@@ -9,7 +9,8 @@ Commands::
                                  [--locale zh_CN|en] [-o FILE]
     perfrubric report RUBRIC DATA [--locale zh_CN|en] [--compact]
     perfrubric schema rubric|data
-    perfrubric next-grade RUBRIC DATA [--grade G] [--format text|json] [--locale]
+    perfrubric next-grade RUBRIC DATA [--grade G] [--keep NAME…] [--prefer NAME…]
+                          [--format text|json] [--locale]
     perfrubric compare A.json B.json | --rubric R [--rubric-b R2] A B
                        [--format text|markdown|csv|html|json] [--locale]
     perfrubric diff RUBRIC_A RUBRIC_B [--format text|markdown|json]
@@ -273,9 +274,11 @@ def _add_schema_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser])
     p.set_defaults(func=cmd_schema)
 def cmd_next_grade(args: argparse.Namespace, out: TextIO) -> int:
     """Print the cheapest plan that lifts DATA's evaluation to the next (or --grade) grade."""
-    from .analysis import next_grade
+    from .analysis import DEFAULT_KEEP, next_grade
 
-    plan = next_grade(_rubric(args.rubric), args.data, grade=args.grade)
+    keep = ([] if args.no_default_keep else list(DEFAULT_KEEP)) + list(args.keep or [])
+    plan = next_grade(_rubric(args.rubric), args.data, grade=args.grade, keep=keep,
+                      prefer=args.prefer or ())
     out.write(plan.render(args.format, locale=args.locale))
     return EXIT_OK
 
@@ -350,6 +353,15 @@ def _add_analysis_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParse
     p.add_argument("rubric", help="rubric TOML file or built-in id")
     p.add_argument("data", help="department data, TOML or JSON")
     p.add_argument("--grade", help="the grade to reach (default: the next one up)")
+    p.add_argument("--keep", nargs="+", metavar="NAME",
+                   help="data names (or patterns: 'budget.*') the plan must not change, "
+                        "added to the default set (the approved budget, authorized staffing, "
+                        "targets, last year's figures)")
+    p.add_argument("--no-default-keep", action="store_true",
+                   help="let the plan change the default kept facts too")
+    p.add_argument("--prefer", nargs="+", metavar="NAME",
+                   help="indicators (names, paths or parts: 制度 公开 满意度) a unit can act on: "
+                        "among plans changing as few indicators, those using them come first")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument("--locale", choices=("zh_CN", "en"), default="zh_CN")
     p.set_defaults(func=cmd_next_grade)

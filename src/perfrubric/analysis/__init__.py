@@ -11,15 +11,18 @@ See ``docs/analysis.md``.
 from __future__ import annotations
 
 from .comparison import COMPARE_FORMATS, CompareError, Comparison, RowDelta, Side, compare
-from .planning import DataChange, Plan, PlanError, PlanStep, next_grade
+from .plan_coherence import DEFAULT_KEEP
+from .planning import DataChange, Effect, Plan, PlanError, PlanStep, next_grade
 from .rubric_diff import DIFF_FORMATS, FieldChange, IndicatorDiff, RubricDiff, diff_rubrics
 
 __all__ = [
     "COMPARE_FORMATS",
+    "DEFAULT_KEEP",
     "DIFF_FORMATS",
     "CompareError",
     "Comparison",
     "DataChange",
+    "Effect",
     "FieldChange",
     "IndicatorDiff",
     "Plan",

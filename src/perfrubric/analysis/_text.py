@@ -151,6 +151,14 @@ class _PlanView(Protocol):
     def rescaling(self) -> tuple[Rescaled, ...]: ...
     @property
     def applicable(self) -> bool: ...
+    @property
+    def complete(self) -> bool: ...
+    @property
+    def checked(self) -> int: ...
+    @property
+    def keep(self) -> tuple[str, ...]: ...
+    @property
+    def prefer(self) -> tuple[str, ...]: ...
 
 
 def _data_value(change: DataChange, value: Any, locale: str) -> str:
@@ -270,14 +278,37 @@ def _step_clause(step: PlanStep, plan: _PlanView, locale: str, first: bool,
     sep = "；" if zh else "; "
     how = sep.join(_change_text(c, plan, locale) for c in step.changes)
     gained = points_text(step.points_gained, locale)
+    others = _side_text(step, plan, locale)
     if zh:
         lead = "若" if first else "另需"
         more = "可增加" if first else "可再增加"
         detail = f"（{how}）" if how else ""
-        return f"{lead}{what}{detail}，{more}{gained}分，总分{total}分，{grade_part}"
+        return f"{lead}{what}{detail}，{more}{gained}分{others}，总分{total}分，{grade_part}"
     lead = "If" if first else "In addition, if"
-    return (f"{lead} {what}{' (' + how + ')' if how else ''}, it gains {gained} points: "
-            f"total {total}, {grade_part}")
+    return (f"{lead} {what}{' (' + how + ')' if how else ''}, it gains {gained} points"
+            f"{others}: total {total}, {grade_part}")
+
+
+def _side_text(step: PlanStep, plan: _PlanView, locale: str) -> str:
+    """What the step's change does to other indicators: ``，但结转结余率减少0.5分``."""
+    zh = _zh(locale)
+    parts = []
+    for effect in step.effects:
+        if effect.indicator == step.indicator or not effect.points:
+            continue
+        name = indicator_label(plan.rubric, effect.indicator, locale)
+        amount = points_text(abs(effect.points), locale)
+        if zh:
+            parts.append(f"{name}{'减少' if effect.points < 0 else '增加'}{amount}分")
+        else:
+            parts.append(f"{name} {'loses' if effect.points < 0 else 'gains'} {amount} "
+                         f"point{'s' if abs(effect.points) != 1 else ''}")
+    if not parts:
+        return ""
+    lost = any(e.points < 0 for e in step.effects if e.indicator != step.indicator)
+    if zh:
+        return ("，但" if lost else "，同时") + "、".join(parts)
+    return (", but " if lost else ", and ") + ", ".join(parts)
 
 
 def plan_text(plan: _PlanView, *, locale: str = "zh_CN") -> str:
@@ -295,18 +326,25 @@ def plan_text(plan: _PlanView, *, locale: str = "zh_CN") -> str:
     for i, step in enumerate(plan.steps):
         clauses.append(_step_clause(step, plan, locale, i == 0, grade_before))
         grade_before = step.grade_after
+    after = grade_label(plan.rubric, plan.grade_after, locale)
     if zh:
         text = "；".join(clauses) + "。"
         if plan.rescaled:
             text += _rescaled_note(plan, locale)
         if not plan.applicable:
             text += "（部分措施只能以指标值表述，需据实落实到基础数据。）"
+        if not plan.complete:
+            text += (f"（搜索在核验{plan.checked}个候选方案后因时限停止，以上为已找到的最佳方案，"
+                     f"可达到{after}；可能存在改动更少的方案。）")
         return f"现得分{total}分，等级为{now}。" + text
     text = "; ".join(clauses) + "."
     if plan.rescaled:
         text += " " + _rescaled_note(plan, locale)
     if not plan.applicable:
         text += " (Some steps are stated on the measure only; the data change is yours to find.)"
+    if not plan.complete:
+        text += (f" (The search stopped after {plan.checked} candidates at its time limit; "
+                 f"the best plan found reaches {after}; a smaller one may exist.)")
     return f"The score is {total}, grade {now}. " + text
 
 
@@ -352,6 +390,12 @@ def plan_lines(plan: _PlanView, *, locale: str = "zh_CN") -> str:
             elif not step.changes:
                 lines.append("   " + ("仅能以指标值表述" if zh else "on the measure only")
                              + ": " + _goal_text(step, plan, locale))
+            for effect in step.side_effects:
+                lines.append("   " + ("连带" if zh else "also") + ": " + effect.indicator + " "
+                             + ("+" if effect.points > 0 else "−")
+                             + points_text(abs(effect.points), locale) + " ("
+                             + points_text(effect.score_before, locale) + " → "
+                             + points_text(effect.score_after, locale) + ")")
         for change in step.changes:
             before, after = change.before, change.after
             if isinstance(before, Assessment) and isinstance(after, Assessment):
@@ -362,6 +406,11 @@ def plan_lines(plan: _PlanView, *, locale: str = "zh_CN") -> str:
         lines.append("   " + ("之后" if zh else "then") + ": "
                      + points_text(step.total_after, locale) + " ("
                      + grade_label(rubric, step.grade_after, locale) + ")")
+    if not plan.complete:
+        lines.append("")
+        lines.append(("搜索因时限停止（已核验{n}个候选方案）：以下为已找到的最佳方案" if zh else
+                      "the search stopped at its time limit after {n} candidates: the best "
+                      "plan found").format(n=plan.checked))
     lines.append("")
     lines.append(("整改后" if zh else "After the plan") + ": "
                  + points_text(plan.total_after, locale) + " ("
@@ -394,6 +443,10 @@ def plan_to_dict(plan: _PlanView) -> dict[str, Any]:
         "total_after": jsonable(plan.total_after),
         "grade_after": plan.grade_after,
         "applicable": plan.applicable,
+        "complete": plan.complete,
+        "checked": plan.checked,
+        "keep": list(plan.keep),
+        "prefer": list(plan.prefer),
         "rescaled": plan.rescaled,
         "rescaling": [{"path": r.path, "points": jsonable(r.points), "reason": r.reason,
                        "note": r.note} for r in plan.rescaling],
@@ -413,7 +466,13 @@ def plan_to_dict(plan: _PlanView) -> dict[str, Any]:
                          "after": jsonable(c.after), "unit": c.unit,
                          "relative": jsonable(c.relative)} for c in step.changes],
             "cost": jsonable(step.cost),
+            "total_before": jsonable(step.total_before),
             "total_after": jsonable(step.total_after),
             "grade_after": step.grade_after,
+            "effects": [{"indicator": e.indicator, "score_before": jsonable(e.score_before),
+                         "score_after": jsonable(e.score_after), "points": jsonable(e.points),
+                         "measured_before": jsonable(e.measured_before),
+                         "measured_after": jsonable(e.measured_after)}
+                        for e in step.effects],
         } for step in plan.steps],
     }

@@ -27,7 +27,8 @@ import attrs
 from ..decimals import to_decimal
 from ..engine.evaluation import Evaluation
 from ..engine.serialize import decimal_text
-from ..errors import PerfrubricError
+from ..errors import DataError, PerfrubricError, Problem
+from ..files.reading import check_structure, parse_json, read_text
 from ..narrative import format_number, format_percent_value
 from ..narrative.catalogs import _join, _zh
 from ..narrative.formatting import _exact_digits
@@ -47,8 +48,13 @@ _DEFAULT_EN = {"优": "Excellent", "良": "Good", "中": "Fair", "差": "Poor"}
 _PERCENT = ("%", "％")
 
 
-class CompareError(PerfrubricError):
-    """An input to :func:`compare` is neither an evaluation nor its ``to_dict()`` JSON."""
+class CompareError(DataError):
+    """An input to :func:`compare` is neither an evaluation nor its ``to_dict()`` JSON.
+
+    A :class:`~perfrubric.errors.DataError`: its ``problems`` locate each
+    fault (the file, the JSON path such as ``indicators[3].depth``, the
+    line and column of a syntax error) and the CLI exits 1.
+    """
 
 
 @attrs.frozen
@@ -89,6 +95,8 @@ class RowDelta:
     measured value as displayed, e.g. ``Decimal('109.09')`` with unit
     ``%``) are ``None`` where the side lacks them; ``measured_a``/
     ``measured_b`` are the raw measured values (a level name, items, yes/no).
+    ``kind`` is the rule kind (``per_event``: the measured value is a count
+    of events, and the words call it one), ``None`` when unknown.
     """
 
     path: str
@@ -108,6 +116,12 @@ class RowDelta:
     shown_b: Decimal | None
     measured_a: Any = None
     measured_b: Any = None
+    kind: str | None = None
+
+    @property
+    def is_count(self) -> bool:
+        """Whether the measured value is a count of events (a ``per_event`` rule)."""
+        return self.kind == "per_event"
 
     @property
     def score_delta(self) -> Decimal:
@@ -234,14 +248,144 @@ class Comparison:
 
 # -- reading the two sides -----------------------------------------------------------
 
+_MAX_DEPTH = 32  # an indicator tree is at most this deep (a deeper 'depth' is malformed)
 
-def _dec(value: Any) -> Decimal | None:
-    if value is None:
-        return None
-    try:
-        return to_decimal(value)
-    except ValueError:
-        raise CompareError(f"expected a number in the evaluation JSON, got {value!r}") from None
+
+class _Reader:
+    """Reads one evaluation JSON document; every problem is a located :class:`CompareError`."""
+
+    def __init__(self, file: str | None) -> None:
+        self.file = file
+
+    def fail(self, message: str, path: str = "", expected: str | None = None,
+             got: Any = None) -> CompareError:
+        shown = None if got is None else _short(got)
+        return CompareError(Problem(message, path=path, file=self.file, expected=expected,
+                                    got=shown))
+
+    def number(self, value: Any, path: str, *, required: bool = False) -> Decimal | None:
+        if value is None:
+            if required:
+                raise self.fail("expected a number, got nothing", path, "a number")
+            return None
+        if isinstance(value, bool) or not isinstance(value, (int, Decimal, float, str)):
+            raise self.fail(f"expected a number, got {_kind(value)} {_short(value)}", path,
+                            "a number", value)
+        try:
+            return to_decimal(value)
+        except ValueError as exc:
+            raise self.fail(f"expected a number: {exc}", path, "a number", value) from None
+
+    def text(self, value: Any, path: str) -> str | None:
+        if value is None or isinstance(value, str):
+            return value
+        raise self.fail(f"expected text, got {_kind(value)} {_short(value)}", path, "text",
+                        value)
+
+    def whole(self, value: Any, path: str, low: int, high: int) -> int | None:
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise self.fail(f"expected a whole number, got {_kind(value)} {_short(value)}",
+                            path, "a whole number", value)
+        if not low <= value <= high:
+            raise self.fail(f"expected a whole number from {low} to {high}, got "
+                            f"{_short(value)}", path, f"{low}–{high}", value)
+        return value
+
+    def side(self, doc: Mapping[str, Any]) -> tuple[Side, list[RowDelta]]:
+        missing = [k for k in ("rubric", "total", "indicators") if k not in doc]
+        if missing:
+            raise self.fail("expected an evaluation's JSON (perfrubric score --format json): "
+                            "it needs 'rubric', 'total' and 'indicators'; missing "
+                            + ", ".join(repr(k) for k in missing), "",
+                            "an evaluation's JSON")
+        rubric, items = doc["rubric"], doc["indicators"]
+        if not isinstance(rubric, Mapping):
+            raise self.fail(f"expected a table (id, version), got {_kind(rubric)}", "rubric",
+                            "a table", rubric)
+        if not isinstance(items, list):
+            raise self.fail(f"expected a list of indicators, got {_kind(items)}",
+                            "indicators", "a list", items)
+        total = self.number(doc["total"], "total", required=True)
+        assert total is not None
+        grade = self.text(doc.get("grade"), "grade")
+        order = tuple(_DEFAULT_ORDER)
+        if grade is not None and grade not in order:
+            order = (grade,)
+        year = self.whole(doc.get("year"), "year", 1, 9999)
+        side = Side(self.text(doc.get("department"), "department"), year,
+                    str(self.text(rubric.get("id"), "rubric.id") or "?"),
+                    str(self.text(_version(rubric.get("version")), "rubric.version") or "?"),
+                    total, grade, order, dict(_DEFAULT_EN),
+                    self.number(doc.get("counted_points"), "counted_points"),
+                    self.number(doc.get("full_marks"), "full_marks"))
+        rows = []
+        for i, item in enumerate(items):
+            at = f"indicators[{i}]"
+            if not isinstance(item, Mapping):
+                raise self.fail(f"expected an indicator (a table), got {_kind(item)}", at,
+                                "a table", item)
+            path = item.get("path")
+            if not isinstance(path, str) or not path:
+                raise self.fail("each indicator needs a 'path' (text)", at + ".path", "text",
+                                path)
+            children = item.get("children") or []
+            if not isinstance(children, list):
+                raise self.fail(f"expected a list, got {_kind(children)}", at + ".children",
+                                "a list", children)
+            depth = self.whole(item.get("depth"), at + ".depth", 1, _MAX_DEPTH)
+            rows.append(RowDelta(
+                path, self.text(item.get("name"), at + ".name") or path.rsplit("/", 1)[-1],
+                None, depth if depth is not None else min(path.count("/") + 1, _MAX_DEPTH),
+                not children, "a", self.number(item.get("points"), at + ".points"), None,
+                self.number(item.get("score"), at + ".score"), None,
+                self.text(item.get("status"), at + ".status"), None,
+                self.text(item.get("unit"), at + ".unit"),
+                self.number(item.get("shown"), at + ".shown"), None,
+                _measured(item.get("measured")), None,
+                self.text(item.get("kind"), at + ".kind")))
+        return side, rows
+
+
+def _version(value: Any) -> Any:
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) \
+        and abs(value) < 10**9 else value
+
+
+def _measured(value: Any) -> Any:
+    """A measured value as the JSON gives it, if it is one the words can show; else ``None``."""
+    if value is None or isinstance(value, (bool, str)):
+        return value
+    if isinstance(value, Mapping):
+        return {str(k): v for k, v in value.items() if isinstance(v, (bool, str))}
+    if isinstance(value, list):
+        return [v for v in value if isinstance(v, str)]
+    return None  # a number: shown through 'shown'
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes/no"
+    if isinstance(value, (int, float, Decimal)):
+        return "the number"
+    if isinstance(value, str):
+        return "the text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, Mapping):
+        return "a table"
+    return type(value).__name__
+
+
+def _short(value: Any) -> str:
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**20:
+        digits = str(len(str(abs(value)))) if value.bit_length() < 14000 else "thousands of"
+        return f"(a number of {digits} digits)"
+    if isinstance(value, (list, Mapping)):
+        return ""
+    text = repr(value) if not isinstance(value, Decimal) else str(value)
+    return text if len(text) <= 40 else text[:20] + "…" + text[-8:]
 
 
 def _from_evaluation(ev: Evaluation) -> tuple[Side, list[RowDelta]]:
@@ -254,64 +398,38 @@ def _from_evaluation(ev: Evaluation) -> tuple[Side, list[RowDelta]]:
         ind = ev.rubric.indicator(r.path)
         rows.append(RowDelta(r.path, r.name, ind.name_en, r.depth, r.is_leaf, "a", r.points,
                              None, r.score, None, r.status, None, r.unit, r.shown, None,
-                             r.measured, None))
+                             r.measured, None, ind.rule.kind if ind.rule is not None else None))
     return side, rows
 
 
-def _from_dict(doc: Mapping[str, Any]) -> tuple[Side, list[RowDelta]]:
-    try:
-        rubric = doc["rubric"]
-        items = doc["indicators"]
-        total = _dec(doc["total"])
-    except (KeyError, TypeError):
-        raise CompareError("expected an evaluation's JSON (perfrubric score --format json): "
-                           "it needs 'rubric', 'total' and 'indicators'") from None
-    if total is None or not isinstance(items, list) or not isinstance(rubric, Mapping):
-        raise CompareError("the evaluation JSON has no total or no list of indicators")
-    grade = doc.get("grade")
-    order = tuple(_DEFAULT_ORDER)
-    if isinstance(grade, str) and grade not in order:
-        order = (grade,)
-    side = Side(doc.get("department"), doc.get("year"), str(rubric.get("id", "?")),
-                str(rubric.get("version", "?")), total, grade, order, dict(_DEFAULT_EN),
-                _dec(doc.get("counted_points")), _dec(doc.get("full_marks")))
-    rows = []
-    for item in items:
-        if not isinstance(item, Mapping) or not isinstance(item.get("path"), str):
-            raise CompareError("each indicator in the evaluation JSON needs a 'path'")
-        path = item["path"]
-        children = item.get("children") or []
-        rows.append(RowDelta(path, str(item.get("name") or path.rsplit("/", 1)[-1]), None,
-                             int(item.get("depth") or path.count("/") + 1), not children, "a",
-                             _dec(item.get("points")), None, _dec(item.get("score")), None,
-                             item.get("status"), None, item.get("unit"), _dec(item.get("shown")),
-                             None, item.get("measured"), None))
-    return side, rows
-
-
-def _read(value: Evaluation | Mapping[str, Any]) -> tuple[Side, list[RowDelta]]:
+def _read(value: Evaluation | Mapping[str, Any], file: str | None = None,
+          ) -> tuple[Side, list[RowDelta]]:
     if isinstance(value, Evaluation):
         return _from_evaluation(value)
     if isinstance(value, Mapping):
-        return _from_dict(value)
+        check_structure(value, file, CompareError)
+        return _Reader(file).side(value)
     raise CompareError(f"expected an Evaluation or its to_dict() JSON, got "
                        f"{type(value).__name__}")
 
 
 def load_evaluation_json(path: str) -> dict[str, Any]:
-    """Read an evaluation's JSON file (``perfrubric score --format json``) for :func:`compare`."""
-    try:
-        with open(path, encoding="utf-8") as handle:
-            doc = json.load(handle)
-    except OSError as exc:
-        raise CompareError(f"{path}: cannot read the file: {exc.strerror}") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise CompareError(f"{path}: not an evaluation's JSON ({exc}); write one with "
-                           "perfrubric score RUBRIC DATA --format json, or compare data "
-                           "files with --rubric") from None
-    if not isinstance(doc, dict):
-        raise CompareError(f"{path}: expected a JSON object (an evaluation), got "
-                           f"{type(doc).__name__}")
+    """Read an evaluation's JSON file (``perfrubric score --format json``) for :func:`compare`.
+
+    The file is read with the library's caps (size, nesting, number sizes);
+    any problem raises :class:`CompareError` (a :class:`~perfrubric.errors.DataError`)
+    located at the file, line and column or the JSON path.
+    """
+    text = read_text(path, CompareError)
+    head = text.lstrip("\ufeff \t\r\n")[:1]
+    if head and head != "{":
+        what = "an array" if head == "[" else "a single value"
+        raise CompareError(Problem(f"expected a JSON object (an evaluation), got {what}",
+                                   file=path, line=1, expected="a JSON object"))
+    doc = parse_json(text, path, CompareError)
+    if not isinstance(doc, dict):  # pragma: no cover - check_structure refuses it first
+        raise CompareError(Problem("expected a JSON object (an evaluation)", file=path))
+    _Reader(path).side(doc)  # every problem now, located at this file
     return doc
 
 
@@ -337,7 +455,8 @@ def compare(a: Evaluation | Mapping[str, Any], b: Evaluation | Mapping[str, Any]
             continue
         same_unit = ra.unit == rb.unit
         rows.append(attrs.evolve(
-            rb, side="both", name_en=rb.name_en or ra.name_en, points_a=ra.points_a,
+            rb, side="both", name_en=rb.name_en or ra.name_en, kind=rb.kind or ra.kind,
+            points_a=ra.points_a,
             points_b=rb.points_a, score_a=ra.score_a, score_b=rb.score_a,
             status_a=ra.status_a, status_b=rb.status_a,
             shown_a=ra.shown_a if same_unit else None, shown_b=rb.shown_a if same_unit else None,
@@ -408,6 +527,14 @@ def _driver_text(row: RowDelta, locale: str) -> str:
             return f"{name}{'仅本次评价有' if row.side == 'b' else '本次评价已无'}（{delta}{unit}）"
         return f"{name} {'is new' if row.side == 'b' else 'is gone'} ({delta}{unit})"
     before, after = _shown(row, "a", locale), _shown(row, "b", locale)
+    if row.is_count and before and after and before != after:
+        # A count of events (违规次数), not a score: say so, the points in brackets.
+        moved = row.measured_delta
+        up = moved is not None and moved > 0
+        if zh:
+            return f"{name}违规次数由{before}{'增至' if up else '降至'}{after}（{delta}{unit}）"
+        return (f"{name}: violations {'up' if up else 'down'} from {before} to {after} "
+                f"({delta}{unit})")
     if before and after and before != after:
         moved = row.measured_delta
         if zh:

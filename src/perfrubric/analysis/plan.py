@@ -38,8 +38,12 @@ class Plan:
     a step's points move the total by more than their face value;
     ``rescaling`` lists the points left out and why (not applicable, or
     not reported under a legacy ``missing = "exclude"``), as the evaluation
-    of the planned data gives them.  See :mod:`perfrubric.analysis.planning` for
-    what "cheapest" means.
+    of the planned data gives them.  ``complete`` is false when the search
+    stopped at its time limit: the plan reaches the grade (it is checked)
+    but a cheaper one may exist; ``checked`` counts the candidate plans
+    scored again.  ``keep`` and ``prefer`` are the data names kept fixed
+    and the indicators preferred, as the search used them.  See
+    :mod:`perfrubric.analysis.planning` for what "cheapest" means.
     """
 
     rubric: Rubric = attrs.field(repr=False)
@@ -52,6 +56,10 @@ class Plan:
     steps: tuple[PlanStep, ...]
     rescaled: bool = False
     rescaling: tuple[Rescaled, ...] = ()
+    complete: bool = True
+    checked: int = 0
+    keep: tuple[str, ...] = ()
+    prefer: tuple[str, ...] = ()
 
     @property
     def applicable(self) -> bool:

@@ -114,11 +114,18 @@ def _option_for(rubric: Rubric, ind: Indicator, result: IndicatorResult, dept: D
         return None
     rounding = ind.rounding or rubric.rounding
     after = min(rounding.apply(score), ind.points)
-    gain = after - result.score
     override = Assessment(ind.path, score=after, reason="plan: simulated")
 
     def option(changes: tuple[DataChange, ...], measured: Any, cost: Decimal) -> _Option:
-        return _Option(ind.path, after, gain, cost, changes, goal, measured,
+        earned = after
+        if changes and isinstance(measured, Decimal) and ind.rule is not None:
+            # The data change lands on a whole value: the rule may give more than aimed at.
+            try:
+                earned = max(min(rounding.apply(ind.rule.score(measured).score), ind.points),
+                             after)
+            except PerfrubricError:
+                earned = after
+        return _Option(ind.path, earned, earned - result.score, cost, changes, goal, measured,
                        None if changes else override, continuous)
 
     if ind.measure is None:

@@ -17,7 +17,7 @@ from ..data.model import Department
 from ..indicators.inverse import Choices, ItemSets, ValueRange
 from ._datanames import ASSESSMENT, set_assessment, set_value
 
-__all__ = ["DataChange", "PlanStep"]
+__all__ = ["DataChange", "Effect", "PlanStep"]
 
 _ONE = Decimal(1)
 
@@ -47,6 +47,27 @@ class DataChange:
 
 
 @attrs.frozen
+class Effect:
+    """One indicator whose score a step changes: its own, or another's (a side effect).
+
+    ``indicator`` is the path; ``score_before``/``score_after`` its scores
+    before and after the step; ``measured_before``/``measured_after`` its
+    measured values then.
+    """
+
+    indicator: str
+    score_before: Decimal
+    score_after: Decimal
+    measured_before: Any = None
+    measured_after: Any = None
+
+    @property
+    def points(self) -> Decimal:
+        """``score_after − score_before`` (negative: the step costs this indicator points)."""
+        return self.score_after - self.score_before
+
+
+@attrs.frozen
 class PlanStep:
     """One thing to fix: an indicator (or a veto) and the change that fixes it.
 
@@ -58,7 +79,15 @@ class PlanStep:
     for a change on the measure only).  ``changes`` are the data changes;
     empty when the change can be stated on the measure only.
     ``total_after`` and ``grade_after`` are the evaluation's total and
-    grade once this step and those before it are made.
+    grade once this step and those before it are made, ``total_before``
+    the total before it: the steps' ``total_after − total_before`` add up
+    to the plan's.  ``measured_after`` is the indicator's measured value in
+    the data once **every** step is made (what the final data give).
+    ``effects`` lists every indicator whose score the step changes, its
+    own and the others, in table order: a change of the data that
+    another indicator reads (lowering the adjusted budget also moves
+    结转结余率) is listed with its points, so that a step's
+    :attr:`points_total` is what it moves the raw total by.
     """
 
     indicator: str | None
@@ -72,6 +101,18 @@ class PlanStep:
     total_after: Decimal
     grade_after: str | None
     veto: str | None = None
+    effects: tuple[Effect, ...] = ()
+    total_before: Decimal | None = None
+
+    @property
+    def side_effects(self) -> tuple[Effect, ...]:
+        """The effects on other indicators than the step's own."""
+        return tuple(e for e in self.effects if e.indicator != self.indicator)
+
+    @property
+    def points_total(self) -> Decimal:
+        """The points of every effect: the step's own and its side effects."""
+        return sum((e.points for e in self.effects), Decimal(0))
 
     @property
     def points_gained(self) -> Decimal:

@@ -46,8 +46,8 @@ are in :mod:`~perfrubric.analysis.plan` and
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Mapping, Sequence
+import time
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -61,29 +61,42 @@ from ..errors import EvaluationError, MeasureUnavailable, PerfrubricError, did_y
 from ..rubrics.model import Rubric, Veto
 from ._datanames import set_assessment, set_value, settable_value
 from .plan import Plan, PlanError
-from .plan_options import _ceil, _Option, _option_for, _options
-from .plan_steps import DataChange, PlanStep, _apply
+from .plan_coherence import DEFAULT_KEEP, broken_identities, is_kept, keep_patterns
+from .plan_options import _candidates, _ceil, _Option, _option_for, _options
+from .plan_search import _Cand, _Search
+from .plan_steps import DataChange, Effect, PlanStep, _apply
 
-__all__ = ["DataChange", "Plan", "PlanError", "PlanStep", "next_grade"]
+__all__ = ["DEFAULT_KEEP", "DataChange", "Effect", "Plan", "PlanError", "PlanStep",
+           "next_grade"]
 
 _ZERO = Decimal(0)
 _ONE = Decimal(1)
-_MAX_COMBOS = 4000  # combinations of the fewest indicators searched (table order)
-_MAX_CHECKS = 40  # candidate plans re-scored before giving up
-_KEEP = 12  # best candidate plans kept per number of indicators
+#: Seconds the search may take (the plan is then built and checked: a few scorings more).
+TIME_LIMIT = 1.2
 
 
 def next_grade(rubric: Rubric, data: Department | Mapping[str, Any] | str | Any, *,
-               grade: str | None = None) -> Plan:
+               grade: str | None = None, keep: Iterable[str] | None = None,
+               prefer: Iterable[str] = (), time_limit: float = TIME_LIMIT) -> Plan:
     """The cheapest plan lifting *data*'s evaluation under *rubric* to the next grade.
 
     *grade* names another target grade of the rubric's scale (优); by
     default the grade above the current one.  *data* is anything
-    :func:`perfrubric.evaluate` accepts.  Returns a :class:`Plan` with no
-    steps when the data already reach the grade.  Raises
-    :class:`PlanError` when the evaluation has no grade (cannot rate), the
-    grade is not on the scale, or no change the rules can invert reaches it.
+    :func:`perfrubric.evaluate` accepts.  *keep* lists the data names
+    (``fnmatch`` patterns) the plan must not change; by default
+    :data:`DEFAULT_KEEP` (the approved budget, authorized staffing, the
+    targets and last year's figures).  *prefer* names indicators (a path,
+    a name, or a part of either: ``制度``, ``公开``) a unit can act on:
+    among plans changing as few indicators, those using them come first.
+    The search stops after *time_limit* seconds with the best plan found so
+    far (:attr:`Plan.complete` is then false).
+
+    Returns a :class:`Plan` with no steps when the data already reach the
+    grade.  Raises :class:`PlanError` when the evaluation has no grade
+    (cannot rate), the grade is not on the scale, or no change the rules
+    can invert reaches it (saying so when the search stopped early).
     """
+    started = time.monotonic()
     dept = data if isinstance(data, Department) else load_data(data)
     ev = evaluate(rubric, dept)
     scale = rubric.grades
@@ -100,19 +113,29 @@ def next_grade(rubric: Rubric, data: Department | Mapping[str, Any] | str | Any,
                             f"{did_you_mean(grade, names)}; grades: {', '.join(names)}")
         target = scale.rank(grade)
     target_name = scale.grades[target].name
+    kept = keep_patterns(keep)
+    preferred = (prefer,) if isinstance(prefer, str) else tuple(prefer)
     if current <= target:
         return Plan(rubric, dept, ev.total, ev.grade, target_name, ev.total, ev.grade, (),
-                    ev.rescaled, ev.rescaling)
-    return _Planner(rubric, dept, ev, target).plan()
+                    ev.rescaled, ev.rescaling, keep=kept, prefer=preferred)
+    return _Planner(rubric, dept, ev, target, kept, preferred,
+                    started + max(time_limit, 0.0)).plan()
 
 
 class _Planner:
-    def __init__(self, rubric: Rubric, dept: Department, ev: Evaluation, target: int) -> None:
+    def __init__(self, rubric: Rubric, dept: Department, ev: Evaluation, target: int,
+                 keep: tuple[str, ...], prefer: tuple[str, ...], deadline: float) -> None:
         self.rubric = rubric
         self.dept = dept
         self.ev = ev
         self.target = target
         self.target_grade = rubric.grades.grades[target]
+        self.keep = keep
+        self.prefer = prefer
+        self.deadline = deadline
+        self.checked = 0
+        self.complete = True
+        self.shares: set[str] = set()
 
     # -- vetoes
 
@@ -125,6 +148,8 @@ class _Planner:
     def _lift(self, veto: Veto, dept: Department) -> tuple[DataChange, ...] | None:
         """Data changes that make the veto's condition false, if a simple one exists."""
         for name in sorted(veto.when.names):
+            if is_kept(name, self.keep):
+                continue
             value = settable_value(dept, name)
             tries: list[Any] = []
             if isinstance(value, bool):
@@ -171,80 +196,117 @@ class _Planner:
             return len(self.rubric.grades.grades)
         return self.rubric.grades.rank(ev.grade)
 
-    def _search(self, rubric: Rubric, dept: Department, ev: Evaluation) -> tuple[_Option, ...]:
-        need = self.target_grade.min * ev.counted_points / rubric.full_marks - ev.raw_total
+    def _late(self) -> bool:
+        return time.monotonic() > self.deadline
+
+    def _preferred(self, path: str) -> bool:
+        if not self.prefer:
+            return True
+        name = path.rsplit("/", 1)[-1]
+        return any(p == path or p in name or p in path for p in self.prefer)
+
+    def _groups(self, rubric: Rubric, dept: Department, ev: Evaluation) -> list[list[_Cand]]:
+        """The candidates of each indicator a plan may change, in table order."""
         facts = Facts.from_department(dept)
-        options: dict[str, list[_Option]] = {}
-        order: list[str] = []
+        readers, self.shares = _readers(rubric, dept)
+        groups: list[list[_Cand]] = []
         for result in ev.results.values():
             if not result.is_leaf or result.status != "scored" or result.score >= result.points:
                 continue
-            ind = rubric.indicator(result.path)
-            found = _options(rubric, ind, result, dept, facts)
-            if found:
-                options[result.path] = found
-                order.append(result.path)
-        if not order:
+            ind = rubric.indicator(result.path)  # bounded work: a few options a leaf
+            cands: list[_Cand] = []
+            for option in _options(rubric, ind, result, dept, facts):
+                cand = self._candidate(rubric, dept, ev, option, len(groups), readers)
+                if cand is not None:
+                    cands.append(cand)
+            if cands:
+                groups.append(cands)
+        return groups
+
+    def _search(self, rubric: Rubric, dept: Department, ev: Evaluation) -> tuple[_Option, ...]:
+        need = self.target_grade.min * ev.counted_points / rubric.full_marks - ev.raw_total
+        facts = Facts.from_department(dept)
+        groups = self._groups(rubric, dept, ev)
+        if not groups:
+            if not self.complete:
+                raise self._stopped()
             raise PlanError(f"no plan reaches {self.target_grade.name}: no indicator scored by "
                             "its rule can gain points (excluded, missing, judged and "
-                            "overridden indicators are left as they are)")
-        best = {p: max(o.gain for o in options[p]) for p in order}
-        gains = sorted(best.values(), reverse=True)
-        reach = sum(gains, _ZERO)
-        if reach < need:
+                            "overridden indicators are left as they are, and so are the "
+                            "kept facts: " + ", ".join(self.keep) + ")")
+        reach = sum(sorted((max(c.gain for c in g) for g in groups), reverse=True), _ZERO)
+        if reach < need and not any(c.entangled for g in groups for c in g):
             raise PlanError(
                 f"no plan reaches {self.target_grade.name}: full points on every indicator "
                 f"a plan can change add {_num(reach)} points, {_num(need)} are needed "
-                "(excluded, missing, judged and overridden indicators are left as they are)")
-        fewest = next(k for k in range(1, len(gains) + 1) if sum(gains[:k], _ZERO) >= need)
-        # A lower bound on each indicator's (off-data, cost), to skip hopeless combinations
-        # (0 cost for a proportional rule, which trimming may make cheaper than its options).
-        floor = {p: (min(int(not o.on_data) for o in options[p]),
-                     _ZERO if options[p][0].continuous else min(o.cost for o in options[p]))
-                 for p in order}
-        checks = 0
-        for k in range(fewest, len(order) + 1):
-            candidates: list[tuple[tuple[int, Decimal, tuple[int, ...]], tuple[_Option, ...]]] = []
-            for n, combo in enumerate(itertools.combinations(range(len(order)), k)):
-                if n >= _MAX_COMBOS:
-                    break
-                paths = [order[i] for i in combo]
-                if sum((best[p] for p in paths), _ZERO) < need:
-                    continue
-                if len(candidates) >= _KEEP:
-                    bound = (sum(floor[p][0] for p in paths),
-                             sum((floor[p][1] for p in paths), _ZERO))
-                    if bound > candidates[-1][0][:2]:
-                        continue
-                picked = _cheapest([options[p] for p in paths], need)
-                if picked is None:
-                    continue
-                picked = self._trim(rubric, dept, facts, ev, picked, need)
-                key = (sum(1 for o in picked if not o.on_data),
-                       sum((o.cost for o in picked), _ZERO), combo)
-                candidates.append((key, picked))
-                candidates.sort(key=lambda c: c[0])
-                del candidates[_KEEP:]
-            for _, picked in candidates:
-                names = [c.name for o in picked for c in o.changes]
-                if len(names) != len(set(names)):
-                    continue  # two steps would change the same figure
-                checks += 1
-                try:
-                    rescored = _simulate(rubric, dept, picked)
-                except EvaluationError:
-                    # The changed data no longer score (a change that leaves another
-                    # indicator's measure without a value): not a plan.
-                    rescored = None
-                if rescored is not None and self._rank(rescored) <= self.target:
-                    return picked
-                if checks >= _MAX_CHECKS:
-                    break
-            if checks >= _MAX_CHECKS:
-                break
-        raise PlanError(f"no plan found that reaches {self.target_grade.name}: the candidate "
-                        "changes, scored again, fall short (rounding or changes that affect "
-                        "other indicators)")
+                "(excluded, missing, judged and overridden indicators are left as they are, "
+                "and so are the kept facts)")
+
+        def verify(combo: tuple[_Cand, ...]) -> bool:
+            return self._reaches(rubric, dept, [c.option for c in combo])
+
+        headroom = {r.path: r.points - r.score for r in ev.results.values()
+                    if r.is_leaf and r.status == "scored"}
+        search = _Search(groups, need, verify, self.deadline, headroom)
+        found = search.run()
+        self.complete = self.complete and search.complete
+        if found is None:
+            # Stopped early, or changes that interact: the largest gains, pruned.
+            found = search.greedy()
+            self.complete = False if found is not None else self.complete
+        self.checked += search.checked
+        if found is None:
+            raise self._stopped() if not search.complete else PlanError(
+                f"no plan found that reaches {self.target_grade.name}: the candidate "
+                "changes, scored again, fall short (rounding or changes that affect other "
+                "indicators)")
+        picked = tuple(c.option for c in found)
+        trimmed = self._trim(rubric, dept, facts, ev, picked, need)
+        if trimmed != picked and self._reaches(rubric, dept, trimmed):
+            picked = trimmed
+        return picked
+
+    def _stopped(self) -> PlanError:
+        return PlanError(f"the search stopped after {self.checked} candidates (the time "
+                         f"limit) without a plan reaching {self.target_grade.name}; this "
+                         "does not mean there is none")
+
+    def _candidate(self, rubric: Rubric, dept: Department, ev: Evaluation, option: _Option,
+                   group: int, readers: Mapping[str, frozenset[str]]) -> _Cand | None:
+        names = [c.name for c in option.changes]
+        if any(is_kept(n, self.keep) for n in names):
+            return None
+        changed = _apply(dept, option.changes)
+        if broken_identities(dept, changed, self.shares):
+            return None
+        touched = frozenset(r for n in names for r in readers.get(n, frozenset()))
+        entangled = bool(touched - {option.path})
+        affected = None if any(":" in r for r in touched) else touched | {option.path}
+        gain = option.gain
+        if entangled:
+            try:
+                alone = _simulate(rubric, dept, (option,))
+            except EvaluationError:
+                return None
+            self.checked += 1
+            gain = alone.raw_total - ev.raw_total
+        return _Cand(group, option, gain, entangled, int(not option.on_data),
+                     int(not self._preferred(option.path)), frozenset(names), affected)
+
+    def _reaches(self, rubric: Rubric, dept: Department, picked: Sequence[_Option]) -> bool:
+        names = [c.name for o in picked for c in o.changes]
+        if len(names) != len(set(names)):
+            return False  # two steps would change the same figure
+        if broken_identities(dept, _apply(dept, [c for o in picked for c in o.changes]),
+                             self.shares):
+            return False
+        try:
+            rescored = _simulate(rubric, dept, picked)
+        except EvaluationError:
+            # The changed data no longer score (a change that leaves another
+            # indicator's measure without a value): not a plan.
+            return False
+        return self._rank(rescored) <= self.target
 
     def _trim(self, rubric: Rubric, dept: Department, facts: Facts, ev: Evaluation,
               picked: tuple[_Option, ...], need: Decimal) -> tuple[_Option, ...]:
@@ -262,7 +324,8 @@ class _Planner:
                 continue
             lower = _option_for(rubric, ind, result, dept, facts, wanted, continuous=True)
             if lower is not None and lower.on_data >= option.on_data \
-                    and lower.gain >= option.gain - surplus:
+                    and lower.gain >= option.gain - surplus \
+                    and not any(is_kept(c.name, self.keep) for c in lower.changes):
                 out[i] = lower
         return tuple(out)
 
@@ -274,8 +337,10 @@ class _Planner:
         paths = [ind.path for ind in self.rubric.walk()]
         ordered = sorted(chosen, key=lambda o: (-o.gain, paths.index(o.path)))
         base = evaluate(rubric, dept)  # with the vetoes lifted: what the steps start from
+        final = _simulate(rubric, dept, ordered)
         done_changes: list[DataChange] = []
         removed = [v for v in self.rubric.vetoes if v not in rubric.vetoes]
+        previous = self.ev
         for veto, changes in veto_steps:
             done_changes += changes
             if veto in removed:
@@ -283,20 +348,61 @@ class _Planner:
             partial = attrs.evolve(self.rubric, vetoes=tuple(
                 v for v in self.rubric.vetoes if v not in removed))
             after = evaluate(partial, _apply(self.dept, done_changes))
-            steps.append(PlanStep(None, self.ev.total, after.total, None, changes, None,
+            steps.append(PlanStep(None, previous.total, after.total, None, changes, None,
                                   None, _ONE if changes else _ZERO, after.total, after.grade,
-                                  veto=veto.name))
+                                  veto=veto.name, effects=_effects(previous, after),
+                                  total_before=previous.total))
+            previous = after
+        previous = base if not veto_steps else previous
         for i, option in enumerate(ordered):
             after = _simulate(rubric, dept, ordered[:i + 1])
-            before = base.results[option.path]
+            before = previous.results[option.path]
+            measured = final.results[option.path].measured if option.on_data else None
             steps.append(PlanStep(option.path, before.score, after.results[option.path].score,
-                                  option.goal, option.changes, before.measured,
-                                  option.measured_after, option.cost, after.total,
-                                  after.grade))
-        final = _simulate(rubric, dept, ordered)
+                                  option.goal, option.changes, base.results[option.path].measured,
+                                  measured, option.cost, after.total, after.grade,
+                                  effects=_effects(previous, after),
+                                  total_before=previous.total))
+            previous = after
         return Plan(self.rubric, self.dept, self.ev.total, self.ev.grade,
                     self.target_grade.name, final.total, final.grade, tuple(steps),
-                    final.rescaled, final.rescaling)
+                    final.rescaled, final.rescaling, complete=self.complete,
+                    checked=self.checked, keep=self.keep, prefer=self.prefer)
+
+
+def _effects(before: Evaluation, after: Evaluation) -> tuple[Effect, ...]:
+    """Every leaf whose score differs from *before* to *after*, in table order."""
+    out = []
+    for path, result in after.results.items():
+        old = before.results.get(path) if path in before.results else None
+        if result.is_leaf and old is not None and old.score != result.score:
+            out.append(Effect(path, old.score, result.score, old.measured, result.measured))
+    return tuple(out)
+
+
+def _readers(rubric: Rubric, dept: Department) -> tuple[dict[str, frozenset[str]], set[str]]:
+    """Which indicators (or ``veto:``/``applicable:`` entries) read each data name.
+
+    Also the names read as shares: a fact between 0 and 1 measured as itself in %.
+    """
+    found: dict[str, set[str]] = {}
+    shares: set[str] = set()
+    for ind in rubric.walk():
+        if ind.measure is not None:
+            for name in _candidates(ind, dept):
+                found.setdefault(name, set()).add(ind.path)
+            source = ind.measure.source.strip()
+            if ind.unit in ("%", "％") and source in ind.measure.names:
+                value = settable_value(dept, source)
+                if isinstance(value, Decimal) and _ZERO <= value <= _ONE:
+                    shares.add(source)
+        if ind.applicable is not None:
+            for name in ind.applicable.names:
+                found.setdefault(name, set()).add("applicable:" + ind.path)
+    for veto in rubric.vetoes:
+        for name in veto.when.names:
+            found.setdefault(name, set()).add("veto:" + veto.name)
+    return {k: frozenset(v) for k, v in found.items()}, shares
 
 
 def _holds(veto: Veto, dept: Department) -> bool:
@@ -316,29 +422,6 @@ def _simulate(rubric: Rubric, dept: Department, picked: Sequence[_Option]) -> Ev
         if option.override is not None:
             changed = set_assessment(changed, option.override)
     return evaluate(rubric, changed)
-
-
-def _cheapest(choices: Sequence[list[_Option]], need: Decimal) -> tuple[_Option, ...] | None:
-    """One option per indicator with gains ≥ *need*, cheapest by (off-data count, cost)."""
-    # Pareto front over (gain, off-data, cost), built indicator by indicator; gains above
-    # the need are all as good, so they are capped at it.
-    front: list[tuple[Decimal, int, Decimal, tuple[_Option, ...]]] = [(_ZERO, 0, _ZERO, ())]
-    for opts in choices:
-        grown = [(min(g + o.gain, need), n + (not o.on_data), c + o.cost, (*picked, o))
-                 for g, n, c, picked in front for o in opts]
-        grown.sort(key=lambda t: (-t[0], t[1], t[2]))
-        kept: list[tuple[Decimal, int, Decimal, tuple[_Option, ...]]] = []
-        cheapest: dict[int, Decimal] = {}  # off-data count → least cost kept so far
-        for entry in grown:
-            if any(n <= entry[1] and c <= entry[2] for n, c in cheapest.items()):
-                continue  # a kept entry gains at least as much, no dearer
-            kept.append(entry)
-            cheapest[entry[1]] = min(cheapest.get(entry[1], entry[2]), entry[2])
-        front = kept
-    ok = [entry for entry in front if entry[0] >= need]
-    if not ok:
-        return None
-    return min(ok, key=lambda t: (t[1], t[2]))[3]
 
 
 def _num(value: Decimal) -> str:

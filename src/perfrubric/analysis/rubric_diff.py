@@ -16,13 +16,16 @@ from __future__ import annotations
 
 import difflib
 import json
+import math
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
 import attrs
 
-from ..errors import PerfrubricError
+from ..errors import PerfrubricError, RubricError
+from ..files.reading import parse_toml, read_text
 from ..rubrics.model import Indicator, Rubric, _canonical_indicator, _num
+from ._rulewords import rule_changes
 
 __all__ = ["DIFF_FORMATS", "FieldChange", "IndicatorDiff", "RubricDiff", "diff_rubrics"]
 
@@ -114,65 +117,160 @@ class RubricDiff:
 
 # -- matching ------------------------------------------------------------------------
 
+_PAIRWISE = 2500  # unmatched sibling pairs compared exhaustively; more go through an index
+_COMMON = 32  # a measure and rule shared by more rows than this does not propose pairs
+
+
+class _Matcher:
+    """Matches two indicator trees; signatures are computed once per indicator."""
+
+    def __init__(self, renames: Mapping[str, str]) -> None:
+        self.renames = dict(renames)  # old path → new path
+        self.sigs: dict[int, tuple[Any, ...] | None] = {}
+        self.pairs: list[tuple[Indicator, Indicator]] = []
+        self.declared: set[tuple[str, str]] = set()
+        self.names: dict[int, difflib.SequenceMatcher[str]] = {}
+
+    def sig(self, ind: Indicator) -> tuple[Any, ...] | None:
+        key = id(ind)
+        if key not in self.sigs:
+            self.sigs[key] = _signature(ind)
+        return self.sigs[key]
+
+    def similarity(self, a: Indicator, b: Indicator) -> float:
+        """How alike two unmatched siblings are; below ``_SIMILAR`` they are not the same row.
+
+        A leaf with the same measure and rule scores above 1.  Otherwise a leaf
+        needs a close name (``_CLOSE``); a parent a similar name and a child in
+        common (by name, or by measure and rule), or a close name.
+        """
+        sig_a, sig_b = self.sig(a), self.sig(b)
+        if bool(a.children) != bool(b.children):
+            return 0.0
+        matcher = self.names.get(id(b))
+        if matcher is None:  # seq2's index is built once per row of b
+            matcher = self.names[id(b)] = difflib.SequenceMatcher(None, b=b.name)
+        matcher.set_seq1(a.name)
+        if sig_a is not None and sig_a == sig_b:
+            return 1.0 + matcher.quick_ratio()  # an upper bound: ranks same-rule rows by name
+        floor = _CLOSE if not a.children else _SIMILAR
+        if matcher.real_quick_ratio() < floor or matcher.quick_ratio() < floor:
+            return 0.0
+        name = matcher.ratio()
+        if not a.children:
+            return name if name >= _CLOSE else 0.0
+        names_a = {c.name for c in a.children}
+        sigs_a = {self.sig(c) for c in a.children} - {None}
+        shared = any(c.name in names_a or (self.sig(c) in sigs_a) for c in b.children)
+        return name if shared or name >= _CLOSE else 0.0
+
+    def candidates(self, left: Sequence[Indicator],
+                   right: Sequence[Indicator]) -> list[tuple[int, int]]:
+        """The pairs worth scoring: all of them when few, else through an index.
+
+        Through the index: the pairs sharing a measure and rule (unless many
+        rows share it), and those sharing as many name bigrams as a similar
+        name needs (found through the rarest of them, so none is missed but
+        for names repeating a bigram).
+        """
+        if len(left) * len(right) <= _PAIRWISE:
+            return [(i, j) for i in range(len(left)) for j in range(len(right))]
+        by_sig: dict[tuple[Any, ...], list[int]] = {}
+        by_gram: dict[str, list[int]] = {}
+        right_grams = [_grams(y.name) for y in right]
+        for j, y in enumerate(right):
+            sig = self.sig(y)
+            if sig is not None:
+                by_sig.setdefault(sig, []).append(j)
+            for gram in right_grams[j]:
+                by_gram.setdefault(gram, []).append(j)
+        out: set[tuple[int, int]] = set()
+        for i, x in enumerate(left):
+            sig = self.sig(x)
+            same = by_sig.get(sig, []) if sig is not None else []
+            if len(same) <= _COMMON:  # a measure and rule many rows share says little
+                out.update((i, j) for j in same)
+            # A leaf's close name (ratio ≥ 0.8 over lengths summing to T) shares at
+            # least 0.2·T − 1 bigrams with it; a parent's similar name at least one.
+            size = len(x.name)
+            grams = sorted(_grams(x.name), key=lambda g: len(by_gram.get(g, ())))
+            # Pigeonhole: a row sharing ≥ k of x's g bigrams shares one of the g − k + 1
+            # rarest; the shortest name a leaf can match (2·min ≥ 0.6·T) fixes k.
+            shortest = size + math.ceil(size * _SIMILAR / (2 - _SIMILAR))
+            k = 1 if x.children else max(1, int(shortest * (1 - _CLOSE)) - 1)
+            shared: set[int] = set()
+            for gram in grams[:max(len(grams) - k + 1, 1)]:
+                shared.update(by_gram.get(gram, ()))
+            mine = set(grams)
+            for j in shared:
+                count = len(mine & right_grams[j])
+                total = size + len(right[j].name)
+                if 2 * min(size, len(right[j].name)) < _SIMILAR * total:
+                    continue  # no length this different reaches a similar name
+                if x.children or count >= int(total * (1 - _CLOSE)) - 1:
+                    out.add((i, j))
+        return sorted(out)
+
+    def match(self, a: Sequence[Indicator],
+              b: Sequence[Indicator]) -> tuple[list[Indicator], list[Indicator]]:
+        """Match sibling lists; recurse into pairs; return the unmatched of each side."""
+        matched: list[tuple[Indicator, Indicator]] = []
+        by_path = {x.path: x for x in a}
+        taken_a: set[int] = set()
+        taken_b: set[int] = set()
+        for y in b:  # an explicit rename (the child's ``rename``) first
+            old = next((o for o, n in self.renames.items() if n == y.path), None) \
+                if self.renames else None
+            x = by_path.get(old) if old is not None else None
+            if x is not None and id(x) not in taken_a:
+                matched.append((x, y))
+                self.declared.add((x.path, y.path))
+                taken_a.add(id(x))
+                taken_b.add(id(y))
+        by_name: dict[str, Indicator] = {}
+        for x in a:
+            if id(x) not in taken_a:
+                by_name.setdefault(x.name, x)
+        for y in b:
+            if id(y) in taken_b:
+                continue
+            x = by_name.pop(y.name, None)
+            if x is not None:
+                matched.append((x, y))
+                taken_a.add(id(x))
+                taken_b.add(id(y))
+        left = [x for x in a if id(x) not in taken_a]
+        right = [y for y in b if id(y) not in taken_b]
+        scored = sorted(((score, i, j) for i, j in self.candidates(left, right)
+                         if (score := self.similarity(left[i], right[j])) >= _SIMILAR),
+                        key=lambda t: (-t[0], t[1], t[2]))
+        used_a: set[int] = set()
+        used_b: set[int] = set()
+        for _, i, j in scored:
+            if i in used_a or j in used_b:
+                continue
+            used_a.add(i)
+            used_b.add(j)
+            matched.append((left[i], right[j]))
+        rest_a = [x for i, x in enumerate(left) if i not in used_a]
+        rest_b = [y for j, y in enumerate(right) if j not in used_b]
+        for x, y in matched:
+            self.pairs.append((x, y))
+            sub_a, sub_b = self.match(x.children, y.children)
+            rest_a += sub_a
+            rest_b += sub_b
+        return rest_a, rest_b
+
+
+def _grams(name: str) -> set[str]:
+    return {name[k:k + 2] for k in range(len(name) - 1)} or {name}
+
 
 def _signature(ind: Indicator) -> tuple[Any, ...] | None:
     if ind.children or ind.rule is None:
         return None
     rule = _canonical_indicator(ind)["rule"]
     return (ind.measure.source if ind.measure else None, json.dumps(rule, sort_keys=True))
-
-
-def _similarity(a: Indicator, b: Indicator) -> float:
-    """How alike two unmatched siblings are; below ``_SIMILAR`` they are not the same row.
-
-    A leaf with the same measure and rule scores above 1.  Otherwise a leaf
-    needs a close name (``_CLOSE``); a parent a similar name and a child in
-    common (by name, or by measure and rule), or a close name.
-    """
-    name = difflib.SequenceMatcher(None, a.name, b.name).ratio()
-    sig_a, sig_b = _signature(a), _signature(b)
-    if sig_a is not None and sig_a == sig_b:
-        return 1.0 + name
-    if bool(a.children) != bool(b.children):
-        return 0.0
-    if not a.children:
-        return name if name >= _CLOSE else 0.0
-    names_a = {c.name for c in a.children}
-    sigs_a = {_signature(c) for c in a.children} - {None}
-    shared = any(c.name in names_a or (_signature(c) in sigs_a) for c in b.children)
-    return name if shared or name >= _CLOSE else 0.0
-
-
-def _match(a: Sequence[Indicator], b: Sequence[Indicator],
-           pairs: list[tuple[Indicator, Indicator]]) -> tuple[list[Indicator], list[Indicator]]:
-    """Match sibling lists; recurse into pairs; return the unmatched of each side."""
-    left = list(a)
-    right = list(b)
-    matched: list[tuple[Indicator, Indicator]] = []
-    for ib in list(right):
-        ia = next((x for x in left if x.name == ib.name), None)
-        if ia is not None:
-            matched.append((ia, ib))
-            left.remove(ia)
-            right.remove(ib)
-    scored = sorted(((_similarity(x, y), i, j) for i, x in enumerate(left)
-                     for j, y in enumerate(right)), key=lambda t: (-t[0], t[1], t[2]))
-    used_a: set[int] = set()
-    used_b: set[int] = set()
-    for score, i, j in scored:
-        if score < _SIMILAR or i in used_a or j in used_b:
-            continue
-        used_a.add(i)
-        used_b.add(j)
-        matched.append((left[i], right[j]))
-    rest_a = [x for i, x in enumerate(left) if i not in used_a]
-    rest_b = [y for j, y in enumerate(right) if j not in used_b]
-    for x, y in matched:
-        pairs.append((x, y))
-        sub_a, sub_b = _match(x.children, y.children, pairs)
-        rest_a += sub_a
-        rest_b += sub_b
-    return rest_a, rest_b
 
 
 def _flatten(rows: Sequence[Indicator]) -> list[Indicator]:
@@ -193,12 +291,51 @@ def _text_of(value: Any) -> str | None:
 
 def _fields(a: Indicator, b: Indicator) -> tuple[FieldChange, ...]:
     ca, cb = _canonical_indicator(a), _canonical_indicator(b)
-    out = [FieldChange(f, _text_of(ca[f]), _text_of(cb[f])) for f in _FIELDS if ca[f] != cb[f]]
+    out: list[FieldChange] = []
+    for f in _FIELDS:
+        if ca[f] == cb[f]:
+            continue
+        if f == "rule":
+            out += [FieldChange(k, x, y) for k, x, y in rule_changes(ca[f], cb[f])]
+        else:
+            out.append(FieldChange(f, _text_of(ca[f]), _text_of(cb[f])))
     if a.criterion != b.criterion:
         out.append(FieldChange("criterion", a.criterion, b.criterion))
     if a.name_en != b.name_en:
         out.append(FieldChange("name_en", a.name_en, b.name_en))
     return tuple(out)
+
+
+def declared_renames(rubric: Rubric) -> dict[str, str]:
+    """The renames a rubric that ``extends`` another declares: parent path → new path.
+
+    Read from the rubric's own file (``rename = "新名称"`` rows); empty when
+    the rubric has no file or declares none.
+    """
+    if not rubric.file or not str(rubric.file).endswith(".toml"):
+        return {}
+    try:
+        doc = parse_toml(read_text(str(rubric.file), RubricError), str(rubric.file),
+                         RubricError)
+    except PerfrubricError:
+        return {}
+    rows = doc.get("indicator")
+    if not isinstance(doc.get("rubric"), Mapping) or "extends" not in doc["rubric"] \
+            or not isinstance(rows, list):
+        return {}
+    out: dict[str, str] = {}
+    current: dict[str, str] = {}  # a path as the child's later rows write it → parent path
+    for row in rows:
+        if not isinstance(row, Mapping):
+            continue
+        path, name = row.get("path"), row.get("rename")
+        if not isinstance(path, str) or not isinstance(name, str) or "/" in name:
+            continue
+        origin = current.get(path, path)
+        new = (path.rsplit("/", 1)[0] + "/" + name) if "/" in path else name
+        out[origin] = new
+        current[new] = origin
+    return out
 
 
 def _settings(a: Rubric, b: Rubric) -> tuple[FieldChange, ...]:
@@ -232,25 +369,44 @@ def _settings(a: Rubric, b: Rubric) -> tuple[FieldChange, ...]:
     return tuple(out)
 
 
-def diff_rubrics(a: Rubric, b: Rubric) -> RubricDiff:
+def diff_rubrics(a: Rubric, b: Rubric, *, renames: Mapping[str, str] | None = None,
+                 ) -> RubricDiff:
     """The differences between rubric *a* (the parent, or last year's) and rubric *b*.
 
     Load each with :func:`perfrubric.load_rubric` or
     :func:`perfrubric.builtin`; ``extends`` is then already resolved.
+    *renames* maps paths of *a* to their paths in *b* (renamed rows, shown
+    as renamed whatever else changed); by default the renames *b*'s own
+    file declares (``rename = "…"`` rows of a rubric that ``extends``
+    another).  Time grows about linearly with the number of rows.
     """
-    pairs: list[tuple[Indicator, Indicator]] = []
-    rest_a, rest_b = _match(a.indicators, b.indicators, pairs)
+    matcher = _Matcher(declared_renames(b) if renames is None else renames)
+    rest_a, rest_b = matcher.match(a.indicators, b.indicators)
+    pairs = matcher.pairs
     removed = _flatten(rest_a)
     added = _flatten(rest_b)
     # A leaf that moved to another parent: same name, or same measure and rule.
+    added_by_name: dict[str, list[Indicator]] = {}
+    added_by_sig: dict[tuple[Any, ...], list[Indicator]] = {}
+    for y in added:
+        if y.is_leaf:
+            added_by_name.setdefault(y.name, []).append(y)
+            sig = matcher.sig(y)
+            if sig is not None:
+                added_by_sig.setdefault(sig, []).append(y)
+    taken: set[int] = set()
+    moved: set[int] = set()
     for leaf in [x for x in removed if x.is_leaf]:
-        target = next((y for y in added if y.is_leaf and y.name == leaf.name), None) or next(
-            (y for y in added if y.is_leaf and _signature(y) is not None
-             and _signature(y) == _signature(leaf)), None)
+        sig = matcher.sig(leaf)
+        options = [*added_by_name.get(leaf.name, ()),
+                   *(added_by_sig.get(sig, ()) if sig is not None else ())]
+        target = next((y for y in options if id(y) not in taken), None)
         if target is not None:
             pairs.append((leaf, target))
-            removed.remove(leaf)
-            added.remove(target)
+            taken.add(id(target))
+            moved.add(id(leaf))
+    removed = [x for x in removed if id(x) not in moved]
+    added = [y for y in added if id(y) not in taken]
     by_b: dict[str, IndicatorDiff] = {}
     for x, y in pairs:
         changes = _fields(x, y)
@@ -261,9 +417,9 @@ def diff_rubrics(a: Rubric, b: Rubric) -> RubricDiff:
     for y in added:
         by_b[y.path] = IndicatorDiff("added", None, y.path)
     rows = [by_b[ind.path] for ind in b.walk() if ind.path in by_b]
-    order_a = [ind.path for ind in a.walk()]
+    order_a = {ind.path: i for i, ind in enumerate(a.walk())}
     rows += [IndicatorDiff("removed", x.path, None)
-             for x in sorted(removed, key=lambda i: order_a.index(i.path))]
+             for x in sorted(removed, key=lambda i: order_a[i.path])]
     return RubricDiff(f"{a.id} {a.version}", f"{b.id} {b.version}", tuple(rows),
                       _settings(a, b))
 
