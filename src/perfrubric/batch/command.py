@@ -5,12 +5,15 @@
     perfrubric batch RUBRIC INPUT [--map MAP.toml | --layout LAYOUT.toml]
                                   [-o OUT.xlsx|.csv|.parquet] [--workers N]
                                   [--sheet NAME] [--measured] [--trace]
+                                  [--reports DIR [--report-format docx|xlsx|html|md]]
 
 Writes one row per unit (CSV on standard output without ``-o``), shows a
 progress bar on standard error when it is a terminal, and ends with a
 summary: units scored, failed, and the count of each grade.  Exit code 0
 when every unit scored, 1 when any failed (the output is still written,
-failed units with their errors), as for the other commands.
+failed units with their errors), as for the other commands.  With
+``--reports DIR`` each scored unit's scoring table and narrative is also
+written to its own file in DIR (:func:`~perfrubric.batch.write_reports`).
 """
 
 from __future__ import annotations
@@ -20,10 +23,12 @@ import os
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any, TextIO
 
 from ..errors import PerfrubricError
 from ..rubrics.model import Rubric
+from .reports import REPORT_FORMATS, reporting
 from .results import BatchResult, _Collector
 from .writers import _rows, write_results
 
@@ -67,6 +72,12 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
                    help="add a column of measured values per indicator")
     p.add_argument("--trace", action="store_true",
                    help="run the full traced engine (same numbers, slower)")
+    p.add_argument("--reports", metavar="DIR",
+                   help="also write each scored unit's scoring table and narrative to its "
+                        "own file in DIR, named by code and name")
+    p.add_argument("--report-format", choices=REPORT_FORMATS, default="docx",
+                   help="the format of the --reports files (default docx: needs "
+                        "perfrubric[docx]; xlsx needs perfrubric[excel])")
     return p
 
 
@@ -98,8 +109,14 @@ def run(args: argparse.Namespace, out: TextIO, rubric: Rubric) -> int:
         import attrs
 
         mapping = attrs.evolve(mapping, sheet=args.sheet)
+    reports = getattr(args, "reports", None)
     results = evaluate_many(rubric, source, mapping=mapping, workers=args.workers,
-                            trace=args.trace, measured=args.measured, layout=args.layout)
+                            trace=args.trace or bool(reports), measured=args.measured,
+                            layout=args.layout)
+    written: list[Path] = []
+    if reports:
+        results = reporting(results, reports, fmt=args.report_format, locale="zh_CN",
+                            written=written)
     update, close = _progress()
     try:
         if args.output:
@@ -111,6 +128,8 @@ def run(args: argparse.Namespace, out: TextIO, rubric: Rubric) -> int:
         close()
     summary = out if args.output else sys.stderr
     _summarize(done, summary, rubric)
+    if reports:
+        summary.write(f"{len(written)} reports written to {reports}\n")
     if not done:   # a header row and nothing else, or an empty folder: nothing was scored
         sys.stderr.write(f"error: {source}: no unit to score (no data rows, or no data "
                          "files in the folder)\n")
