@@ -62,7 +62,7 @@ if TYPE_CHECKING:
         diff_rubrics,
         next_grade,
     )
-    from .batch import BatchResult, evaluate_many, score_table
+    from .batch import BatchResult, evaluate_many, score_table, write_reports
     from .engine.datacheck import check_data
     from .engine.review import FormReview, review_forms
     from .narrative import (
@@ -75,6 +75,7 @@ if TYPE_CHECKING:
         target_sentence,
         tier_summary,
     )
+    from .views.docx import to_docx
     from .views.form import render_form
     from .views.review import render_review
     from .views.table import render, scoring_table, table_rows
@@ -88,11 +89,12 @@ __version__ = "0.1.0.dev0"
 _LAZY = {
     **dict.fromkeys(("Comparison", "Plan", "PlanError", "RubricDiff", "compare", "diff_rubrics",
                      "next_grade"), "analysis"),
-    **dict.fromkeys(("BatchResult", "evaluate_many", "score_table"), "batch"),
+    **dict.fromkeys(("BatchResult", "evaluate_many", "score_table", "write_reports"), "batch"),
     **dict.fromkeys(("check_data",), "engine.datacheck"),
     **dict.fromkeys(("render_form",), "views.form"),
     **dict.fromkeys(("FormReview", "review_forms"), "engine.review"),
     **dict.fromkeys(("render_review",), "views.review"),
+    **dict.fromkeys(("to_docx",), "views.docx"),
     **dict.fromkeys(("Fragment", "closing_sentence", "fragments", "indicator_sentence",
                      "report_text", "target_row_sentence", "target_sentence", "tier_summary"),
                     "narrative"),
@@ -199,4 +201,6 @@ __all__ = [
     "target_sentence",
     "tier_summary",
     "to_decimal",
+    "to_docx",
+    "write_reports",
 ]

@@ -5,9 +5,10 @@ Commands::
     perfrubric list
     perfrubric validate RUBRIC... [--data DATA]
     perfrubric show RUBRIC
-    perfrubric score RUBRIC DATA [--format text|json|markdown|csv|html|xlsx]
+    perfrubric score RUBRIC DATA [--format text|json|markdown|csv|html|xlsx|docx]
                                  [--locale zh_CN|en] [-o FILE]
-    perfrubric report RUBRIC DATA [--locale zh_CN|en] [--compact]
+    perfrubric report RUBRIC DATA [--format text|docx] [--locale zh_CN|en] [--compact]
+                                  [-o FILE]
     perfrubric schema rubric|data
     perfrubric next-grade RUBRIC DATA [--grade G] [--keep NAME…] [--prefer NAME…]
                           [--format text|json] [--locale]
@@ -214,6 +215,11 @@ def cmd_score(args: argparse.Namespace, out: TextIO) -> int:
     rubric = _rubric(args.rubric)
     ev = _evaluate(rubric, args)
     result: str | bytes
+    if args.format == "docx":
+        from .views.docx import to_docx
+
+        _emit(to_docx(ev, locale=args.locale), args.output, out)
+        return EXIT_OK
     layout = getattr(args, "layout", "auto")
     form = layout == "form" or (layout == "auto" and args.format != "json" and is_form(ev))
     if form and args.format != "json":
@@ -224,24 +230,29 @@ def cmd_score(args: argparse.Namespace, out: TextIO) -> int:
         result = render_text(ev)
     else:
         result = render(ev, args.format, locale=args.locale)
-    if args.output:
+    _emit(result, args.output, out)
+    return EXIT_OK
+
+
+def _emit(result: str | bytes, output: str | None, out: TextIO) -> None:
+    """Write *result* to the file *output*, else to *out* (bytes only to a redirected stdout)."""
+    if output:
         try:
             if isinstance(result, bytes):
-                Path(args.output).write_bytes(result)
+                Path(output).write_bytes(result)
             else:
-                Path(args.output).write_text(result, encoding="utf-8")
+                Path(output).write_text(result, encoding="utf-8")
         except OSError as exc:
-            raise PerfrubricError(f"cannot write {args.output}: {exc.strerror}") from None
+            raise PerfrubricError(f"cannot write {output}: {exc.strerror}") from None
     elif isinstance(result, bytes):
         if out is sys.stdout and not sys.stdout.isatty():
             sys.stdout.flush()
             sys.stdout.buffer.write(result)
         else:
-            raise PerfrubricError("xlsx output is binary: give a file with -o report.xlsx, "
+            raise PerfrubricError("xlsx output is binary (docx too): give a file with -o FILE, "
                                   "or redirect standard output to a file")
     else:
         out.write(result)
-    return EXIT_OK
 
 
 def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
@@ -249,7 +260,12 @@ def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
     from .narrative import report_text
 
     ev = _evaluate(_rubric(args.rubric), args)
-    out.write(report_text(ev, locale=args.locale, compact=args.compact))
+    if args.format == "docx":
+        from .views.docx import to_docx
+
+        _emit(to_docx(ev, locale=args.locale, compact=args.compact), args.output, out)
+    else:
+        _emit(report_text(ev, locale=args.locale, compact=args.compact), args.output, out)
     return EXIT_OK
 
 
@@ -442,8 +458,8 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("score", help="score a department's data against a rubric")
     p.add_argument("rubric", help="rubric TOML file or built-in id")
     p.add_argument("data", help="department data, TOML or JSON")
-    p.add_argument("--format", choices=("text", "json", "markdown", "csv", "html", "xlsx"),
-                   default="text")
+    p.add_argument("--format", choices=("text", "json", "markdown", "csv", "html", "xlsx",
+                                        "docx"), default="text")
     p.add_argument("--locale", choices=("zh_CN", "en"), default="zh_CN",
                    help="language of the table views (markdown, csv, html, xlsx)")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
@@ -460,6 +476,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--locale", choices=("zh_CN", "en"), default="zh_CN")
     p.add_argument("--compact", action="store_true",
                    help="write money in babel's compact form (1.2147亿美元 for 12147万美元)")
+    p.add_argument("--format", choices=("text", "docx"), default="text",
+                   help="'docx': the whole report as a Word document (needs perfrubric[docx])")
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
     _add_strict(p)
     p.set_defaults(func=cmd_report)
     _add_schema_parser(sub)

@@ -11,7 +11,8 @@ that fails does not stop the batch: its result carries the located error
 same library (pandas → pandas, polars → polars, pyarrow → pyarrow):
 key columns, total, grade, status, the error (if any) and one column per
 leaf indicator, named by its path.  :func:`write_results` writes results to
-``.xlsx`` (a results sheet and an errors sheet), ``.csv`` or ``.parquet``.
+``.xlsx`` (a results sheet and an errors sheet), ``.csv`` or ``.parquet``;
+:func:`write_reports` writes each scored unit's report into its own file.
 
 >>> import perfrubric as pr
 >>> from perfrubric.batch import evaluate_many
@@ -35,6 +36,7 @@ from .distributed import spark_schema as spark_schema
 from .forms import FormReview, ReviewRow
 from .layout import Layout, load_layout
 from .records import evaluate_many, score_table
+from .reports import write_reports
 from .results import BatchResult, result_columns
 from .summary import BatchSummary, IndicatorLoss, summarize
 from .summary_page import summary_html
@@ -63,5 +65,6 @@ __all__ = [
     "score_table",
     "summarize",
     "summary_html",
+    "write_reports",
     "write_results",
 ]

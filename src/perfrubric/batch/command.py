@@ -6,12 +6,15 @@
                                   [-o OUT.xlsx|.csv|.parquet] [--workers N]
                                   [--sheet NAME] [--measured] [--trace]
                                   [--summary SUMMARY.html]
+                                  [--reports DIR [--report-format docx|xlsx|html|md]]
 
 Writes one row per unit (CSV on standard output without ``-o``), shows a
 progress bar on standard error when it is a terminal, and ends with a
 summary: units scored, failed, and the count of each grade.  Exit code 0
 when every unit scored, 1 when any failed (the output is still written,
-failed units with their errors), as for the other commands.
+failed units with their errors), as for the other commands.  With
+``--reports DIR`` each scored unit's scoring table and narrative is also
+written to its own file in DIR (:func:`~perfrubric.batch.write_reports`).
 """
 
 from __future__ import annotations
@@ -21,10 +24,12 @@ import os
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any, TextIO
 
 from ..errors import PerfrubricError
 from ..rubrics.model import Rubric
+from .reports import REPORT_FORMATS, reporting
 from .results import BatchResult, _Collector
 from .writers import _rows, write_results
 
@@ -71,6 +76,12 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
     p.add_argument("--summary", metavar="SUMMARY.html",
                    help="also write the county summary page: counts, grades, totals and the "
                         "indicators losing most points, with charts (needs the charts extra)")
+    p.add_argument("--reports", metavar="DIR",
+                   help="also write each scored unit's scoring table and narrative to its "
+                        "own file in DIR, named by code and name")
+    p.add_argument("--report-format", choices=REPORT_FORMATS, default="docx",
+                   help="the format of the --reports files (default docx: needs "
+                        "perfrubric[docx]; xlsx needs perfrubric[excel])")
     return p
 
 
@@ -102,8 +113,14 @@ def run(args: argparse.Namespace, out: TextIO, rubric: Rubric) -> int:
         import attrs
 
         mapping = attrs.evolve(mapping, sheet=args.sheet)
+    reports = getattr(args, "reports", None)
     results = evaluate_many(rubric, source, mapping=mapping, workers=args.workers,
-                            trace=args.trace, measured=args.measured, layout=args.layout)
+                            trace=args.trace or bool(reports), measured=args.measured,
+                            layout=args.layout)
+    written: list[Path] = []
+    if reports:
+        results = reporting(results, reports, fmt=args.report_format, locale="zh_CN",
+                            written=written)
     update, close = _progress()
     try:
         if args.output:
@@ -117,6 +134,8 @@ def run(args: argparse.Namespace, out: TextIO, rubric: Rubric) -> int:
     _summarize(done, summary, rubric)
     if args.summary:
         _write_summary_page(done, rubric, args.summary)
+    if reports:
+        summary.write(f"{len(written)} reports written to {reports}\n")
     if not done:   # a header row and nothing else, or an empty folder: nothing was scored
         sys.stderr.write(f"error: {source}: no unit to score (no data rows, or no data "
                          "files in the folder)\n")

@@ -20,12 +20,18 @@ __all__ = ["PerEvent"]
 class PerEvent(RuleKind):
     """Each event (a whole count) deducts ``deduct`` points, never below 0 (扣完为止).
 
-    ``direction`` is ``"lower"``: more events never score more.
+    ``direction`` is ``"lower"``: more events never score more.  ``event``
+    and ``event_en`` optionally name what is counted, for the sentences
+    only (``event = "违规"``: 资金使用合规性：发现违规1起，扣1分; ``event_en =
+    "violations"``: Compliant use of funds: violations found: 1; 1 point
+    deducted); they never change a score.
     """
 
     kind: ClassVar[str] = "per_event"
     points: Decimal
     deduct: Decimal
+    event: str | None = None
+    event_en: str | None = None
 
     @property
     def direction(self) -> Direction:
@@ -34,15 +40,22 @@ class PerEvent(RuleKind):
 
     @classmethod
     def from_params(cls, params: Mapping[str, Any], points: Decimal) -> PerEvent:
-        """Read ``deduct`` (> 0)."""
+        """Read ``deduct`` (> 0) and the optional ``event`` / ``event_en`` nouns."""
         r = ParamReader(params)
         deduct = r.decimal("deduct", positive=True)
+        event = r.text("event") if r.has("event") else None
+        event_en = r.text("event_en") if r.has("event_en") else None
         r.done()
-        return cls(points, deduct)
+        return cls(points, deduct, event, event_en)
 
     def params(self) -> Mapping[str, Any]:
-        """Return ``{"deduct": …}``."""
-        return {"deduct": self.deduct}
+        """Return ``{"deduct": …}``, with ``event`` / ``event_en`` when given."""
+        out: dict[str, Any] = {"deduct": self.deduct}
+        if self.event is not None:
+            out["event"] = self.event
+        if self.event_en is not None:
+            out["event_en"] = self.event_en
+        return out
 
     def score(self, value: object) -> Outcome:
         """Score a count of events (a whole number, 0 or more).

@@ -82,14 +82,24 @@ def fill_template(text: str, values: Mapping[str, str]) -> str:
     return fill(text, values)
 
 
-_ONE_POINTS = re.compile(r"(?<![\d.,])1 points\b")
+#: An English count noun after a placeholder: ``{lost} points``, ``{counted} scorable points``.
+_COUNTED_NOUN = re.compile(r"\{(\w+)\}((?: scorable)?) (point|item)s\b")
+
+
+def _singular(template: str, parts: dict[str, str]) -> str:
+    """``{lost} points`` → ``{lost} point`` where ``lost`` is written ``1`` (en only).
+
+    ``1.50 points`` and ``0 points`` stay plural, as English writes them.
+    """
+    return _COUNTED_NOUN.sub(
+        lambda m: m.group(0)[:-1] if parts.get(m.group(1)) == "1" else m.group(0), template)
 
 
 def _say(message: str, parts: _Parts, locale: str) -> str:
-    text = fill(translate(message, locale=locale), parts.parts)
+    text = translate(message, locale=locale)
     if not _zh(locale):
-        text = _ONE_POINTS.sub("1 point", text)  # "1 point", never "1 points"
-    return text
+        text = _singular(text, parts.parts)
+    return fill(text, parts.parts)
 
 
 def _join(items: Sequence[str], locale: str) -> str:

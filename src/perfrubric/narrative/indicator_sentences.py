@@ -115,7 +115,9 @@ def _indicator_parts(ev: Evaluation, result: IndicatorResult, locale: str,
     p.put("name", name, name)
     tier = name
     if _zh(locale) and result.depth == 1 and not name.endswith("指标"):
-        tier = name + "类指标"  # 投入 → 投入类指标, as reports write it
+        # 投入 → 投入类指标, as reports write a category; 预算执行率 → 预算执行率指标,
+        # never 预算执行率类指标 (an indicator's name is not a category).
+        tier = name + ("类指标" if len(name) <= 2 else "指标")
     p.put("tier", tier, tier)
     p.put("path", result.path, result.path)
     p.put("status", result.status, translate(result.status, locale=locale))
@@ -156,6 +158,10 @@ def _indicator_parts(ev: Evaluation, result: IndicatorResult, locale: str,
         events = result.detail.get("events")
         if isinstance(events, int):
             p.put("events", events, format_number(Decimal(events), locale=locale))
+            # what is counted (违规 / violations), when the rule names it
+            noun = getattr(ind.rule, "event" if _zh(locale) else "event_en", None)
+            if isinstance(noun, str):
+                p.put("event", noun, noun)
         target = _measured_target(ev, result.path)
         if target is not None:
             for key in ("target", "actual"):
@@ -175,6 +181,9 @@ def _scored_message(ev: Evaluation, result: IndicatorResult, p: _Parts) -> str:
         return ("{name}: all {count} items met ({met}); full {points} points" if full
                 else "{name}: {met_count} of {count} items met, missing {missing}; "
                      "{lost} points deducted")
+    if "events" in p and "event" in p:
+        return ("{name}: no {event} found; full {points} points" if p.values["events"] == 0
+                else "{name}: {event} found: {events}; {lost} points deducted")
     if "events" in p:
         return ("{name}: {events} found; full {points} points" if full
                 else "{name}: {events} found; {lost} points deducted")

@@ -146,9 +146,13 @@ def target_sentence(ev: Evaluation, target_id: str, *, locale: str = "zh_CN",
         places = (ev.rubric.indicator(result.path).value_rounding or ev.rubric.rounding).places
         p.put("percent", result.shown, format_percent_value(result.shown, places, locale=locale))
         p.put("indicator", result.path, result.path)
-        message = "{subject}{name}: {actual}, {percent} of the annual target ({target})"
+        message = ("{subject}{name}: {actual}, {percent} of the annual target ({target})"
+                   if target.unit else  # 完成目标112: a bare count would run into the name
+                   "{subject}{name}, a count: {actual}, {percent} of the annual target "
+                   "({target})")
     elif "actual" in p and "target" in p:
-        message = "{subject}{name}: {actual} against a target of {target}"
+        message = ("{subject}{name}: {actual} against a target of {target}" if target.unit
+                   else "{subject}{name}, a count: {actual} against a target of {target}")
     elif "actual" in p:
         message = "{subject}{name}: {actual}"
     else:
