@@ -162,7 +162,8 @@ def test_an_explicit_rename_is_a_rename(tmp_path: Path) -> None:
     child.write_text('[rubric]\nid = "c"\nversion = "1"\ntitle = "c"\n'
                      'extends = "mof-2013-department"\n\n[[indicator]]\n'
                      'path = "过程/预算管理/资金使用合规性"\nrename = "违规资金"\n'
-                     'rule = { kind = "per_event", deduct = 2 }\n', encoding="utf-8")
+                     'rule = { kind = "per_event", event = "违规", event_en = "violations", '
+                     'deduct = 2 }\n', encoding="utf-8")
     diff = diff_rubrics(pr.builtin("mof-2013-department"), pr.load_rubric(child))
     assert [(d.status, d.path_a, d.path_b, d.changes) for d in diff.indicators] == [
         ("renamed", "过程/预算管理/资金使用合规性", "过程/预算管理/违规资金",
