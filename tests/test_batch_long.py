@@ -331,3 +331,28 @@ def test_forms_scored_in_two_processes_keep_their_rows(tmp_path: Path) -> None:
     two = list(evaluate_many(RUBRIC, tmp_path, trace=False, workers=2, chunk_size=1))
     assert [(r.key, r.total, r.form) for r in two] == [(r.key, r.total, r.form) for r in one]
     assert all(r.form is not None and len(r.form.rows) >= 8 for r in two)
+
+
+def test_one_indicator_cell_and_units_from_the_mapping_in_a_dataframe() -> None:
+    # 产出指标/数量指标 in one cell; 指标值 and 完成值 columns in % by the mapping.
+    mapping = {"layout": "long", "key": "code", "columns": {
+        "code": "department.code", "budget": {"name": "budget.adjusted", "unit": "万元"},
+        "spent": {"name": "budget.final", "unit": "万元"}, "indicator": "target.indicator",
+        "name": "target.name", "target": {"name": "target.target", "unit": "%"},
+        "actual": {"name": "target.actual", "unit": "%"}, "points": "target.points"}}
+    frame = pd.DataFrame({
+        "code": ["P1", "P1", "P1"], "budget": [100, 100, 100], "spent": [80, 80, 80],
+        "indicator": ["产出指标/质量指标", "产出指标/质量指标", "满意度指标/服务对象满意度指标"],
+        "name": ["合格率", "覆盖率", "满意度"], "target": ["≥95", "=100", "≥90"],
+        "actual": [95, 90, "十"], "points": [25, 25, 10]})
+    got = score_table(RUBRIC, frame, mapping=mapping)
+    assert list(got["status"]) == ["failed"]
+    # 十 is no number: the error names its row and column in the frame
+    assert "row 2, column 'actual'" in got["error"].iloc[0]
+    frame.loc[2, "actual"] = 92
+    (result,) = evaluate_many(RUBRIC, frame, mapping=mapping)
+    # 预算执行率 80/100 → 8.00; 合格率 95% ≥ 95% → 25; 覆盖率 90/100 × 25 = 22.50;
+    # 满意度 92% ≥ 90% → 10; 效益 left out: 65.50 of 70 → × 100/70 = 93.571… → 93.57
+    assert result.total == Decimal("93.57")
+    assert result.form is not None
+    assert [r.target for r in result.form.rows] == ["≥95%", "=100%", "≥90%"]

@@ -100,9 +100,13 @@ class LongPlan:
                 project.append("")
             else:
                 project.append(header if name is not None else "")
-        self.units = {field: mapping.columns[table.headers[i]].unit
-                      for field, i in self.targets.items()
-                      if table.headers[i] in mapping.columns}
+        # A unit given to a target column in the mapping ("完成值(%)" = { name =
+        # "target.actual", unit = "%" }): the unit of the bare numbers in it.
+        self.units: dict[str, str] = {}
+        for field, i in self.targets.items():
+            spec = mapping.columns.get(table.headers[i])
+            if spec is not None and spec.unit is not None:
+                self.units[field] = spec.unit
         # The project columns of both sheets as one row, read by the one-row-per-unit Plan.
         self.sources: list[tuple[Table, int]] = [(table, i) for i in range(len(project))]
         headers = list(project)
@@ -136,11 +140,6 @@ class LongPlan:
                                     file=mapping.file or table.file))
         self.width = len(headers)
         self._funds_rows: dict[str, list[Row]] | None = None
-
-    @property
-    def names(self) -> dict[str, int]:
-        """The data names the project columns give (for the check of required columns)."""
-        return {**self.plan.names, **{f"target.{f}": i for f, i in self.targets.items()}}
 
     def _missing_key(self, table: Table, key: str, what: str) -> Problem:
         return Problem(f"the key column '{key}' is not in {what}; its headers are "
@@ -308,13 +307,14 @@ class LongPlan:
                 sign = SIGNS.get(written, written)
             value = raw["target"]
             text = _number_text(value) if not isinstance(value, str) else value
-            suffix = unit if unit and _bare(text) else ""
+            suffix = (self.units.get("target") or unit or "") if _bare(text) else ""
             put("target", f"{sign}{text}{suffix}", "target")
         if "actual" in raw:
             value = raw["actual"]
             text = _number_text(value) if not isinstance(value, str) else value
             # 完成值 is written in the row's 度量单位: a bare number takes it
-            put("actual", f"{text}{unit}" if unit and _bare(text) else text, "actual")
+            suffix = (self.units.get("actual") or unit or "") if _bare(text) else ""
+            put("actual", f"{text}{suffix}", "actual")
         if "name" not in out:
             out["name"] = ""
         return out
@@ -355,8 +355,8 @@ class LongPlan:
 
 
 def _bare(text: str) -> bool:
-    """Whether *text* is a bare number (no sign, no unit): ``86.5``, ``-3``, ``1,200``."""
-    body = text.strip().replace(",", "")
+    """Whether *text* is a number without a unit: ``86.5``, ``-3``, ``1,200``, ``≥95``."""
+    body = text.strip().lstrip("≥≤=<>≧≦＝＞＜═").strip().replace(",", "")
     if body[:1] in "+-":
         body = body[1:]
     return bool(body) and body.replace(".", "", 1).isdigit()
