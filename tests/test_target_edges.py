@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import perfrubric as pr
 
@@ -223,3 +225,13 @@ def test_the_form_typed_as_printed_scores_by_hand() -> None:
     assert "形近符号" in notes["水位标尺安装数量"]
     assert "按不高于目标值计分" in notes["项目总成本"]
     assert "视为达成预期指标" in notes["防汛预警能力"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(min_value=1, max_value=10**4), st.integers(min_value=1, max_value=10**4))
+def test_an_unsigned_cost_row_scores_target_over_actual(target: int, actual: int) -> None:
+    ev = scored(full(row("项目总成本", COST, 10, f"{target}万元", actual=f"{actual}万元")))
+    # spent within the figure: 10; beyond it: target / actual × 10, rounded half up to 2 places
+    expected = Decimal(10) if actual <= target else (Decimal(target) / actual * 10).quantize(
+        Decimal("0.01"), rounding=ROUND_HALF_UP)
+    assert ev.results[f"{COST}/项目总成本"].score == expected

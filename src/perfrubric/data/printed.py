@@ -115,6 +115,7 @@ _SUFFIXES: Final[tuple[tuple[str, str], ...]] = tuple(sorted((
 _NUMBER = re.compile(r"^([-+]?(?:\d[\d,]*(?:\.\d+)?|\.\d+))(.*)$")
 _EXPONENT = re.compile(r"^[eE][-+]?\d")
 _DATE = re.compile(r"\d{4}年|\d{1,2}月\d{1,2}日|\d{1,2}月(?:底|末|前|中旬|上旬|下旬)|\d{1,2}日前")
+_PER_CENT = re.compile(r"百分之([0-9][0-9.,]*|[零〇一二两三四五六七八九十百千点]+)")
 _TOLERANCE: Final[tuple[str, ...]] = ("±", "+/-", "+-")
 #: Words a form prints after a figure that say what the figure is (``100%覆盖``):
 #: the figure is read, the word is kept in the text.
@@ -281,6 +282,10 @@ def parse_printed(text: object, *, actual: bool = False,
         raise PrintedValueError(f"a printed value of {len(text)} characters is too long "
                                 "(at most 200)")
     body, notes = _signs(_clean(text))
+    if "百分之" in body:  # 百分之九十 is 九十%
+        body, count = _PER_CENT.subn(r"\1%", body)
+        if count:
+            notes += ("'百分之…' read as '…%'",)
     if not body:
         raise PrintedValueError("empty value; write the figure as printed, e.g. \"≥50个\"")
     if len(body) > 200:
