@@ -58,7 +58,9 @@ READ = [
     ("90百分比", None, "90", "%"), ("≥90百分比", GE, "90", "%"), ("100%覆盖", None, "100", "%"),
     ("100%全覆盖", None, "100", "%"), ("≥95%达标", GE, "95", "%"), ("100%完成", None, "100", "%"),
     ("100%到位", None, "100", "%"), ("≥98%合格", GE, "98", "%"), ("１００％", None, "100", "%"),
-    ("≧９５％", GE, "95", "%"), ("≤3‰", LE, "3", "‰"),
+    ("≧９５％", GE, "95", "%"), ("≤3‰", LE, "3", "‰"), ("百分之九十", None, "90", "%"),
+    ("不低于百分之九十五", GE, "95", "%"), ("百分之百", None, "100", "%"),
+    ("≥百分之85", GE, "85", "%"),
     # -- tolerances --
     ("±10%", TOL, "10", "%"), ("± 5 %", TOL, "5", "%"), ("+/-5%", TOL, "5", "%"),
     ("+-5%", TOL, "5", "%"), ("±3天", TOL, "3", "天"), ("±0.5万元", TOL, "0.5", "万元"),
@@ -150,6 +152,18 @@ def test_readings_are_noted() -> None:
     assert any("remark" in n for n in parse_printed("100%覆盖").notes)
     assert "'五十' read as 50" in parse_printed("不低于五十个").notes
     assert any("read as its number" in n for n in parse_printed("≥90%", actual=True).notes)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.decimals(min_value=0, max_value=10**6, places=3, allow_nan=False),
+       st.sampled_from([("公里", "米", 1000), ("吨", "公斤", 1000), ("TB", "GB", 1024),
+                        ("米", "厘米", 100), ("万元", "元", 10000), ("万人", "人", 10000)]))
+def test_a_converted_actual_is_the_same_amount(km: Decimal, units: tuple[str, str, int]
+                                               ) -> None:
+    big, small, factor = units
+    # n big units written as n × factor small units read back as exactly n
+    actual = parse_printed(f"{km * factor:f}{small}", actual=True)
+    assert reconcile(parse_printed(f"≥1{big}"), actual) == km
 
 
 def test_a_declared_unit_is_read() -> None:

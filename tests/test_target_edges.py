@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import perfrubric as pr
 
@@ -208,3 +210,28 @@ def test_validate_prints_ok_only_when_it_exits_0(tmp_path: object) -> None:
         out = io.StringIO()
         assert main(["validate", "mof-2020-project-self", "--data", data], out=out) == code
         assert (": ok (" in out.getvalue()) == (code == 0)
+
+
+def test_the_form_typed_as_printed_scores_by_hand() -> None:
+    data = "examples/water-gauge-2021/project.toml"
+    ev = pr.evaluate(pr.builtin("mof-2020-project-self"), data)
+    # 预算 96/100 × 10 = 9.6; 产出 15 + 10 + 98/100 × 10 + 5 + 10 = 49.8; 效益 15 + 15;
+    # 满意度 10: 9.6 + 49.8 + 30 + 10 = 99.4 (examples/water-gauge-2021/README.md)
+    assert ev.total == Decimal("99.40")
+    assert pr.check_data(pr.builtin("mof-2020-project-self"), data) == []
+    from perfrubric.views import form as form_view
+
+    notes = {r.tiers[2]: r.note for r in form_view.form_rows(ev)}
+    assert "形近符号" in notes["水位标尺安装数量"]
+    assert "按不高于目标值计分" in notes["项目总成本"]
+    assert "视为达成预期指标" in notes["防汛预警能力"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(min_value=1, max_value=10**4), st.integers(min_value=1, max_value=10**4))
+def test_an_unsigned_cost_row_scores_target_over_actual(target: int, actual: int) -> None:
+    ev = scored(full(row("项目总成本", COST, 10, f"{target}万元", actual=f"{actual}万元")))
+    # spent within the figure: 10; beyond it: target / actual × 10, rounded half up to 2 places
+    expected = Decimal(10) if actual <= target else (Decimal(target) / actual * 10).quantize(
+        Decimal("0.01"), rounding=ROUND_HALF_UP)
+    assert ev.results[f"{COST}/项目总成本"].score == expected

@@ -1,31 +1,40 @@
 """Values as a performance-target table prints them: ``≥50个``, ``≤90万元``, ``按时完成``.
 
 A project's 绩效目标表 and its 自评表 write each 年度指标值 and 实际完成值 as
-text: an optional comparison (``≥ ≤ = > <``, full-width ``＞ ＜ ≧ ≦``, or words
-such as 不低于, 不超过, …以上, …以内), a number with its unit (个, 人, km,
-%, ‰, 万元 …), or qualitative text (效果明显).  :func:`parse_printed` turns one
-such text into a :class:`Printed` value; :func:`reconcile` checks that an
-actual is written in the target's unit (converting 元/万元 and km/公里
-exactly) and gives the actual's number in the target's unit.
+text: an optional comparison (``≥ ≤ = > <``, their look-alikes, or words
+such as 不低于, 不超过, …以上, …以内) or a tolerance (``±10%``), a number
+with its unit (个, 人, km, %, ‰, 万元, 元/亩 …), or qualitative text
+(效果明显).  :func:`parse_printed` turns one such text into a
+:class:`Printed` value; :func:`reconcile` checks that an actual is written
+in the target's unit (converting exactly between units of one kind, see
+:mod:`.printed_units`) and gives the actual's number in the target's unit.
 
 Rules (see ``docs/projects.md``):
 
 - Text is read after Unicode NFKC normalisation, so full-width digits,
   ``％``, ``＞＝`` and full-width spaces read like their ASCII forms; spaces
-  anywhere are ignored.
-- ``≥ ≧ >= 不低于 不少于 不小于 大于等于 达到 …以上 …及以上`` mean "at least"
-  (more is better); ``≤ ≦ <= 不高于 不超过 不多于 不大于 小于等于 控制在
+  anywhere are ignored; look-alike signs (``═`` U+2550, ``⩾``, ``≮`` …, see
+  :data:`~.printed_units.LOOK_ALIKES`) read as the sign they stand for.
+- ``≥ >= 不低于 不少于 不小于 大于等于 达到 …以上 …及以上`` mean "at least"
+  (more is better); ``≤ <= 不高于 不超过 不多于 不大于 小于等于 控制在
   …以内 …以下 …内`` mean "at most" (less is better); ``> 大于 高于 超过`` and
   ``< 小于 低于 少于`` are strict; ``= 等于`` is "exactly", scored like "at
   least" (a rate of ``=100%`` cannot be exceeded), and ``=0`` like "at
-  most" (``=0起``: any incident is a shortfall).  A prefix and a suffix
-  that disagree (``≥50个以下``) are an error.
-- A number has no exponent and no Chinese numerals; its unit is one of
-  :data:`COUNT_UNITS`, a rate (``%`` or ``‰``), or a money unit (元, 万元,
-  亿元 …).
+  most" (``=0起``: any incident is a shortfall); ``±N`` is a tolerance (the
+  actual's size at most N).  A prefix and a suffix that disagree
+  (``≥50个以下``) are an error.
+- A number has no exponent and at most :data:`MAX_DIGITS` digits before the
+  point; Chinese numerals are read when a known unit or a comparison goes
+  with them (``不低于五十个``, ``九十%``, ``百分之九十``).  Its unit is one of
+  :data:`COUNT_UNITS`, a rate (``%``, ``‰``, ``百分比``), a money unit (元,
+  万元, 亿元 …), a rate of two units (``元/亩``), ``万`` (万元 in a money
+  row, see :class:`~perfrubric.data.targets.Target`), or one of the *units*
+  the data declares; a remark after it (``100%覆盖``) is noted.
 - Text without a digit, or a deadline written with a date
   (``2022年12月31日前完成``), is qualitative.  Other text with digits that is
   not a number with a known unit is refused, never guessed.
+- An actual printed with a sign (``≥266米``) is read as its number.  Every
+  such reading is kept in :attr:`Printed.notes`.
 
 >>> parse_printed("≥50个")
 Printed(text='≥50个', operator='>=', number=Decimal('50'), unit='个', qualitative=None)
@@ -68,11 +77,12 @@ __all__ = [
     "reconcile",
 ]
 
-#: Canonical operators: at least, at most, exactly, more than, less than.
-OPERATORS: Final[tuple[str, ...]] = (">=", "<=", "=", ">", "<")
+#: Canonical operators: at least, at most, exactly, more than, less than, within.
+OPERATORS: Final[tuple[str, ...]] = (">=", "<=", "=", ">", "<", "±")
 
 #: The printed symbol of each canonical operator.
-_SYMBOL: Final[dict[str, str]] = {">=": "≥", "<=": "≤", "=": "=", ">": ">", "<": "<"}
+_SYMBOL: Final[dict[str, str]] = {">=": "≥", "<=": "≤", "=": "=", ">": ">", "<": "<",
+                                  "±": "±"}
 
 #: The three judgements of a qualitative target (财预〔2020〕10号), with the
 #: share of the row's points each band spans: 达成 80–100%, 部分达成 60–80%,
@@ -115,6 +125,7 @@ _SUFFIXES: Final[tuple[tuple[str, str], ...]] = tuple(sorted((
 _NUMBER = re.compile(r"^([-+]?(?:\d[\d,]*(?:\.\d+)?|\.\d+))(.*)$")
 _EXPONENT = re.compile(r"^[eE][-+]?\d")
 _DATE = re.compile(r"\d{4}年|\d{1,2}月\d{1,2}日|\d{1,2}月(?:底|末|前|中旬|上旬|下旬)|\d{1,2}日前")
+_PER_CENT = re.compile(r"百分之([0-9][0-9.,]*|[零〇一二两三四五六七八九十百千点]+)")
 _TOLERANCE: Final[tuple[str, ...]] = ("±", "+/-", "+-")
 #: Words a form prints after a figure that say what the figure is (``100%覆盖``):
 #: the figure is read, the word is kept in the text.
@@ -139,7 +150,8 @@ class Printed:
     ``None``; ``number`` the number as printed (``85`` for ``85%``);
     ``unit`` the unit as printed (``%``, ``个``, ``万元``) or ``None``;
     ``qualitative`` the text of a qualitative value (``按时完成``), in which
-    case ``number`` is ``None``.
+    case ``number`` is ``None``; ``notes`` how the text was read (a
+    look-alike sign, Chinese numerals, 百分比, a remark, a signed actual).
     """
 
     text: str
@@ -198,7 +210,7 @@ class Printed:
     @property
     def symbol(self) -> str:
         """The operator as printed in reports (``≥``), or ``""``."""
-        return "" if self.operator is None else _SYMBOL.get(self.operator, self.operator)
+        return "" if self.operator is None else _SYMBOL[self.operator]
 
     def __str__(self) -> str:
         return self.text
@@ -281,6 +293,10 @@ def parse_printed(text: object, *, actual: bool = False,
         raise PrintedValueError(f"a printed value of {len(text)} characters is too long "
                                 "(at most 200)")
     body, notes = _signs(_clean(text))
+    if "百分之" in body:  # 百分之九十 is 九十%
+        body, count = _PER_CENT.subn(r"\1%", body)
+        if count:
+            notes += ("'百分之…' read as '…%'",)
     if not body:
         raise PrintedValueError("empty value; write the figure as printed, e.g. \"≥50个\"")
     if len(body) > 200:

@@ -82,7 +82,7 @@ SCALES: Final[dict[str, tuple[str, Decimal]]] = {
 }
 
 #: Words printed for "percent": read as ``%``.
-PERCENT_WORDS: Final[tuple[str, ...]] = ("百分比", "百分之")
+PERCENT_WORDS: Final[tuple[str, ...]] = ("百分比",)
 
 #: Characters forms print for a comparison, after NFKC, mapped to the sign
 #: they mean.  ``≮`` (not less than) is ≥, ``≯`` (not more than) is ≤, ``≱``

@@ -12,7 +12,42 @@ from .catalogs import _say, _zh, translate
 from .formatting import _PERCENT_UNITS, _quantity, format_percent_value, format_points
 from .fragment import Fragment, _Parts
 
-__all__ = ["target_row_sentence", "target_sentence"]
+__all__ = ["reading_notes", "target_row_sentence", "target_sentence"]
+
+
+def reading_notes(target: Target, *, locale: str = "zh_CN") -> list[str]:
+    """How a form row's printed values were read, in *locale*, for the form's notes.
+
+    A look-alike sign, an actual printed with a sign, ``万`` read as 万元, a
+    cost without a sign read as a ceiling, a strict comparison read as
+    at-least / at-most, a tolerance, a missed target at or below zero, an
+    actual that repeats its target (``Target.notes`` has the details).
+    """
+    said: list[str] = []
+
+    def note(message: str) -> None:
+        said.append(translate(message, locale=locale))
+
+    printed, actual = target.printed_target, target.printed_actual
+    notes = (*target.notes, *(printed.notes if printed else ()))
+    if any("U+" in n for n in notes):
+        note("a look-alike sign is read as the comparison it stands for")
+    if actual is not None and actual.operator is not None:
+        note("the actual is printed with a sign: read as its number")
+    if any("'万' read as 万元" in n for n in notes):
+        note("万 is read as 万元 in a money row")
+    if target.direction_from == "tier":
+        note("a cost without a sign is a ceiling: lower is better")
+    if printed is not None and printed.is_strict:
+        note("a strict comparison is scored as at-least / at-most")
+    if printed is not None and printed.is_tolerance:
+        note("a tolerance: reached when the actual lies within it")
+    if (not target.is_qualitative and target.reached is False and target.target is not None
+            and target.target <= 0):
+        note("a missed target at or below zero earns 0 points")
+    if any("repeats the target's text" in n for n in notes):
+        note("the actual repeats the target: read as 达成预期指标")
+    return said
 
 
 def _target_indicator(ev: Evaluation, target: Target) -> IndicatorResult | None:

@@ -37,6 +37,7 @@ from ..narrative import (
     translate,
     value_text,
 )
+from ..narrative.target_sentences import reading_notes
 from .cells import csv_row, set_xlsx, xlsx_row
 from .header import header_lines, is_reviewed, review_cells
 
@@ -154,6 +155,7 @@ def _note(result: IndicatorResult, target: Target | None, not_applicable: bool,
             if target.is_qualitative else "not reported: no points", locale=locale))
     elif target.is_qualitative and target.score is None and result.status == "scored":
         notes.append(translate("no evaluator's score: the top of the band", locale=locale))
+    notes += reading_notes(target, locale=locale)
     if target.points is not None and target.points != result.points:
         notes.append(fill(translate("points rescaled from {given} to {points}",
                                     locale=locale),
