@@ -278,3 +278,19 @@ def test_which_workbooks_are_read_cell_by_cell(tmp_path: Path, cell: str, value:
     book.active[cell] = value
     book.save(path)
     assert needs_care(str(path)) is careful
+
+
+class _KillsItsWorker:
+    """A record whose unpickling ends the worker process (as a crashing extension would)."""
+
+    def __reduce__(self) -> tuple[Any, tuple[int]]:
+        return (os._exit, (3,))
+
+
+def test_a_worker_that_dies_does_not_raise_past_evaluate_many() -> None:
+    good = {"department": {"name": "甲"}, "staffing": {"authorized": 10, "on_post": 10}}
+    records = [good, _KillsItsWorker(), good, good]
+    results = list(evaluate_many(FLAT, records, workers=2, chunk_size=1, trace=False))
+    assert len(results) == 4  # every record accounted for, in order
+    assert results[1].status == "failed"
+    assert [r.total for r in results if r.index != 1] == [Decimal("5.00")] * 3
