@@ -5,7 +5,12 @@
 Each input is a shipped rubric or data file mutated one to three times
 (``tests/fuzzcore.py``), loaded, scored, and rendered (text, JSON, and for
 each new set of numbers every table view and the narrative in every
-locale).  Input *i* is made from ``random.Random(f"{seed}:{i}")``, so any
+locale); or the county table (``examples/county-2023``) mutated as a table
+and written as a CSV (UTF-8 with a BOM or GB18030) or a typed workbook
+(formulas without values, error cells, percents, dates, booleans, a merged
+block, a far stray cell), or its mapping mutated, then scored through the
+mapping and written as ``.xlsx`` and ``.csv`` (``tests/fuzztables.py``).
+Input *i* is made from ``random.Random(f"{seed}:{i}")``, so any
 input can be made again from its number.  Every input runs under a timeout
 (``--timeout`` seconds, SIGALRM); a timeout is a finding like a crash.
 
