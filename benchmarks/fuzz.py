@@ -127,7 +127,8 @@ def main() -> int:
             slowest = sorted(slowest + result["slowest"], reverse=True)[:10]
             elapsed = time.perf_counter() - began
             print(f"{done:>9} inputs  {elapsed:8.0f} s  {done / elapsed:7.1f}/s  "
-                  f"{len(found)} signatures  slowest {slowest[0][0]:.3f} s", flush=True)
+                  f"{len(found)} signatures  slowest {slowest[0][0]:.3f} s (input {slowest[0][1]})",
+                  flush=True)
     elapsed = time.perf_counter() - began
     print(f"\ninputs tried: {done} in {elapsed:.0f} s ({done / elapsed:.1f}/s, "
           f"{args.jobs} processes), seed {args.seed!r}, first input {args.start}")
