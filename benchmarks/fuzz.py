@@ -5,7 +5,12 @@
 Each input is a shipped rubric or data file mutated one to three times
 (``tests/fuzzcore.py``), loaded, scored, and rendered (text, JSON, and for
 each new set of numbers every table view and the narrative in every
-locale).  Input *i* is made from ``random.Random(f"{seed}:{i}")``, so any
+locale); or the county table (``examples/county-2023``) mutated as a table
+and written as a CSV (UTF-8 with a BOM or GB18030) or a typed workbook
+(formulas without values, error cells, percents, dates, booleans, a merged
+block, a far stray cell), or its mapping mutated, then scored through the
+mapping and written as ``.xlsx`` and ``.csv`` (``tests/fuzztables.py``).
+Input *i* is made from ``random.Random(f"{seed}:{i}")``, so any
 input can be made again from its number.  Every input runs under a timeout
 (``--timeout`` seconds, SIGALRM); a timeout is a finding like a crash.
 
@@ -122,7 +127,8 @@ def main() -> int:
             slowest = sorted(slowest + result["slowest"], reverse=True)[:10]
             elapsed = time.perf_counter() - began
             print(f"{done:>9} inputs  {elapsed:8.0f} s  {done / elapsed:7.1f}/s  "
-                  f"{len(found)} signatures  slowest {slowest[0][0]:.3f} s", flush=True)
+                  f"{len(found)} signatures  slowest {slowest[0][0]:.3f} s (input {slowest[0][1]})",
+                  flush=True)
     elapsed = time.perf_counter() - began
     print(f"\ninputs tried: {done} in {elapsed:.0f} s ({done / elapsed:.1f}/s, "
           f"{args.jobs} processes), seed {args.seed!r}, first input {args.start}")

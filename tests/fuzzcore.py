@@ -295,7 +295,15 @@ def run_input(kind: str, text: str, partner: str, file: str, *, every_view: bool
 def make_input(seed_index: int, rng: random.Random) -> tuple[str, str, str, str]:
     """(kind, text, partner, file) for one input made from seed *seed_index*."""
     kind, file, partner = SEEDS[seed_index % len(SEEDS)]
-    return kind, mutate(seed_text(kind, file), rng), partner, file
+    text = seed_text(kind, file)
+    if kind in ("csv", "xlsx"):
+        import fuzztables
+
+        for _ in range(rng.choice((1, 1, 2, 3))):
+            text = fuzztables.mutate_table(text, rng)
+        if rng.random() < 0.5:
+            return kind, text, partner, file
+    return kind, mutate(text, rng), partner, file
 
 
 def replay(path: Path, runner: Callable[..., str] = run_input) -> str:

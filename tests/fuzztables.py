@@ -17,6 +17,7 @@ import csv
 import datetime
 import io
 import os
+import random
 import tempfile
 import zlib
 from decimal import Decimal
@@ -28,6 +29,37 @@ from perfrubric.views.cells import clean_text
 
 _RUBRIC = "mof-2013-department"
 _ERRORS = ("#DIV/0!", "#N/A", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!")
+
+
+#: What real spreadsheets put in a cell, and what a careless export does.
+CELLS: tuple[str, ...] = (
+    *_ERRORS, "=1/0", "=SUM(E2:E3)", "=B2*2", '=HYPERLINK("http://x","y")', "@SUM(1)",
+    "87.5%", "0.875", "94.5%", "1e308", "1e-308", "-1e308", "1e15", "123456789012345678",
+    "0.30000000000000004", "96.89999999999999", "1234.5600000000002", "146.0", "-0", "0",
+    "TRUE", "false", "2023-05-01", "2023-02-30", '"1,400"', "1,400", '"open', 'a"b', "",
+    " ", "inf", "-inf", "nan", "NaN", "∞", "１２", "二十", "财政局\x00", "\x01\x02",
+    "\ufeff", "8000000元", "800万元", "=0计5分", "≥50个", "=100%", "x" * 300,
+)
+
+
+def mutate_table(text: str, rng: random.Random) -> str:
+    """One table-shaped mutation of a CSV text: a cell, a header, a column, a row."""
+    lines = text.split("\n")
+    rows = [line.split(",") for line in lines]
+    r = rng.randrange(len(rows))
+    op = rng.randrange(6)
+    if op <= 2 and rows[r]:  # a cell
+        rows[r][rng.randrange(len(rows[r]))] = rng.choice(CELLS)
+    elif op == 3 and rows[0]:  # a duplicate header
+        rows[0][rng.randrange(len(rows[0]))] = rng.choice(rows[0])
+    elif op == 4:  # a field more or less in one row
+        if rng.random() < 0.5:
+            rows[r].insert(rng.randrange(len(rows[r]) + 1), rng.choice(CELLS))
+        elif rows[r]:
+            rows[r].pop(rng.randrange(len(rows[r])))
+    else:  # many rows, for the readers' streaming paths
+        rows = rows[:1] + rows[1:] * rng.choice((2, 4, 8))
+    return "\n".join(",".join(row) for row in rows)
 
 
 def _cell(text: str, book_cell: Any) -> None:
@@ -77,7 +109,7 @@ def write_table(text: str, path: str) -> None:
 
     book = openpyxl.Workbook()
     sheet = book.active
-    rows = list(csv.reader(io.StringIO(text.replace("\x00", ""))))[:400]
+    rows = list(csv.reader(io.StringIO(text.replace("\x00", ""))))[:60]
     for r, row in enumerate(rows, start=1):
         for c, value in enumerate(row[:60], start=1):
             if value:

@@ -278,3 +278,38 @@ def test_which_workbooks_are_read_cell_by_cell(tmp_path: Path, cell: str, value:
     book.active[cell] = value
     book.save(path)
     assert needs_care(str(path)) is careful
+
+
+class _KillsItsWorker:
+    """A record whose unpickling ends the worker process (as a crashing extension would)."""
+
+    def __reduce__(self) -> tuple[Any, tuple[int]]:
+        return (os._exit, (3,))
+
+
+def test_a_worker_that_dies_does_not_raise_past_evaluate_many() -> None:
+    good = {"department": {"name": "甲"}, "staffing": {"authorized": 10, "on_post": 10}}
+    records = [good, _KillsItsWorker(), good, good]
+    results = list(evaluate_many(FLAT, records, workers=2, chunk_size=1, trace=False))
+    assert len(results) == 4  # every record accounted for, in order
+    assert results[1].status == "failed"
+    assert [r.total for r in results if r.index != 1] == [Decimal("5.00")] * 3
+
+
+def test_trailing_empty_headers_do_not_count_as_fields(tmp_path: Path) -> None:
+    # "a,b,c,," as Excel saves a selection wider than the table: rows of three fields fit.
+    path = tmp_path / "units.csv"
+    path.write_text(HEAD.rstrip("\n") + ",,\n甲,20,21\n乙,10,10,,\n", encoding="utf-8")
+    assert [r.total for r in _run(path)] == [Decimal("2.50"), Decimal("5.00")]
+
+
+def test_an_error_cell_in_the_header_row_is_located(tmp_path: Path) -> None:
+    path = tmp_path / "units.xlsx"
+    book = _book(path, [["department.name", None, "staffing.on_post"], ["甲", 20, 21]])
+    book.active["B1"].value = "#REF!"
+    book.active["B1"].data_type = "e"
+    book.save(path)
+    with pytest.raises(pr.DataError) as info:
+        _run(path)
+    (problem,) = info.value.problems
+    assert problem.path == "Sheet1!B1" and "#REF!" in problem.message

@@ -54,6 +54,8 @@ def _csv_table(path: str, header_row: int) -> Table:
     for _ in range(header_row):
         head = next(it, [])
     headers = _headers(head, path, None, header_row)
+    while headers and not headers[-1]:  # "a,b,c,,," as Excel saves a wider selection
+        headers = headers[:-1]
     return Table(headers, _numbered(it, header_row + 1, len(headers), exact=True), file=path,
                  header_row=header_row)
 

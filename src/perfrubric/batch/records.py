@@ -288,7 +288,14 @@ def _run(rubric: Rubric, items: Iterator[_Item], *, workers: int, trace: bool,
 
         def submit() -> None:
             payloads = [item.payload for item in chunk]
-            pending.append((list(chunk), pool.submit(_worker_chunk, payloads)))
+            try:
+                future = pool.submit(_worker_chunk, payloads)
+            except RuntimeError:  # the pool broke (a worker died): score here from now on
+                from concurrent.futures import Future
+
+                future = Future()
+                future.set_result([_alone(compiled, item, trace) for item in chunk])
+            pending.append((list(chunk), future))
             chunk.clear()
 
         def drain(limit: int) -> Iterator[BatchResult]:

@@ -15,7 +15,7 @@ from typing import Any
 import attrs
 
 from ..errors import DataError, Problem
-from .cells import cell_ref, clean
+from .cells import BadCell, cell_ref, clean
 
 
 @attrs.frozen
@@ -77,8 +77,12 @@ class Table:
 def _headers(raw: Sequence[Any], file: str | None, sheet: str | None,
              header_row: int) -> tuple[str, ...]:
     headers = []
-    for value in raw:
+    for index, value in enumerate(raw):
         cell = clean(value)
+        if isinstance(cell, BadCell):
+            raise DataError(Problem(f"a header cell: {cell.message}", file=file,
+                                    path=cell_ref(sheet, header_row, index), line=header_row,
+                                    column=index + 1))
         headers.append("" if cell is None else str(cell))
     dup = sorted({h for h in headers if h and headers.count(h) > 1})
     if dup:
