@@ -271,6 +271,29 @@ def test_sichuan_layout_example() -> None:
     assert ev.printed_total == D("99.5")
 
 
+HUBEI = WATER.parent / "hubei"
+
+
+def test_hubei_layout_example() -> None:
+    rubric = pr.load_rubric(HUBEI / "rubric.toml")
+    ev = pr.evaluate(rubric, HUBEI / "form.toml")
+    # 预算执行 1188/1200 = 99% × 10 = 9.9; 产出 10 + 2940/3000 × 15 = 14.7 + 15;
+    # 效益 10 + 10; 满意度 10; 过程 达成预期指标, no score given → band top 20
+    # 9.9 + 39.7 + 20 + 10 + 20 = 99.6
+    assert (ev.total, ev.grade) == (D("99.6"), "优")
+    assert ev.rubric.indicator("过程指标").points == 20
+    assert [(d.name, d.difference) for d in ev.deviations] == [("国家助学金人数", D("0.3"))]
+    assert ev.printed_total == D("99.9")  # 9.9 + 40 + 20 + 10 + 20
+
+
+def test_hubei_process_tier_needs_as_printed() -> None:
+    data = pr.load_data(HUBEI / "form.toml")
+    assert data.form is not None
+    official = attrs.evolve(data, form=attrs.evolve(data.form, points="official"))
+    with pytest.raises(pr.DataError, match='points = "as_printed"'):
+        pr.evaluate(pr.load_rubric(HUBEI / "rubric.toml"), official)
+
+
 # -- JSON, sentences, views ------------------------------------------------------------------
 
 
@@ -360,7 +383,7 @@ def test_review_of_a_folder_gives_a_line_per_form() -> None:
                        "--format", "json"])
     assert code == 0
     forms = json.loads(text)["forms"]
-    assert [Path(f["source"]).name for f in forms] == ["sichuan-layout-2022.toml",
+    assert [Path(f["source"]).name for f in forms] == ["sichuan-layout-2022.toml",  # not hubei/
                                                      "theatre-equipment-2022.toml",
                                                      "water-gauges-2021.toml"]
     assert forms[1]["difference"] == "0" and forms[1]["deviations"] == []
