@@ -511,3 +511,34 @@ def test_budget_score_needs_exactly_one_budget_row() -> None:
     with pytest.raises(pr.DataError, match="budget_score") as info:
         pr.evaluate(no_budget, _form(rows, {"points": "as_printed", "budget_score": 9}))
     assert info.value.problems[0].path == "form.budget_score"
+
+
+def test_as_printed_row_under_an_unknown_tier_is_named() -> None:
+    rows = [_row("数量", "产出指表/数量指标", 40, "≥1个", "1个"),  # 指表: a typo
+            _row("效益", "效益指标/社会效益指标", 30, "≥1个", "1个"),
+            _row("满意度", "满意度指标/服务对象满意度指标", 20, "≥1个", "1个")]
+    with pytest.raises(pr.DataError) as info:
+        pr.evaluate(RUBRIC, _form(rows, {"points": "as_printed"}))
+    # the misplaced row (and the 产出 tier it leaves empty), not a misleading sum of
+    # the others (30 + 20 + 10)
+    assert sorted(p.path for p in info.value.problems) == ["target", "target[0].indicator"]
+    assert "did you mean '产出指标/数量指标'" in str(info.value)
+
+
+def test_report_says_each_deviation_in_both_locales() -> None:
+    ev = pr.evaluate(RUBRIC, WATER)
+    found = {f.key: f.text for f in pr.fragments(ev) if f.kind == "deviation"}
+    assert list(found) == [f"deviation:{d.path}" for d in ev.deviations]
+    assert found["deviation:产出指标/质量指标/工程验收合格率"] == (
+        "工程验收合格率自评7分，按规则复核10分（分值10分）")
+    assert found["deviation:效益指标/可持续影响指标/设施持续发挥作用"] == (
+        "设施持续发挥作用未报告实际完成值，自评10分，按规则复核0分")
+    en = {f.key: f.text for f in pr.fragments(ev, locale="en") if f.kind == "deviation"}
+    assert en["deviation:效益指标/社会效益指标/重点河段水位监测覆盖率"] == (
+        "重点河段水位监测覆盖率: printed 9, 9.78 by the rule (10 points)")
+    rows = [_row("数量", "产出指标/数量指标", 40, "≥40处", "40处", 42),
+            _row("效益", "效益指标/社会效益指标", 30, "≥1个", "1个"),
+            _row("满意度", "满意度指标/服务对象满意度指标", 20, "≥90%", "95%")]
+    above = pr.evaluate(RUBRIC, _form(rows, {"points": "as_printed"}))
+    assert [f.text for f in pr.fragments(above) if f.kind == "deviation"] == [
+        "数量自评42分，超过分值40分，按规则复核40分"]

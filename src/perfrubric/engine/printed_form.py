@@ -73,21 +73,25 @@ def layout(rubric: Rubric, dept: Department, *, file: str | None = None) -> Rubr
     tiers = [ind.path for ind in rubric.walk() if ind.target_rows is not None]
     sums: dict[str, Decimal] = dict.fromkeys(tiers, _ZERO)
     placed: dict[str, int] = dict.fromkeys(tiers, 0)
+    stray = False  # a row under no tier: expand names it, a sum would only mislead
     for target in dept.targets:
         tier = _tier_of(target.indicator or "", tiers) if target.indicator else None
         if tier is not None:
             placed[tier] += 1
             sums[tier] += target.points or _ZERO
+        elif target.indicator:
+            stray = True
     if not any(placed.values()):
         raise DataError(_located([Problem(
             "[form] points = \"as_printed\" takes the tiers' points from the printed rows, "
             "but no [[target]] row is placed under a tier ("
             + ", ".join(f"'{t}'" for t in tiers) + ")", path="target",
             expected=f'indicator = "{tiers[0]}/…"' if tiers else "a target row")], file))
-    if any(t.points is None for t in dept.targets if t.indicator):
-        return _repointed(rubric, sums, placed)  # expand names each row without points
+    if stray or any(t.points is None for t in dept.targets if t.indicator):
+        # expand names each such row; every tier is kept for its did-you-mean
+        return _repointed(rubric, sums, placed, drop=False)
     tops = tuple(kept for top in rubric.indicators
-                 if (kept := _repoint(top, sums, placed)) is not None)
+                 if (kept := _repoint(top, sums, placed, True)) is not None)
     counted = sum((top.points for top in tops), _ZERO)
     budget = sum((top.points for top in budget_rows(rubric)), _ZERO)
     if form.total == "indicators":
@@ -106,26 +110,26 @@ def layout(rubric: Rubric, dept: Department, *, file: str | None = None) -> Rubr
     return _repointed(rubric, sums, placed)
 
 
-def _repointed(rubric: Rubric, sums: Mapping[str, Decimal], placed: Mapping[str, int]
-               ) -> Rubric:
+def _repointed(rubric: Rubric, sums: Mapping[str, Decimal], placed: Mapping[str, int], *,
+               drop: bool = True) -> Rubric:
     tops = tuple(kept for top in rubric.indicators
-                 if (kept := _repoint(top, sums, placed)) is not None)
+                 if (kept := _repoint(top, sums, placed, drop)) is not None)
     expanded = attrs.evolve(rubric, indicators=tops)
     object.__setattr__(expanded, "_sha256", rubric.sha256)  # the declared rubric's hash
     return expanded
 
 
-def _repoint(ind: Indicator, sums: Mapping[str, Decimal], placed: Mapping[str, int]
-             ) -> Indicator | None:
-    """*ind* with its tiers' printed points; ``None`` when it is a tier with no row."""
+def _repoint(ind: Indicator, sums: Mapping[str, Decimal], placed: Mapping[str, int],
+             drop: bool) -> Indicator | None:
+    """*ind* with its tiers' printed points; ``None`` for a tier with no row (with *drop*)."""
     if ind.path in sums:
         if not placed[ind.path]:
-            return None
+            return None if drop else ind
         return attrs.evolve(ind, points=sums[ind.path])
     if not ind.children or ind.target_rows is not None:
         return ind
     children = tuple(kept for child in ind.children
-                     if (kept := _repoint(child, sums, placed)) is not None)
+                     if (kept := _repoint(child, sums, placed, drop)) is not None)
     if not children:
         return None
     return attrs.evolve(ind, children=children,
