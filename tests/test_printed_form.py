@@ -182,6 +182,7 @@ def test_total_over_indicators_scores_100_of_100_with_the_budget_row_beside() ->
     # 296.5 / 300 × 10 = 9.8833… → 9.88, shown, outside the total
     assert budget.score == D("9.88")
     assert budget.note is not None and "shown beside the total" in budget.note
+    assert ev.beside_total == ("预算执行率",)
 
 
 def test_a_poor_budget_row_leaves_an_indicators_total_alone() -> None:
@@ -489,13 +490,26 @@ def test_as_printed_row_without_points_is_named_not_summed() -> None:
     assert [p.path for p in info.value.problems] == ["target[1].points"]
 
 
-def test_official_points_with_an_indicators_total_rescale_the_90_points() -> None:
+def test_official_points_refuse_an_indicators_total() -> None:
     rows = [_row("数量", "产出指标/数量指标", 50, "≥10个", "10个"),
             _row("效益", "效益指标/社会效益指标", 30, "≥10个", "10个"),
             _row("满意度", "满意度指标/服务对象满意度指标", 10, "≥90%", "81%")]
-    ev = pr.evaluate(RUBRIC, _form(rows, {"total": "indicators"}))
-    # 50 + 30 + 81/90 × 10 = 89 of 90 counted points → 89 × 100 / 90 = 98.89
-    assert (ev.raw_total, ev.counted_points, ev.total) == (D(89), D(90), D("98.89"))
+    # the official indicator tiers carry 50 + 30 + 10 = 90, not the 总分's 100
+    with pytest.raises(pr.DataError, match="carry 90, not the 100") as info:
+        pr.evaluate(RUBRIC, _form(rows, {"total": "indicators"}))
+    assert info.value.problems[0].path == "form.total"
+
+
+def test_invariants_hold_on_every_example_form() -> None:
+    from perfrubric.testing import INVARIANTS
+
+    for file in sorted(WATER.parent.glob("*.toml")):
+        ev = pr.evaluate(RUBRIC, file)
+        for check in INVARIANTS.values():
+            check(ev)
+    theatre = pr.evaluate(RUBRIC, THEATRE)
+    assert theatre.beside_total == ("预算执行率",)
+    assert theatre.to_dict()["beside_total"] == ["预算执行率"]
 
 
 def test_budget_score_needs_exactly_one_budget_row() -> None:

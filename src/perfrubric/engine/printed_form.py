@@ -59,7 +59,9 @@ def _tier_of(where: str, tiers: Iterable[str]) -> str | None:
 def layout(rubric: Rubric, dept: Department, *, file: str | None = None) -> Rubric:
     """*rubric* with the tiers' points of the printed form (``[form] points = "as_printed"``).
 
-    Returns *rubric* unchanged unless the data declares ``as_printed``.
+    Returns *rubric* unchanged unless the data declares ``as_printed``
+    (a ``total = "indicators"`` with the official points is refused: the
+    indicator rows would not carry the 总分's full marks).
     Each ``target_rows`` tier's points become the sum of the points of the
     rows placed under it; a tier with no row is left out (the printed form
     has none), and the parents' points follow.  Raises
@@ -68,7 +70,18 @@ def layout(rubric: Rubric, dept: Department, *, file: str | None = None) -> Rubr
     the budget row, or without it under ``total = "indicators"``).
     """
     form = dept.form
-    if form is None or form.points != "as_printed":
+    if form is None:
+        return rubric
+    if form.points != "as_printed":
+        budget = sum((top.points for top in budget_rows(rubric)), _ZERO)
+        if form.total == "indicators" and budget:
+            raise DataError(_located([Problem(
+                f"[form] total = \"indicators\" makes the 总分 the indicator rows' sum, but "
+                f"with the official points they carry {_fmt(rubric.full_marks - budget)}, not "
+                f"the {_fmt(rubric.full_marks)} of the 总分; declare [form] points = "
+                "\"as_printed\" so that the tiers take their printed rows' points",
+                path="form.total", expected='points = "as_printed"',
+                got='points = "official"')], file))
         return rubric
     tiers = [ind.path for ind in rubric.walk() if ind.target_rows is not None]
     sums: dict[str, Decimal] = dict.fromkeys(tiers, _ZERO)
@@ -290,7 +303,8 @@ def review(ev: Evaluation, rubric: Rubric, dept: Department) -> Evaluation:
     return attrs.evolve(ev, results=results, total=total, grade=grade, raw_total=raw,
                         counted_points=counted, cannot_rate=tuple(cannot_rate),
                         deviations=tuple(deviations), printed_total=printed_total,
-                        rule_total=rule_total, form=form, funds=funds)
+                        rule_total=rule_total, form=form, funds=funds,
+                        beside_total=tuple(p for p in results if p in beside))
 
 
 def _under(path: str, tops: Iterable[str]) -> bool:
