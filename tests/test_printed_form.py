@@ -182,6 +182,7 @@ def test_total_over_indicators_scores_100_of_100_with_the_budget_row_beside() ->
     # 296.5 / 300 × 10 = 9.8833… → 9.88, shown, outside the total
     assert budget.score == D("9.88")
     assert budget.note is not None and "shown beside the total" in budget.note
+    assert ev.beside_total == ("预算执行率",)
 
 
 def test_a_poor_budget_row_leaves_an_indicators_total_alone() -> None:
@@ -269,6 +270,29 @@ def test_sichuan_layout_example() -> None:
     # the form prints 15 for 培训合格率: 0.32 above the rule; printed total 99.5
     assert [(d.name, d.difference) for d in ev.deviations] == [("培训合格率", D("0.32"))]
     assert ev.printed_total == D("99.5")
+
+
+HUBEI = WATER.parent / "hubei"
+
+
+def test_hubei_layout_example() -> None:
+    rubric = pr.load_rubric(HUBEI / "rubric.toml")
+    ev = pr.evaluate(rubric, HUBEI / "form.toml")
+    # 预算执行 1188/1200 = 99% × 10 = 9.9; 产出 10 + 2940/3000 × 15 = 14.7 + 15;
+    # 效益 10 + 10; 满意度 10; 过程 达成预期指标, no score given → band top 20
+    # 9.9 + 39.7 + 20 + 10 + 20 = 99.6
+    assert (ev.total, ev.grade) == (D("99.6"), "优")
+    assert ev.rubric.indicator("过程指标").points == 20
+    assert [(d.name, d.difference) for d in ev.deviations] == [("国家助学金人数", D("0.3"))]
+    assert ev.printed_total == D("99.9")  # 9.9 + 40 + 20 + 10 + 20
+
+
+def test_hubei_process_tier_needs_as_printed() -> None:
+    data = pr.load_data(HUBEI / "form.toml")
+    assert data.form is not None
+    official = attrs.evolve(data, form=attrs.evolve(data.form, points="official"))
+    with pytest.raises(pr.DataError, match='points = "as_printed"'):
+        pr.evaluate(pr.load_rubric(HUBEI / "rubric.toml"), official)
 
 
 # -- JSON, sentences, views ------------------------------------------------------------------
@@ -360,7 +384,7 @@ def test_review_of_a_folder_gives_a_line_per_form() -> None:
                        "--format", "json"])
     assert code == 0
     forms = json.loads(text)["forms"]
-    assert [Path(f["source"]).name for f in forms] == ["sichuan-layout-2022.toml",
+    assert [Path(f["source"]).name for f in forms] == ["sichuan-layout-2022.toml",  # not hubei/
                                                      "theatre-equipment-2022.toml",
                                                      "water-gauges-2021.toml"]
     assert forms[1]["difference"] == "0" and forms[1]["deviations"] == []
@@ -466,13 +490,26 @@ def test_as_printed_row_without_points_is_named_not_summed() -> None:
     assert [p.path for p in info.value.problems] == ["target[1].points"]
 
 
-def test_official_points_with_an_indicators_total_rescale_the_90_points() -> None:
+def test_official_points_refuse_an_indicators_total() -> None:
     rows = [_row("数量", "产出指标/数量指标", 50, "≥10个", "10个"),
             _row("效益", "效益指标/社会效益指标", 30, "≥10个", "10个"),
             _row("满意度", "满意度指标/服务对象满意度指标", 10, "≥90%", "81%")]
-    ev = pr.evaluate(RUBRIC, _form(rows, {"total": "indicators"}))
-    # 50 + 30 + 81/90 × 10 = 89 of 90 counted points → 89 × 100 / 90 = 98.89
-    assert (ev.raw_total, ev.counted_points, ev.total) == (D(89), D(90), D("98.89"))
+    # the official indicator tiers carry 50 + 30 + 10 = 90, not the 总分's 100
+    with pytest.raises(pr.DataError, match="carry 90, not the 100") as info:
+        pr.evaluate(RUBRIC, _form(rows, {"total": "indicators"}))
+    assert info.value.problems[0].path == "form.total"
+
+
+def test_invariants_hold_on_every_example_form() -> None:
+    from perfrubric.testing import INVARIANTS
+
+    for file in sorted(WATER.parent.glob("*.toml")):
+        ev = pr.evaluate(RUBRIC, file)
+        for check in INVARIANTS.values():
+            check(ev)
+    theatre = pr.evaluate(RUBRIC, THEATRE)
+    assert theatre.beside_total == ("预算执行率",)
+    assert theatre.to_dict()["beside_total"] == ["预算执行率"]
 
 
 def test_budget_score_needs_exactly_one_budget_row() -> None:
@@ -488,3 +525,34 @@ def test_budget_score_needs_exactly_one_budget_row() -> None:
     with pytest.raises(pr.DataError, match="budget_score") as info:
         pr.evaluate(no_budget, _form(rows, {"points": "as_printed", "budget_score": 9}))
     assert info.value.problems[0].path == "form.budget_score"
+
+
+def test_as_printed_row_under_an_unknown_tier_is_named() -> None:
+    rows = [_row("数量", "产出指表/数量指标", 40, "≥1个", "1个"),  # 指表: a typo
+            _row("效益", "效益指标/社会效益指标", 30, "≥1个", "1个"),
+            _row("满意度", "满意度指标/服务对象满意度指标", 20, "≥1个", "1个")]
+    with pytest.raises(pr.DataError) as info:
+        pr.evaluate(RUBRIC, _form(rows, {"points": "as_printed"}))
+    # the misplaced row (and the 产出 tier it leaves empty), not a misleading sum of
+    # the others (30 + 20 + 10)
+    assert sorted(p.path for p in info.value.problems) == ["target", "target[0].indicator"]
+    assert "did you mean '产出指标/数量指标'" in str(info.value)
+
+
+def test_report_says_each_deviation_in_both_locales() -> None:
+    ev = pr.evaluate(RUBRIC, WATER)
+    found = {f.key: f.text for f in pr.fragments(ev) if f.kind == "deviation"}
+    assert list(found) == [f"deviation:{d.path}" for d in ev.deviations]
+    assert found["deviation:产出指标/质量指标/工程验收合格率"] == (
+        "工程验收合格率自评7分，按规则复核10分（分值10分）")
+    assert found["deviation:效益指标/可持续影响指标/设施持续发挥作用"] == (
+        "设施持续发挥作用未报告实际完成值，自评10分，按规则复核0分")
+    en = {f.key: f.text for f in pr.fragments(ev, locale="en") if f.kind == "deviation"}
+    assert en["deviation:效益指标/社会效益指标/重点河段水位监测覆盖率"] == (
+        "重点河段水位监测覆盖率: printed 9, 9.78 by the rule (10 points)")
+    rows = [_row("数量", "产出指标/数量指标", 40, "≥40处", "40处", 42),
+            _row("效益", "效益指标/社会效益指标", 30, "≥1个", "1个"),
+            _row("满意度", "满意度指标/服务对象满意度指标", 20, "≥90%", "95%")]
+    above = pr.evaluate(RUBRIC, _form(rows, {"points": "as_printed"}))
+    assert [f.text for f in pr.fragments(above) if f.kind == "deviation"] == [
+        "数量自评42分，超过分值40分，按规则复核40分"]

@@ -59,7 +59,9 @@ def _tier_of(where: str, tiers: Iterable[str]) -> str | None:
 def layout(rubric: Rubric, dept: Department, *, file: str | None = None) -> Rubric:
     """*rubric* with the tiers' points of the printed form (``[form] points = "as_printed"``).
 
-    Returns *rubric* unchanged unless the data declares ``as_printed``.
+    Returns *rubric* unchanged unless the data declares ``as_printed``
+    (a ``total = "indicators"`` with the official points is refused: the
+    indicator rows would not carry the 总分's full marks).
     Each ``target_rows`` tier's points become the sum of the points of the
     rows placed under it; a tier with no row is left out (the printed form
     has none), and the parents' points follow.  Raises
@@ -68,26 +70,41 @@ def layout(rubric: Rubric, dept: Department, *, file: str | None = None) -> Rubr
     the budget row, or without it under ``total = "indicators"``).
     """
     form = dept.form
-    if form is None or form.points != "as_printed":
+    if form is None:
+        return rubric
+    if form.points != "as_printed":
+        budget = sum((top.points for top in budget_rows(rubric)), _ZERO)
+        if form.total == "indicators" and budget:
+            raise DataError(_located([Problem(
+                f"[form] total = \"indicators\" makes the 总分 the indicator rows' sum, but "
+                f"with the official points they carry {_fmt(rubric.full_marks - budget)}, not "
+                f"the {_fmt(rubric.full_marks)} of the 总分; declare [form] points = "
+                "\"as_printed\" so that the tiers take their printed rows' points",
+                path="form.total", expected='points = "as_printed"',
+                got='points = "official"')], file))
         return rubric
     tiers = [ind.path for ind in rubric.walk() if ind.target_rows is not None]
     sums: dict[str, Decimal] = dict.fromkeys(tiers, _ZERO)
     placed: dict[str, int] = dict.fromkeys(tiers, 0)
+    stray = False  # a row under no tier: expand names it, a sum would only mislead
     for target in dept.targets:
         tier = _tier_of(target.indicator or "", tiers) if target.indicator else None
         if tier is not None:
             placed[tier] += 1
             sums[tier] += target.points or _ZERO
+        elif target.indicator:
+            stray = True
     if not any(placed.values()):
         raise DataError(_located([Problem(
             "[form] points = \"as_printed\" takes the tiers' points from the printed rows, "
             "but no [[target]] row is placed under a tier ("
             + ", ".join(f"'{t}'" for t in tiers) + ")", path="target",
             expected=f'indicator = "{tiers[0]}/…"' if tiers else "a target row")], file))
-    if any(t.points is None for t in dept.targets if t.indicator):
-        return _repointed(rubric, sums, placed)  # expand names each row without points
+    if stray or any(t.points is None for t in dept.targets if t.indicator):
+        # expand names each such row; every tier is kept for its did-you-mean
+        return _repointed(rubric, sums, placed, drop=False)
     tops = tuple(kept for top in rubric.indicators
-                 if (kept := _repoint(top, sums, placed)) is not None)
+                 if (kept := _repoint(top, sums, placed, True)) is not None)
     counted = sum((top.points for top in tops), _ZERO)
     budget = sum((top.points for top in budget_rows(rubric)), _ZERO)
     if form.total == "indicators":
@@ -106,26 +123,26 @@ def layout(rubric: Rubric, dept: Department, *, file: str | None = None) -> Rubr
     return _repointed(rubric, sums, placed)
 
 
-def _repointed(rubric: Rubric, sums: Mapping[str, Decimal], placed: Mapping[str, int]
-               ) -> Rubric:
+def _repointed(rubric: Rubric, sums: Mapping[str, Decimal], placed: Mapping[str, int], *,
+               drop: bool = True) -> Rubric:
     tops = tuple(kept for top in rubric.indicators
-                 if (kept := _repoint(top, sums, placed)) is not None)
+                 if (kept := _repoint(top, sums, placed, drop)) is not None)
     expanded = attrs.evolve(rubric, indicators=tops)
     object.__setattr__(expanded, "_sha256", rubric.sha256)  # the declared rubric's hash
     return expanded
 
 
-def _repoint(ind: Indicator, sums: Mapping[str, Decimal], placed: Mapping[str, int]
-             ) -> Indicator | None:
-    """*ind* with its tiers' printed points; ``None`` when it is a tier with no row."""
+def _repoint(ind: Indicator, sums: Mapping[str, Decimal], placed: Mapping[str, int],
+             drop: bool) -> Indicator | None:
+    """*ind* with its tiers' printed points; ``None`` for a tier with no row (with *drop*)."""
     if ind.path in sums:
         if not placed[ind.path]:
-            return None
+            return None if drop else ind
         return attrs.evolve(ind, points=sums[ind.path])
     if not ind.children or ind.target_rows is not None:
         return ind
     children = tuple(kept for child in ind.children
-                     if (kept := _repoint(child, sums, placed)) is not None)
+                     if (kept := _repoint(child, sums, placed, drop)) is not None)
     if not children:
         return None
     return attrs.evolve(ind, children=children,
@@ -286,7 +303,8 @@ def review(ev: Evaluation, rubric: Rubric, dept: Department) -> Evaluation:
     return attrs.evolve(ev, results=results, total=total, grade=grade, raw_total=raw,
                         counted_points=counted, cannot_rate=tuple(cannot_rate),
                         deviations=tuple(deviations), printed_total=printed_total,
-                        rule_total=rule_total, form=form, funds=funds)
+                        rule_total=rule_total, form=form, funds=funds,
+                        beside_total=tuple(p for p in results if p in beside))
 
 
 def _under(path: str, tops: Iterable[str]) -> bool:

@@ -301,7 +301,10 @@ class Evaluation:
     whose printed 得分 departs from the rule, in table order), and, when
     the form prints scores, ``printed_total`` (自评得分: the total of the
     printed scores, the rule's where a row prints none) and ``rule_total``
-    (the total by the rule: 复核得分).
+    (the total by the rule: 复核得分).  ``beside_total`` names the top-tier
+    rows scored and shown beside a total that leaves them out (the 预算执行率
+    row of a form whose 总分 is its indicator rows': ``[form] total =
+    "indicators"``); ``raw_total`` and ``counted_points`` leave them out too.
     """
 
     rubric: Rubric = attrs.field(repr=False)
@@ -323,6 +326,7 @@ class Evaluation:
     rule_total: Decimal | None = None
     form: Form | None = attrs.field(default=None, repr=False)
     funds: tuple[tuple[str, FundSource], ...] = attrs.field(default=(), repr=False)
+    beside_total: tuple[str, ...] = ()
 
     @property
     def full_marks(self) -> Decimal:
@@ -396,6 +400,7 @@ class Evaluation:
             "deviations": [unstructure(d) for d in self.deviations],
             "form": None if self.form is None else unstructure(self.form),
             "funds": {name: unstructure(source) for name, source in self.funds},
+            "beside_total": list(self.beside_total),
         }
 
 

@@ -15,8 +15,9 @@ class Fragment:
     """One sentence, with the values it was built from.
 
     ``key`` is the indicator path, ``target:<id>``, ``figure:<id>``,
-    ``veto:<name>``, ``rescaling`` or ``closing``; ``kind`` is ``indicator``,
-    ``tier``, ``target``, ``figure``, ``veto``, ``rescaling`` or ``closing``.  ``values`` holds the
+    ``veto:<name>``, ``rescaling``, ``deviation:<path>`` or ``closing``; ``kind`` is
+    ``indicator``, ``tier``, ``target``, ``figure``, ``veto``, ``rescaling``,
+    ``deviation`` (a printed 得分 that departs from the rule) or ``closing``.  ``values`` holds the
     structured values (``Decimal``, :class:`~perfrubric.Money`, ``str``,
     lists) and ``parts`` the formatted strings that filled the sentence's
     placeholders, under the same keys, so a tool can lay the figures out

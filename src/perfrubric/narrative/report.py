@@ -108,12 +108,37 @@ def rescaling_sentence(ev: Evaluation, *, locale: str = "zh_CN") -> Fragment | N
                     p.parts)
 
 
+_DEVIATION_MESSAGES = {
+    "differs": "{name}: printed {printed}, {rule} by the rule ({points} points)",
+    "above_points": "{name}: printed {printed}, above its {points} points; {rule} by the rule",
+    "no_figures": "{name}: printed {printed} without a result; {rule} by the rule",
+}
+
+
+def _deviation_fragments(ev: Evaluation, locale: str) -> list[Fragment]:
+    """One sentence per row whose printed 得分 departs from the rule (复核)."""
+    out = []
+    rounding = ev.rubric.rounding
+    for dev in ev.deviations:
+        p = _Parts()
+        p.put("name", dev.name, dev.name)
+        for key in ("printed", "rule", "points"):
+            value = getattr(dev, key)
+            p.put(key, value, format_points(value, rounding, locale=locale))
+        out.append(Fragment(f"deviation:{dev.path}", "deviation",
+                            _say(_DEVIATION_MESSAGES[dev.kind], p, locale), p.values, locale,
+                            p.parts))
+    return out
+
+
 def fragments(ev: Evaluation, *, locale: str = "zh_CN", compact: bool = False) -> list[Fragment]:
     """Every fragment, in report order.
 
     Targets with a result, report figures, then each top tier's summary
     followed by its leaf indicators, triggered vetoes, how a rescaled total
-    was computed (:func:`rescaling_sentence`), and the closing line.
+    was computed (:func:`rescaling_sentence`), each row of a project form
+    whose printed 得分 departs from the rule (kind ``"deviation"``), and the
+    closing line.
     """
     rows = {ind.target for ind in ev.rubric.walk() if ind.target is not None}
     out = [target_sentence(ev, t.id, locale=locale, compact=compact)
@@ -128,6 +153,7 @@ def fragments(ev: Evaluation, *, locale: str = "zh_CN", compact: bool = False) -
     rescaling = rescaling_sentence(ev, locale=locale)
     if rescaling is not None:
         out.append(rescaling)
+    out += _deviation_fragments(ev, locale)
     out.append(closing_sentence(ev, locale=locale))
     return out
 

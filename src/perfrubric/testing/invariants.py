@@ -90,14 +90,17 @@ def rescaling_explained(ev: Evaluation) -> None:
 
 
 def parents_are_sums(ev: Evaluation) -> None:
-    """A parent's score is the sum of its children's; the raw total of the top tier's."""
+    """A parent's score is the sum of its children's; the raw total of the top tier's.
+
+    Top-tier rows shown beside the total (``ev.beside_total``) are not in it.
+    """
     for path, r in ev.results.items():
         if r.children:
             total = sum((ev.results[c].score for c in r.children), D(0))
             if total != r.score:
                 raise InvariantViolation("parents_are_sums",
                                          f"children add up to {total}, parent has {r.score}", path)
-    top = sum((r.score for r in ev.top()), D(0))
+    top = sum((r.score for r in ev.top() if r.path not in ev.beside_total), D(0))
     if top != ev.raw_total:
         raise InvariantViolation("parents_are_sums",
                                  f"top tier adds up to {top}, raw total is {ev.raw_total}")
