@@ -30,6 +30,7 @@ import attrs
 
 from ..files.reading import _HUGE_INT_BITS, MAX_ITEMS
 from ..units import Money
+from .fields import _opt_money
 from .model import Assessment, Budget, Department, Sangong, SangongItem, Staffing, Target
 from .structure import (
     _DEPARTMENT_KEYS,
@@ -139,11 +140,21 @@ def _bind() -> None:
     for cls, hooks, special in _PENDING:
         hints = typing.get_type_hints(cls)
         for field in attrs.fields(cls):
-            if field.init:
-                hook = special.get(field.name)
-                hooks[field.name] = (field.alias,
-                                     hook if hook is not None else _hook_for(hints[field.name]))
+            if not field.init:
+                continue
+            hook = special.get(field.name)
+            if hook is None and field.converter in _CONVERTS_FULLY:
+                # The field's own converter reads the value exactly as the hook would
+                # (the same function, and no looser): the hook would convert twice.
+                hook = _given
+            hooks[field.name] = (field.alias,
+                                 hook if hook is not None else _hook_for(hints[field.name]))
     _PENDING.clear()
+
+
+#: Field converters that do all a cattrs hook does for their type: ``_opt_money``
+#: is ``_to_money`` (what ``_structure_money`` calls) and lets ``None`` through.
+_CONVERTS_FULLY: frozenset[Any] = frozenset({_opt_money})
 
 
 def _printed(value: Any) -> Any:
