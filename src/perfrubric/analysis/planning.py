@@ -283,7 +283,7 @@ class _Planner:
         entangled = bool(touched - {option.path})
         affected = None if any(":" in r for r in touched) else touched | {option.path}
         gain = option.gain
-        if entangled:
+        if entangled and not self._late():  # past the deadline: its own points, unmeasured
             try:
                 alone = _simulate(rubric, dept, (option,))
             except EvaluationError:

@@ -118,7 +118,7 @@ class RubricDiff:
 # -- matching ------------------------------------------------------------------------
 
 _PAIRWISE = 2500  # unmatched sibling pairs compared exhaustively; more go through an index
-_COMMON = 32  # a measure and rule shared by more rows than this does not propose pairs
+_COMMON = 8  # a measure and rule shared by more rows than this does not propose pairs
 
 
 class _Matcher:
@@ -126,6 +126,7 @@ class _Matcher:
 
     def __init__(self, renames: Mapping[str, str]) -> None:
         self.renames = dict(renames)  # old path → new path
+        self.renamed_from = {new: old for old, new in self.renames.items()}
         self.sigs: dict[int, tuple[Any, ...] | None] = {}
         self.pairs: list[tuple[Indicator, Indicator]] = []
         self.declared: set[tuple[str, str]] = set()
@@ -211,6 +212,40 @@ class _Matcher:
                     out.add((i, j))
         return sorted(out)
 
+    def _same_rule(self, left: Sequence[Indicator],
+                   right: Sequence[Indicator]) -> list[tuple[float, int, int]]:
+        """The pairs of leaves with the same measure and rule, scored as :meth:`similarity`."""
+        big = len(left) * len(right) > _PAIRWISE
+        by_sig: dict[tuple[Any, ...], list[int]] = {}
+        for j, y in enumerate(right):
+            sig = self.sig(y)
+            if sig is not None:
+                by_sig.setdefault(sig, []).append(j)
+        out = []
+        for i, x in enumerate(left):
+            sig = self.sig(x)
+            same = by_sig.get(sig, []) if sig is not None else []
+            if big and len(same) > _COMMON:
+                continue  # a measure and rule many rows share says little
+            out += [(self.similarity(x, right[j]), i, j) for j in same]
+        return out
+
+    @staticmethod
+    def _assign(scored: list[tuple[float, int, int]], left: Sequence[Indicator],
+                right: Sequence[Indicator], matched: list[tuple[Indicator, Indicator]],
+                ) -> tuple[list[Indicator], list[Indicator]]:
+        """Pair the best-scored first (ties in table order); return the rows left over."""
+        used_a: set[int] = set()
+        used_b: set[int] = set()
+        for _, i, j in sorted(scored, key=lambda t: (-t[0], t[1], t[2])):
+            if i in used_a or j in used_b:
+                continue
+            used_a.add(i)
+            used_b.add(j)
+            matched.append((left[i], right[j]))
+        return ([x for i, x in enumerate(left) if i not in used_a],
+                [y for j, y in enumerate(right) if j not in used_b])
+
     def match(self, a: Sequence[Indicator],
               b: Sequence[Indicator]) -> tuple[list[Indicator], list[Indicator]]:
         """Match sibling lists; recurse into pairs; return the unmatched of each side."""
@@ -219,8 +254,7 @@ class _Matcher:
         taken_a: set[int] = set()
         taken_b: set[int] = set()
         for y in b:  # an explicit rename (the child's ``rename``) first
-            old = next((o for o, n in self.renames.items() if n == y.path), None) \
-                if self.renames else None
+            old = self.renamed_from.get(y.path)
             x = by_path.get(old) if old is not None else None
             if x is not None and id(x) not in taken_a:
                 matched.append((x, y))
@@ -241,19 +275,12 @@ class _Matcher:
                 taken_b.add(id(y))
         left = [x for x in a if id(x) not in taken_a]
         right = [y for y in b if id(y) not in taken_b]
-        scored = sorted(((score, i, j) for i, j in self.candidates(left, right)
-                         if (score := self.similarity(left[i], right[j])) >= _SIMILAR),
-                        key=lambda t: (-t[0], t[1], t[2]))
-        used_a: set[int] = set()
-        used_b: set[int] = set()
-        for _, i, j in scored:
-            if i in used_a or j in used_b:
-                continue
-            used_a.add(i)
-            used_b.add(j)
-            matched.append((left[i], right[j]))
-        rest_a = [x for i, x in enumerate(left) if i not in used_a]
-        rest_b = [y for j, y in enumerate(right) if j not in used_b]
+        # A pair with the same measure and rule scores above 1, above any pair matched by
+        # name only: those are assigned first, and names compared among the rest only.
+        left, right = self._assign(self._same_rule(left, right), left, right, matched)
+        scored = [(score, i, j) for i, j in self.candidates(left, right)
+                  if (score := self.similarity(left[i], right[j])) >= _SIMILAR]
+        rest_a, rest_b = self._assign(scored, left, right, matched)
         for x, y in matched:
             self.pairs.append((x, y))
             sub_a, sub_b = self.match(x.children, y.children)
