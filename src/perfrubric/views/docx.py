@@ -323,7 +323,10 @@ def _new_table(document: Any, rows: int, widths: Sequence[float]) -> Any:
 def _department_table(document: Any, ev: Evaluation, locale: str) -> None:
     scoring = scoring_table(ev, locale=locale)
     leaves = tiered_rows(scoring)
-    notes = [r.row.status_text if r.row.status != "scored" else "" for r in leaves]
+    # 说明: why an indicator was not simply scored, and the rubric's note on the row
+    notes = [("；" if _zh(locale) else "; ").join(
+        x for x in (r.row.status_text if r.row.status != "scored" else "", r.row.note) if x)
+        for r in leaves]
     keys = _TABLE_COLUMNS + (("Note",) if any(notes) else ())
     widths = _TABLE_WIDTHS + ((_NOTE_WIDTH,) if any(notes) else ())
     if any(notes):  # make room for the note: the criterion gives it up
