@@ -61,20 +61,24 @@ def test_scoring_table_is_laid_out_as_the_printed_table(ev: pr.Evaluation) -> No
     table = read(to_docx(ev)).tables[1]
     rows = grid(table)
     assert rows[0] == ["一级指标", "二级指标", "三级指标", "分值", "评分标准", "指标值", "得分",
-                       "扣分"]
+                       "扣分", "说明"]
     leaves = {row[2]: row for row in rows[1:] if row[0] not in ("总分", "等级")}
     assert len(leaves) == 16  # the built-in's 16 三级指标
     # 21 on post / 20 authorized = 105%: 5 points over 100%, 0.5 each → 2.50 lost
     assert leaves["在职人员控制率"][:2] == ["投入", "预算配置"]
     assert leaves["在职人员控制率"][3:] == [
         "5", "在职人员控制率≤100%，计5分；每超过一个百分点扣0.5分，扣完为止", "105.00%", "2.50",
-        "2.50"]
+        "2.50", ""]
     # (12 − 10) / 10 = 20% rise: 20 × 0.5 = 10 ≥ 5 points → 0
-    assert leaves["三公经费变动率"][5:] == ["20.00%", "0", "5"]
+    assert leaves["三公经费变动率"][5:8] == ["20.00%", "0", "5"]
     total = next(row for row in rows if row[0] == "总分")
     assert (total[3], total[6]) == ("100", "75.25")
     grade = next(row for row in rows if row[0] == "等级")
-    assert grade[3:] == ["中"] * 5  # one cell merged over the rest of the row
+    assert grade[3:] == ["中"] * 6  # one cell merged over the rest of the row
+    # the built-in's own allocation is said in 说明, never in 评分标准
+    carry = leaves["结转结余率"]
+    assert carry[4] == "≤5%计满分；每超过一个百分点扣0.5分，扣完为止"
+    assert carry[8].startswith("perfrubric allocation")
     scores = [Decimal(row[6]) for row in leaves.values()]
     assert sum(scores) == Decimal("75.25")
 

@@ -141,3 +141,19 @@ def test_batch_reports_option(tmp_path: Path, capsys: pytest.CaptureFixture[str]
 def test_batch_report_format_is_checked() -> None:
     assert main(["batch", "mof-2013-department", str(COUNTY / "units.csv"), "--reports",
                  "x", "--report-format", "pdf"]) == 2
+
+
+def test_a_folder_of_data_files_names_reports_by_file_and_unit(tmp_path: Path) -> None:
+    pytest.importorskip("docx")
+    import docx
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a0001.toml").write_text((ROOT / "tests" / "data" / "county-a0001.toml")
+                                       .read_text("utf-8"), encoding="utf-8")
+    [written] = write_reports(evaluate_many(RUBRIC, folder, trace=True), tmp_path / "out")
+    # a data file's key is its file name: the report says so, and claims no 单位编码
+    assert written.name == "a0001-示例县财政局.docx"
+    facts = {r.cells[0].text: r.cells[1].text
+             for r in docx.Document(str(written)).tables[0].rows}
+    assert "单位编码" not in facts and facts["单位名称"] == "示例县财政局"

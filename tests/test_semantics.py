@@ -117,7 +117,7 @@ def test_every_text_view_says_what_was_rescaled(fmt: str) -> None:
 
 
 def test_html_marks_the_rescaled_footer_row() -> None:
-    page = views.to_html(rescaled(), locale="en")
+    page = views.to_html(rescaled(), locale="en", layout="outline")
     # the sentence spans the Score, Lost and Status columns (8 columns, Score is the 6th)
     assert ('<tr data-total="rescaled"><td colspan="5">Rescaled</td>'
             f'<td class="rescaled" colspan="3">{EN_RESCALING}</td></tr>') in page

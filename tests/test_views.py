@@ -96,7 +96,7 @@ def test_views_write_points_as_the_narrative_does() -> None:
     assert (row[7], row[8]) == ("9.50", "0.50") == (sentence.parts["score"],
                                                     sentence.parts["lost"])
     assert row[6] == sentence.parts["value"] == "96.50%"
-    html_row = parse_html(views.to_html(ev)).rows["过程/预算完成率"]
+    html_row = parse_html(views.to_html(ev, layout="outline")).rows["过程/预算完成率"]
     assert html_row[5:7] == ["9.50", "0.50"]
 
 
@@ -181,7 +181,7 @@ def parse_html(page: str) -> Page:
 
 
 def test_html_parses_and_agrees(ev: pr.Evaluation) -> None:
-    page = views.to_html(ev)
+    page = views.to_html(ev, layout="outline")
     assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
     parsed = parse_html(page)
     assert parsed.headers == ["层级", "指标", "分值", "评分标准", "指标值", "得分", "扣分", "状态"]
@@ -218,7 +218,7 @@ def test_html_escapes_every_text() -> None:
         ''')
     ev = pr.evaluate(pr.loads_rubric(rubric), {"department": {"name": "d<e>"},
                                                "facts": {"ok": True}})
-    page = views.to_html(ev)
+    page = views.to_html(ev, layout="outline")
     parsed = parse_html(page)
     assert set(parsed.tags) <= {"html", "head", "meta", "title", "style", "body", "h1", "p",
                                 "table", "thead", "tbody", "tfoot", "tr", "th", "td"}
@@ -275,7 +275,7 @@ def read_xlsx(data: bytes) -> tuple[list[tuple[object, ...]], str]:
 
 
 def test_xlsx_reads_back(ev: pr.Evaluation) -> None:
-    rows, title = read_xlsx(views.to_xlsx(ev))
+    rows, title = read_xlsx(views.to_xlsx(ev, layout="outline"))
     assert title == "评分表"
     assert rows[1][:4] == ("路径", "层级", "末级", "指标")
     table = {r[0]: r for r in rows[2:] if r[0] in ev.results}
@@ -303,7 +303,7 @@ def test_xlsx_without_openpyxl_is_a_clear_error() -> None:
                          {str(EXAMPLE / "data.toml")!r})
         assert views.to_csv(ev)
         try:
-            views.to_xlsx(ev)
+            views.to_xlsx(ev, layout="outline")
         except pr.MissingDependencyError as exc:
             print(exc)
         ''')
@@ -319,10 +319,10 @@ def test_xlsx_without_openpyxl_is_a_clear_error() -> None:
 def test_all_views_agree_on_every_number(ev: pr.Evaluation) -> None:
     _, csv_rows, csv_footer = read_csv(ev)
     from_csv = {r[0]: (r[4], r[6], r[7], r[8]) for r in csv_rows}
-    from_html = {p: (c[2], c[4], c[5], c[6]) for p, c in parse_html(views.to_html(ev)).rows.items()}
+    from_html = {p: (c[2], c[4], c[5], c[6]) for p, c in parse_html(views.to_html(ev, layout="outline")).rows.items()}
     md_rows = parse_markdown(views.to_markdown(ev))[1:]
     from_md = {p: (c[2], c[4], c[5], c[6]) for p, c in zip(ev.results, md_rows, strict=True)}
-    xlsx_rows, _ = read_xlsx(views.to_xlsx(ev))
+    xlsx_rows, _ = read_xlsx(views.to_xlsx(ev, layout="outline"))
     from_xlsx = {str(r[0]): (str(Decimal(str(r[4])).normalize()), str(r[6] or ""),
                              str(Decimal(str(r[7])).normalize()),
                              str(Decimal(str(r[8])).normalize()))

@@ -229,7 +229,8 @@ def cmd_score(args: argparse.Namespace, out: TextIO) -> int:
     elif args.format == "text":
         result = render_text(ev)
     else:
-        result = render(ev, args.format, locale=args.locale)
+        result = render(ev, args.format, locale=args.locale,
+                        layout="outline" if layout == "outline" else "tiers")
     _emit(result, args.output, out)
     return EXIT_OK
 
@@ -464,10 +465,11 @@ def _parser() -> argparse.ArgumentParser:
                    help="language of the table views (markdown, csv, html, xlsx)")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
     _add_strict(p)
-    p.add_argument("--layout", choices=("auto", "table", "form"), default="auto",
+    p.add_argument("--layout", choices=("auto", "table", "form", "outline"), default="auto",
                    help="'form': the project self-evaluation form (年度指标值, 实际完成值); "
-                        "'table': the scoring table; 'auto' (default): the form for a rubric "
-                        "whose rows come from targets")
+                        "'table': the scoring table as printed (一级/二级/三级 cells merged in "
+                        "html and xlsx); 'outline': one row per indicator, parents included; "
+                        "'auto' (default): the form for a rubric whose rows come from targets")
     p.set_defaults(func=cmd_score)
 
     p = sub.add_parser("report", help="print the narrative sentences of a scoring")

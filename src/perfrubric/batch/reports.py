@@ -186,8 +186,9 @@ def reporting(results: Iterable[BatchResult], directory: str | Path, *, fmt: str
                     "with trace=True")
             code, name = _unit_name(result)
             path = folder / report_file_name(code, name, fmt, taken)
-            _write(path, report_bytes(result.evaluation, fmt, locale=locale,
-                                     code=code if code != name else None))
+            # the key is the unit's code unless it is its name, a row or a file's name
+            known = code if code != name and result.file is None else None
+            _write(path, report_bytes(result.evaluation, fmt, locale=locale, code=known))
             if written is not None:
                 written.append(path)
         yield result

@@ -279,7 +279,7 @@ class _Builder(_PartsBuilder):
             measure=measure, unit=unit, value_rounding=value_rounding, rule=rule,
             missing=cast(MissingPolicy, missing), rounding=rounding, applicable=applicable,
             not_applicable=not_applicable, templates=templates, line=line,
-            target_rows=target_rows,
+            target_rows=target_rows, note=_note(table),
         )
 
     def _target_rows(self, table: Mapping[str, Any], ipath: PathTuple, row: _Row,
@@ -396,3 +396,9 @@ def _sum_once(kids: Sequence[_Row], alt_of: Mapping[str, EitherOr]) -> Decimal:
             counted.add(group.name)
         total += cast(Decimal, kid.points)
     return total
+
+
+def _note(table: Mapping[str, Any]) -> str | None:
+    """The row's ``note``; an empty or non-text one is no note (it was free text before)."""
+    note = table.get("note")
+    return note.strip() if isinstance(note, str) and note.strip() else None

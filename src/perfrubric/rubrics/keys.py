@@ -161,7 +161,8 @@ INDICATOR = Table("indicator", "One [[indicator]] row of the scoring table.", (
     Key("templates", {"type": "object", "propertyNames": _enum(TEMPLATE_LOCALES),
                       "additionalProperties": {"type": "string"}},
         "Narrative sentence templates per locale."),
-    Key("note", {"type": "string"}, "Free text, ignored by the engine."),
+    Key("note", {"type": "string"}, "A note on the row (its source, a local choice): shown in "
+        "the tables' note column (说明), never in 评分标准; ignored by the engine."),
     Key("target_rows", _ref("target_rows"), "The tier's rows come from the data's [[target]] "
         "rows placed under it (a project form): { tiers = [\"数量指标\", …] }."),
     Key("remove", {"type": "boolean"}, "With extends: drop the parent's row and its children."),

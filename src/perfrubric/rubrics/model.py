@@ -182,7 +182,8 @@ class Indicator(_PathNamed):
 
     ``target_rows`` marks a tier whose rows come from the data's targets
     (:class:`TargetRows`); ``target`` is the id of the target a generated
-    row scores.
+    row scores.  ``note`` is the row's note (its source, a local choice),
+    which tables print in a column of its own, apart from ``criterion``.
     """
 
     path: str
@@ -203,6 +204,7 @@ class Indicator(_PathNamed):
     line: int | None = attrs.field(default=None, eq=False)
     target_rows: TargetRows | None = None
     target: str | None = None
+    note: str | None = None
 
     @property
     def is_leaf(self) -> bool:

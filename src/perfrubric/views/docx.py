@@ -246,9 +246,10 @@ def _facts(document: Any, ev: Evaluation, subtitle: str, code: str | None,
     rows.append((t("Grade"), ev.grade_label(locale) or t("no grade")))
     table = document.add_table(rows=len(rows), cols=2)
     table.style = "Table Grid"
+    grid = _grid(table)
     for i, (label, value) in enumerate(rows):
-        _write(table.cell(i, 0), label, bold=True, width=3.5)
-        _write(table.cell(i, 1), value, width=12.5)
+        _write(grid[i][0], label, bold=True, width=3.5)
+        _write(grid[i][1], value, width=12.5)
 
 
 # -- tables -----------------------------------------------------------------------
@@ -299,17 +300,17 @@ def _header_row(table: Any, headers: Sequence[str], widths: Sequence[float]) -> 
     row._tr.get_or_add_trPr().append(repeat)
 
 
-def _merge_tiers(table: Any, tiers: Sequence[Sequence[str]], first: int) -> None:
+def _merge_tiers(grid: list[list[Any]], tiers: Sequence[Sequence[str]], first: int) -> None:
     """Write each tier name once and merge its cell over the rows of its leaves."""
     middle = _enum("WD_CELL_VERTICAL_ALIGNMENT").CENTER
     for level in (0, 1, 2):
         for i, span in enumerate(tier_spans(tiers, level)):
             if not span:
                 continue
-            top = table.cell(first + i, level)
+            top = grid[first + i][level]
             _write(top, tiers[i][level], bold=level < 2 and bool(tiers[i][level]), size=10.5)
             if span > 1:
-                top = top.merge(table.cell(first + i + span - 1, level))
+                top = top.merge(grid[first + i + span - 1][level])
             top.vertical_alignment = middle
 
 
@@ -320,10 +321,25 @@ def _new_table(document: Any, rows: int, widths: Sequence[float]) -> Any:
     return table
 
 
+def _grid(table: Any) -> list[list[Any]]:
+    """Every cell of a new table by row and column, taken once.
+
+    python-docx's ``table.cell(r, c)`` walks the whole table on each call
+    (a report took 1.5 s); a cell taken before merging stays valid after,
+    since merging keeps the top-left cell of every span.
+    """
+    from docx.table import _Cell
+
+    return [[_Cell(tc, table) for tc in tr.tc_lst] for tr in table._tbl.tr_lst]
+
+
 def _department_table(document: Any, ev: Evaluation, locale: str) -> None:
     scoring = scoring_table(ev, locale=locale)
     leaves = tiered_rows(scoring)
-    notes = [r.row.status_text if r.row.status != "scored" else "" for r in leaves]
+    # 说明: why an indicator was not simply scored, and the rubric's note on the row
+    notes = [("；" if _zh(locale) else "; ").join(
+        x for x in (r.row.status_text if r.row.status != "scored" else "", r.row.note) if x)
+        for r in leaves]
     keys = _TABLE_COLUMNS + (("Note",) if any(notes) else ())
     widths = _TABLE_WIDTHS + ((_NOTE_WIDTH,) if any(notes) else ())
     if any(notes):  # make room for the note: the criterion gives it up
@@ -331,6 +347,7 @@ def _department_table(document: Any, ev: Evaluation, locale: str) -> None:
                        for k, w in zip(keys, widths, strict=True))
     footer = [t for t in scoring.totals]
     table = _new_table(document, 1 + len(leaves) + len(footer), widths)
+    grid = _grid(table)
     _header_row(table, [translate(k, locale=locale) for k in keys], widths)
     for i, (leaf, note) in enumerate(zip(leaves, notes, strict=True)):
         row = leaf.row
@@ -338,26 +355,26 @@ def _department_table(document: Any, ev: Evaluation, locale: str) -> None:
                  "Measured": row.measured, "Score": row.score_text, "Lost": row.lost_text,
                  "Note": note}
         for column, (key, width) in enumerate(zip(keys, widths, strict=True)):
-            cell = table.cell(1 + i, column)
+            cell = grid[1 + i][column]
             if key in texts:
                 _write(cell, texts[key], nowrap=key in _NARROW, size=10.5,
                        center=key in _NARROW)
             cell.width = _cm(width)
-    _merge_tiers(table, [leaf.tiers for leaf in leaves], first=1)
+    _merge_tiers(grid, [leaf.tiers for leaf in leaves], first=1)
     score_at = keys.index("Score")
     for j, total in enumerate(footer):
         row_index = 1 + len(leaves) + j
-        label = table.cell(row_index, 0).merge(table.cell(row_index, 2))
+        label = grid[row_index][0].merge(grid[row_index][2])
         _write(label, total.label, bold=True, size=10.5)
         if total.value is not None:
             if total.key == "total":
-                _write(table.cell(row_index, keys.index("Points")),
+                _write(grid[row_index][keys.index("Points")],
                        _full_marks(ev, locale), bold=True, nowrap=True, size=10.5,
                        center=True)
-            _write(table.cell(row_index, score_at), total.text, bold=True, nowrap=True,
+            _write(grid[row_index][score_at], total.text, bold=True, nowrap=True,
                    size=10.5, center=True)
         else:  # the grade, or how a rescaled total was computed: the rest of the row
-            rest = table.cell(row_index, 3).merge(table.cell(row_index, len(keys) - 1))
+            rest = grid[row_index][3].merge(grid[row_index][len(keys) - 1])
             _write(rest, total.text, bold=total.key == "grade", size=10.5)
 
 
@@ -378,22 +395,23 @@ def _form_table(document: Any, ev: Evaluation, locale: str) -> None:
     footer = _footer(ev, locale)
     widths = _FORM_WIDTHS
     table = _new_table(document, 1 + len(rows) + len(footer), widths)
+    grid = _grid(table)
     _header_row(table, [translate(c, locale=locale) for c in FORM_COLUMNS], widths)
     for i, row in enumerate(rows):
         texts = (row.target, row.actual, row.points_text, row.score_text, row.reason)
         for offset, text in enumerate(texts):
             column = 3 + offset
             narrow = FORM_COLUMNS[column] in _NARROW
-            _write(table.cell(1 + i, column), text, nowrap=narrow, center=narrow, size=10.5)
+            _write(grid[1 + i][column], text, nowrap=narrow, center=narrow, size=10.5)
         for column, width in enumerate(widths):
-            table.cell(1 + i, column).width = _cm(width)
-    _merge_tiers(table, [row.tiers for row in rows], first=1)
+            grid[1 + i][column].width = _cm(width)
+    _merge_tiers(grid, [row.tiers for row in rows], first=1)
     score_at = FORM_COLUMNS.index("Score")
     for j, (label, text) in enumerate(footer):
         row_index = 1 + len(rows) + j
-        merged = table.cell(row_index, 0).merge(table.cell(row_index, score_at - 1))
+        merged = grid[row_index][0].merge(grid[row_index][score_at - 1])
         _write(merged, label, bold=True, size=10.5)
-        _write(table.cell(row_index, score_at), text, bold=True, nowrap=True, center=True,
+        _write(grid[row_index][score_at], text, bold=True, nowrap=True, center=True,
                size=10.5)
     notes = [f"{row.tiers[2] or row.path}：{row.note}" if _zh(locale)
              else f"{row.tiers[2] or row.path}: {row.note}" for row in rows if row.note]

@@ -38,6 +38,7 @@ from .header import is_reviewed, review_cells
 
 __all__ = [
     "FORMATS",
+    "LAYOUTS",
     "Table",
     "TableRow",
     "TotalRow",
@@ -75,7 +76,8 @@ class TableRow:
     (:func:`~perfrubric.narrative.status_text`).  ``review`` is the 复核
     cell of a project form that prints its scores: the printed and the
     rule's score where they differ (a column of its own when the form
-    prints any score).
+    prints any score).  ``note`` is the rubric's note on the row (its
+    source, a local choice), kept out of ``criterion``.
     """
 
     path: str
@@ -93,6 +95,7 @@ class TableRow:
     score_text: str
     lost_text: str
     review: str = ""
+    note: str = ""
 
 
 @attrs.frozen
@@ -152,7 +155,7 @@ def table_rows(ev: Evaluation, *, locale: str = "zh_CN") -> list[TableRow]:
             points_text=_number(result.points, rounding, locale),
             score_text=_number(result.score, rounding, locale),
             lost_text=_number(result.lost, rounding, locale),
-            review=reviewed.get(path, ""),
+            review=reviewed.get(path, ""), note=ind.note or "",
         ))
     return rows
 
@@ -286,13 +289,31 @@ p.closing { font-size: 1.1rem; margin-top: 1rem; }
 _NUMERIC = frozenset({"Points", "Score", "Lost"})
 
 
-def to_html(ev: Evaluation, *, locale: str = "zh_CN") -> str:
+#: The layouts of the HTML and Excel scoring table.
+LAYOUTS: tuple[str, ...] = ("tiers", "outline")
+
+
+def _layout(layout: str) -> bool:
+    """Whether *layout* is the printed 评分表 (``tiers``); refuse an unknown one."""
+    if layout not in LAYOUTS:
+        raise PerfrubricError(f"unknown layout {layout!r}; expected one of {', '.join(LAYOUTS)}")
+    return layout == "tiers"
+
+
+def to_html(ev: Evaluation, *, locale: str = "zh_CN", layout: str = "tiers") -> str:
     """A standalone HTML page: inline CSS, no scripts, every text escaped.
 
-    Each indicator row carries ``data-path`` and ``data-leaf``; tiers are
-    indented and shaded; the footer gives the totals and the grade, and the
-    closing sentence follows the table.
+    *layout* ``"tiers"`` (the default) lays the table out as the printed
+    评分表: 一级 / 二级 / 三级 columns, tier cells merged
+    (:mod:`perfrubric.views.tiers`).  ``"outline"`` gives
+    one row per indicator, parents included: each row carries ``data-path``
+    and ``data-leaf``; tiers are indented and shaded.  Either way the footer
+    gives the totals and the grade, and the closing sentence follows.
     """
+    if _layout(layout):
+        from .tiers import _tiered_html
+
+        return _tiered_html(ev, scoring_table(ev, locale=locale), locale)
     esc = html.escape
     table = scoring_table(ev, locale=locale)
     lang = "zh-CN" if locale.replace("-", "_").startswith("zh") else locale.replace("_", "-")
@@ -334,15 +355,22 @@ def to_html(ev: Evaluation, *, locale: str = "zh_CN") -> str:
 # -- Excel ------------------------------------------------------------------------
 
 
-def to_xlsx(ev: Evaluation, *, locale: str = "zh_CN") -> bytes:
+def to_xlsx(ev: Evaluation, *, locale: str = "zh_CN", layout: str = "tiers") -> bytes:
     """An Excel workbook as bytes (needs the optional extra ``perfrubric[excel]``).
 
-    Row 1 is the title, row 2 the headers (path, level, leaf, then the
-    table's columns); level, points, score and points lost are numeric
-    cells, so Excel can sum them.  The footer rows follow, value in the
-    score column.  Raises :class:`~perfrubric.errors.MissingDependencyError`
-    when openpyxl is not installed.
+    *layout* ``"tiers"`` (the default) is the printed 评分表, tier cells
+    merged (:mod:`perfrubric.views.tiers`).  ``"outline"``:
+    row 1 is the title, row 2 the headers (path, level, leaf, then the
+    table's columns), one row per indicator, parents included; level,
+    points, score and points lost are numeric cells, so Excel can sum them.
+    The footer rows follow, value in the score column.  Raises
+    :class:`~perfrubric.errors.MissingDependencyError` when openpyxl is not
+    installed.
     """
+    if _layout(layout):
+        from .tiers import _tiered_xlsx
+
+        return _tiered_xlsx(ev, scoring_table(ev, locale=locale), locale)
     try:
         from openpyxl import Workbook
         from openpyxl.styles import Alignment, Font
@@ -400,14 +428,20 @@ def _widths(rows: Sequence[TableRow]) -> list[int]:
             width([r.status_text for r in rows], 8, 20)]
 
 
-def render(ev: Evaluation, fmt: str, *, locale: str = "zh_CN") -> str | bytes:
-    """Render *ev* as *fmt*, one of :data:`FORMATS`; ``xlsx`` gives bytes, the others text."""
+def render(ev: Evaluation, fmt: str, *, locale: str = "zh_CN",
+           layout: str = "tiers") -> str | bytes:
+    """Render *ev* as *fmt*, one of :data:`FORMATS`; ``xlsx`` gives bytes, the others text.
+
+    *layout* (``tiers`` or ``outline``) is that of HTML and Excel; Markdown
+    and CSV are always one row per indicator.
+    """
+    _layout(layout)
     if fmt == "markdown":
         return to_markdown(ev, locale=locale)
     if fmt == "csv":
         return to_csv(ev, locale=locale)
     if fmt == "html":
-        return to_html(ev, locale=locale)
+        return to_html(ev, locale=locale, layout=layout)
     if fmt == "xlsx":
-        return to_xlsx(ev, locale=locale)
+        return to_xlsx(ev, locale=locale, layout=layout)
     raise PerfrubricError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
