@@ -13,11 +13,18 @@ and returns a :class:`Plan`.
 3. plans whose every change is a change of the data (``staffing.on_post:
    21 → 11``) before plans with a change stated on the measure only
    ("raise 预算完成率 to ≥ 95%");
-4. the smallest total relative change: ``|new − old| / |old|`` of the data
+4. with ``prefer``, plans with fewer steps outside the preferred indicators;
+5. the smallest total relative change: ``|new − old| / |old|`` of the data
    value changed (of the measured value for a change on the measure only;
    the absolute change when the old value is 0); a yes/no, a level or a
    checklist item counts 1 (100%) each;
-5. ties: the indicators' order in the table.
+6. ties: the indicators' order in the table.
+
+The search itself (level by level, exhaustive or branch and bound, against
+a time limit) is in :mod:`~perfrubric.analysis.plan_search`; what a plan
+may change (kept facts) and the identities its data keep are in
+:mod:`~perfrubric.analysis.plan_coherence`.  Each step lists in
+``effects`` every indicator whose score it changes, side effects included.
 
 A change is expressed on a data name when the measure is **linear in one
 data name** with the others fixed (``staffing.on_post /

@@ -129,7 +129,6 @@ class _Matcher:
         self.renamed_from = {new: old for old, new in self.renames.items()}
         self.sigs: dict[int, tuple[Any, ...] | None] = {}
         self.pairs: list[tuple[Indicator, Indicator]] = []
-        self.declared: set[tuple[str, str]] = set()
         self.names: dict[int, difflib.SequenceMatcher[str]] = {}
 
     def sig(self, ind: Indicator) -> tuple[Any, ...] | None:
@@ -258,7 +257,6 @@ class _Matcher:
             x = by_path.get(old) if old is not None else None
             if x is not None and id(x) not in taken_a:
                 matched.append((x, y))
-                self.declared.add((x.path, y.path))
                 taken_a.add(id(x))
                 taken_b.add(id(y))
         by_name: dict[str, Indicator] = {}
