@@ -136,3 +136,11 @@ def test_batch_results_are_text_in_xlsx_and_protected_in_csv(tmp_path: Path) -> 
     rows = list(csv.reader(io.StringIO(text.read_text(encoding="utf-8-sig"))))
     keys = [r[1] for r in rows[1:]]
     assert keys == ["'" + LINK, "'@bad\ufffd"]
+
+
+def test_a_control_character_in_a_name_never_stops_the_word_writer() -> None:
+    docx = pytest.importorskip("docx")
+    ev = _dept(LINK + "\x00")
+    document = docx.Document(io.BytesIO(pr.to_docx(ev)))
+    # the NUL a Word file cannot hold is written as U+FFFD; the rest as printed
+    assert document.paragraphs[0].text.startswith(LINK + "\ufffd")

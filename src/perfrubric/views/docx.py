@@ -30,6 +30,7 @@ from ..errors import MissingDependencyError
 from ..narrative import figure_sentence, fragments, translate
 from ..narrative.catalogs import _zh
 from ..narrative.fragment import Fragment
+from .cells import clean_text
 from .form import FORM_COLUMNS, _footer, form_rows, is_form
 from .table import scoring_table
 from .tiers import tier_spans, tiered_rows
@@ -83,7 +84,7 @@ def to_docx(ev: Evaluation, *, locale: str = "zh_CN", compact: bool = False,
     form = is_form(ev)
     table = scoring_table(ev, locale=locale)
     heading = translate("Self-evaluation form" if form else "Scoring table", locale=locale)
-    title = document.add_paragraph(table.title, style="Title")
+    title = document.add_paragraph(clean_text(table.title), style="Title")
     title.alignment = _enum("WD_ALIGN_PARAGRAPH").CENTER
     number = iter(range(1, 10))
     _heading(document, translate("Basic facts", locale=locale), next(number), locale)
@@ -176,13 +177,13 @@ def _page(document: Any) -> None:
 
 def _heading(document: Any, text: str, number: int, locale: str) -> None:
     prefix = f"{_CHINESE_NUMERALS[number - 1]}、" if _zh(locale) else f"{number}. "
-    document.add_paragraph(prefix + text, style="Heading 1")
+    document.add_paragraph(clean_text(prefix + text), style="Heading 1")
 
 
 def _body(document: Any, text: str) -> Any:
     from docx.shared import Pt
 
-    paragraph = document.add_paragraph(text)
+    paragraph = document.add_paragraph(clean_text(text))
     paragraph.paragraph_format.first_line_indent = Pt(24)  # two characters of 小四
     return paragraph
 
@@ -260,7 +261,7 @@ def _write(cell: Any, text: str, *, bold: bool = False, width: float | None = No
     from docx.shared import Cm, Pt
 
     paragraph = cell.paragraphs[0]
-    run = paragraph.add_run(text)
+    run = paragraph.add_run(clean_text(text))
     run.bold = bold or None
     if size is not None:
         run.font.size = Pt(size)
@@ -416,6 +417,6 @@ def _form_table(document: Any, ev: Evaluation, locale: str) -> None:
     notes = [f"{row.tiers[2] or row.path}：{row.note}" if _zh(locale)
              else f"{row.tiers[2] or row.path}: {row.note}" for row in rows if row.note]
     for note in notes:
-        paragraph = document.add_paragraph(note)
+        paragraph = document.add_paragraph(clean_text(note))
         for run in paragraph.runs:
             run.italic = True

@@ -22,6 +22,7 @@ from ..errors import MissingDependencyError
 from ..narrative import format_points, translate
 from ..narrative.catalogs import _say
 from ..narrative.fragment import _Parts
+from .cells import set_xlsx
 
 if TYPE_CHECKING:  # table.py calls the writers below: no import back at run time
     from .table import Table, TableRow
@@ -225,8 +226,7 @@ def _display_width(text: str) -> int:
 
 def _text(cell: Any, value: str) -> None:
     """Write *value* as text: a leading ``=`` (``=0计5分``) stays literal, never a formula."""
-    cell.value = value
-    cell.data_type = "s"
+    set_xlsx(cell, value)
 
 
 def _tiered_xlsx(ev: Evaluation, table: Table, locale: str) -> bytes:
