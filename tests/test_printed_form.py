@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 
 import perfrubric as pr
 from perfrubric.cli import main
+from perfrubric.testing import printed_forms
 from perfrubric.views import form as form_view
 from perfrubric.views import table as table_view
 
@@ -556,3 +557,19 @@ def test_report_says_each_deviation_in_both_locales() -> None:
     above = pr.evaluate(RUBRIC, _form(rows, {"points": "as_printed"}))
     assert [f.text for f in pr.fragments(above) if f.kind == "deviation"] == [
         "数量自评42分，超过分值40分，按规则复核40分"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(doc=printed_forms())
+def test_generated_printed_forms_keep_every_invariant(doc: dict[str, Any]) -> None:
+    from perfrubric.testing import INVARIANTS
+
+    ev = pr.evaluate(RUBRIC, doc)
+    for check in INVARIANTS.values():
+        check(ev)
+    assert ev.printed_total is not None
+    # under scores = "printed" the printed total is the total; the rule's is kept beside it
+    if doc["form"]["scores"] == "printed":
+        assert ev.total == ev.printed_total
+    else:
+        assert ev.total == ev.rule_total

@@ -6,7 +6,8 @@ Needs hypothesis (``pip install 'perfrubric[test]'``).  Three layers:
   built-in kind), :func:`rule_params` (parameters of one kind),
   :func:`data_for` (department data that fits a given rubric's measures,
   including values on band edges, zero denominators and missing values
-  where the policy allows) and :func:`departments` (the domain model);
+  where the policy allows), :func:`departments` (the domain model) and
+  :func:`printed_forms` (project forms as printed, with their 得分 column);
 * **invariants** — small functions, each raising :class:`InvariantViolation`
   with the invariant's name and the indicator's path, usable in your own
   tests;
@@ -30,6 +31,7 @@ from .invariants import (
     INVARIANTS,
     InvariantViolation,
     check_rubric,
+    deviations_add_up,
     grade_matches_scale,
     monotone_rules,
     order_invariant,
@@ -47,7 +49,7 @@ from .invariants import (
     total_in_range,
     vetoes_respected,
 )
-from .strategies import data_for, departments, rubrics, rule_params
+from .strategies import data_for, departments, printed_forms, rubrics, rule_params
 
 __all__ = [
     "INVARIANTS",
@@ -55,11 +57,13 @@ __all__ = [
     "check_rubric",
     "data_for",
     "departments",
+    "deviations_add_up",
     "grade_matches_scale",
     "monotone_rules",
     "order_invariant",
     "params_round_trip",
     "parents_are_sums",
+    "printed_forms",
     "reproducible",
     "rescaling_explained",
     "rounding_idempotent",

@@ -106,6 +106,28 @@ def parents_are_sums(ev: Evaluation) -> None:
                                  f"top tier adds up to {top}, raw total is {ev.raw_total}")
 
 
+def deviations_add_up(ev: Evaluation) -> None:
+    """Each deviation is printed − rule ≠ 0; the two totals differ by their sum.
+
+    The sum is compared when the total was neither rescaled nor capped and
+    is rounded to at least the rows' places (then no rounding intervenes).
+    """
+    for dev in ev.deviations:
+        if dev.printed == dev.rule or dev.difference != dev.printed - dev.rule:
+            raise InvariantViolation("deviations_add_up", f"printed {dev.printed}, rule "
+                                     f"{dev.rule}, difference {dev.difference}", dev.path)
+    if ev.printed_total is None or ev.rule_total is None:
+        return
+    exact = (not ev.rescaled and not ev.vetoes
+             and ev.rubric.total_rounding.places >= ev.rubric.rounding.places)
+    counted = [d for d in ev.deviations if d.path not in ev.beside_total]
+    gap = sum((d.difference for d in counted), D(0))
+    if exact and ev.printed_total - ev.rule_total != gap:
+        raise InvariantViolation("deviations_add_up",
+                                 f"printed total {ev.printed_total} − rule total "
+                                 f"{ev.rule_total} ≠ the deviations' sum {gap}")
+
+
 def grade_matches_scale(ev: Evaluation) -> None:
     """The grade is the scale's grade for the total, lowered only by triggered vetoes."""
     if ev.grade is None:
@@ -361,6 +383,7 @@ INVARIANTS: dict[str, Callable[[Evaluation], None]] = {
     "to_dict_round_trips": to_dict_round_trips,
     "scores_not_clamped": scores_not_clamped,
     "rescaling_explained": rescaling_explained,
+    "deviations_add_up": deviations_add_up,
 }
 
 

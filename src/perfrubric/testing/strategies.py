@@ -402,3 +402,48 @@ def departments() -> st.SearchStrategy[dict[str, Any]]:
         "facts": st.dictionaries(st.sampled_from(["a", "b", "c"]),
                                  st.one_of(st.booleans(), st.integers(0, 100)), max_size=3),
     })
+
+
+#: Where a generated printed form's rows go in ``mof-2020-project-self``.
+_FORM_TIERS = ("产出指标/数量指标", "产出指标/质量指标", "效益指标/社会效益指标",
+               "满意度指标/服务对象满意度指标")
+
+
+@st.composite
+def printed_forms(draw: st.DrawFn, *, scores: Sequence[str] = ("rule", "printed")
+                  ) -> dict[str, Any]:
+    """Data documents of project forms as printed, for ``mof-2020-project-self``.
+
+    Each has a ``[form]`` table with ``points = "as_printed"`` and the
+    ``scores`` setting drawn from *scores*, a budget row with its printed
+    ``budget_score``, and two to six quantitative rows (``≥N个``) whose
+    points add up to 90 and whose printed 得分 lies anywhere from 0 to the
+    row's points — sometimes the rule's, sometimes not, sometimes missing.
+    Under ``scores = "printed"`` the total is the printed total; under
+    ``"rule"`` each printed score that differs is a deviation.
+    """
+    n = draw(st.integers(2, 6))
+    tiers = [draw(st.sampled_from(_FORM_TIERS)) for _ in range(n)]
+    weights = [draw(st.integers(1, 5)) for _ in range(n)]
+    points = [D(90) * w // sum(weights) for w in weights]
+    points[-1] = D(90) - sum(points[:-1], D(0))
+    rows = []
+    for i, (tier, share) in enumerate(zip(tiers, points, strict=True)):
+        target = draw(st.integers(1, 200))
+        row: dict[str, Any] = {"name": f"指标{i}", "indicator": tier, "points": int(share),
+                               "target": f"≥{target}个"}
+        if draw(st.booleans()) or share == 0:
+            row["actual"] = f"{draw(st.integers(0, 2 * target))}个"
+        printed = draw(st.none() | st.integers(0, int(share)))
+        if printed is not None:
+            row["score"] = printed
+        rows.append(row)
+    adjusted = draw(st.integers(1, 1000))
+    return {
+        "department": {"name": "单位", "year": 2022},
+        "form": {"points": "as_printed", "scores": draw(st.sampled_from(list(scores))),
+                 "budget_score": draw(st.integers(0, 10))},
+        "budget": {"adjusted": f"{adjusted}万元",
+                   "final": f"{draw(st.integers(0, adjusted))}万元"},
+        "target": rows,
+    }
