@@ -313,3 +313,12 @@ def test_an_error_cell_in_the_header_row_is_located(tmp_path: Path) -> None:
         _run(path)
     (problem,) = info.value.problems
     assert problem.path == "Sheet1!B1" and "#REF!" in problem.message
+
+
+def test_a_dict_row_with_columns_the_first_lacks_is_a_row_issue_not_a_raise() -> None:
+    from perfrubric.batch.tables import open_table
+
+    rows = list(open_table([{"staffing.on_post": 1}, {"staffing.on_post": 2, "x": 3}, 7]).rows)
+    assert [r.issues for r in rows] == [
+        (), ((None, "this row has columns the first row lacks: x"),),
+        ((None, "expected a dict of column = value, got int"),)]
