@@ -313,3 +313,29 @@ def test_an_error_cell_in_the_header_row_is_located(tmp_path: Path) -> None:
         _run(path)
     (problem,) = info.value.problems
     assert problem.path == "Sheet1!B1" and "#REF!" in problem.message
+
+
+def test_a_dict_row_with_columns_the_first_lacks_is_a_row_issue_not_a_raise() -> None:
+    from perfrubric.batch.tables import open_table
+
+    rows = list(open_table([{"staffing.on_post": 1}, {"staffing.on_post": 2, "x": 3}, 7]).rows)
+    assert [r.issues for r in rows] == [
+        (), ((None, "this row has columns the first row lacks: x"),),
+        ((None, "expected a dict of column = value, got int"),)]
+
+
+def test_the_command_writes_every_row_and_counts_them(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # 3 rows in: 甲 21/20 → 2.50, 乙's unquoted 1,400 fails at D3, 丙 10/10 → 5.00.
+    (tmp_path / "flat.toml").write_text(FLAT_TEXT, encoding="utf-8")
+    table = _csv(tmp_path, "甲,20,21\n乙,400,1,400\n丙,10,10\n")
+    out = tmp_path / "scored.xlsx"
+    assert main(["batch", str(tmp_path / "flat.toml"), str(table), "-o", str(out)]) == 1
+    printed = capsys.readouterr()
+    assert "3 units: 2 scored, 1 failed" in printed.out  # the summary; the error on stderr
+    assert "units.csv:3:4: D3: this row has 4 fields, the header 3" in printed.err
+    book = openpyxl.load_workbook(out)
+    keys = [row[1] for row in book["results"].iter_rows(min_row=2, values_only=True)]
+    assert keys == ["甲", "乙", "丙"]
+    errors = list(book["errors"].iter_rows(min_row=2, values_only=True))
+    assert [(e[0], e[2]) for e in errors] == [("乙", "D3")]

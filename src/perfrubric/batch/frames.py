@@ -80,10 +80,16 @@ def _dicts_table(records: Iterable[Any]) -> Table:
     def rows() -> Iterator[Row]:
         yield Row(0, 0, tuple(clean(first.get(h)) for h in headers))
         for position, record in enumerate(it, start=1):
+            if not isinstance(record, Mapping):
+                yield Row(position, position, (None,) * len(headers), issues=((None, (
+                    f"expected a dict of column = value, got {type(record).__name__}")),))
+                continue
             extra = [k for k in record if k not in headers]
-            if extra:
-                raise DataError(Problem(f"row {position} has columns the first row lacks: "
-                                        f"{', '.join(map(str, extra))}"))
-            yield Row(position, position, tuple(clean(record.get(h)) for h in headers))
+            issues: tuple[tuple[int | None, str], ...] = ()
+            if extra:  # the row fails alone: nothing of it is dropped silently
+                issues = ((None, f"this row has columns the first row lacks: "
+                                 f"{', '.join(map(str, extra))}"),)
+            yield Row(position, position, tuple(clean(record.get(h)) for h in headers),
+                      issues=issues)
 
     return Table(headers, rows(), frame=True)

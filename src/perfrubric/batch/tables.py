@@ -63,8 +63,12 @@ def open_table(source: Any, *, sheet: str | None = None, header_row: int = 1,
     *source* is a path (``.csv``, ``.xlsx`` and the other Excel formats,
     ``.parquet``), a pandas or polars DataFrame, a pyarrow Table, or an
     iterable of flat dicts (dotted keys).  *sheet* and *header_row* apply to
-    workbooks (and *header_row* to CSV).  *excel_reader* forces
-    ``"calamine"`` or ``"openpyxl"`` (default: calamine when installed).
+    workbooks (and *header_row* to CSV; 1 to 1,048,576).  *excel_reader*
+    forces ``"calamine"`` or ``"openpyxl"``; by default an ``.xlsx`` goes to
+    calamine (when installed) unless a scan of its XML finds error cells,
+    formulas without a value or a far stray cell, when it is read cell by
+    cell (:mod:`perfrubric.batch.sparse`).  Only regular files are opened:
+    a FIFO or a device is refused at once.
     """
     if isinstance(header_row, bool) or not isinstance(header_row, int) or \
             not 1 <= header_row <= MAX_HEADER_ROW:
