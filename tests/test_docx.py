@@ -120,6 +120,11 @@ def test_fonts_name_an_east_asian_font_and_no_theme_font(ev: pr.Evaluation) -> N
         assert fonts.get(qn("w:ascii")) == "Times New Roman", name
         # a theme font would win over the named one in Word
         assert not any(fonts.get(qn(a)) for a in ("w:asciiTheme", "w:eastAsiaTheme")), name
+    # the document defaults every style inherits from name them too
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    fonts = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr")).find(qn("w:rFonts"))
+    assert fonts.get(qn("w:eastAsia")) == "宋体"
+    assert not any(fonts.get(qn(a)) for a in ("w:asciiTheme", "w:eastAsiaTheme", "w:hAnsiTheme"))
 
 
 def test_narrative_paragraphs_group_each_tier(ev: pr.Evaluation) -> None:
