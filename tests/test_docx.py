@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import perfrubric as pr
 from perfrubric.cli import main
@@ -118,6 +120,11 @@ def test_fonts_name_an_east_asian_font_and_no_theme_font(ev: pr.Evaluation) -> N
         assert fonts.get(qn("w:ascii")) == "Times New Roman", name
         # a theme font would win over the named one in Word
         assert not any(fonts.get(qn(a)) for a in ("w:asciiTheme", "w:eastAsiaTheme")), name
+    # the document defaults every style inherits from name them too
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    fonts = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr")).find(qn("w:rFonts"))
+    assert fonts.get(qn("w:eastAsia")) == "宋体"
+    assert not any(fonts.get(qn(a)) for a in ("w:asciiTheme", "w:eastAsiaTheme", "w:hAnsiTheme"))
 
 
 def test_narrative_paragraphs_group_each_tier(ev: pr.Evaluation) -> None:
@@ -187,3 +194,46 @@ def test_without_python_docx_is_a_clear_error(tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             env={"PYTHONPATH": str(src)}, check=True)
     assert "pip install 'perfrubric[docx]'" in result.stdout
+
+
+def test_statuses_rescaling_and_vetoes_read_back() -> None:
+    from test_narrative import status_evaluation
+
+    ev = status_evaluation()
+    document = read(to_docx(ev))
+    rows = grid(document.tables[1])
+    header = rows[0]
+    assert header[-1] == "说明"  # some indicators were not simply scored
+    leaves = [r for r in rows[1:] if r[0] not in ("指标得分合计", "折算", "总分", "等级")]
+    assert len(leaves) == sum(1 for r in ev.results.values() if r.is_leaf)
+    score_at = header.index("得分")
+    assert sum(Decimal(r[score_at]) for r in leaves) == ev.raw_total
+    notes = [r[-1] for r in leaves]  # the status rubric's leaves sit at depth 2: no 三级 name
+    assert "未报告，不计分（折算）" in notes and "已评分" not in notes
+    footer = {r[0]: r for r in rows if r[0] in ("指标得分合计", "折算", "总分", "等级")}
+    assert Decimal(footer["总分"][score_at]) == ev.total
+    if ev.rescaled:
+        assert footer["折算"][3] == pr.narrative.rescaling_sentence(ev).text  # type: ignore[union-attr]
+    paragraphs = texts(document)
+    for veto in ev.vetoes:
+        assert any(veto.reason in p for p in paragraphs)
+    assert paragraphs[-1] == pr.closing_sentence(ev).text + "。"
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_any_generated_rubric_gives_a_document_that_adds_up(data: st.DataObject) -> None:
+    from perfrubric.testing import data_for, rubrics
+
+    rubric = data.draw(rubrics())
+    ev = pr.evaluate(rubric, data.draw(data_for(rubric)))
+    document = read(to_docx(ev, locale=data.draw(st.sampled_from(["zh_CN", "en"]))))
+    table = document.tables[1]
+    rows = grid(table)
+    leaves = sum(1 for r in ev.results.values() if r.is_leaf)
+    score_at = 6  # 一级, 二级, 三级, 分值, 评分标准, 指标值, 得分
+    scores = [Decimal(r[score_at]) for r in rows[1:1 + leaves]]
+    assert sum(scores) == ev.raw_total
+    facts = dict((r[0], r[1]) for r in grid(document.tables[0]))
+    total_label = "总分" if "总分" in facts else "Total"
+    assert Decimal(facts[total_label].replace(",", "")) == ev.total

@@ -134,3 +134,16 @@ rule = { kind = "per_event", deduct = 1, event = "" }
     [problem] = info.value.problems
     assert problem.path is not None and problem.path.endswith("event")
     assert (problem.file, problem.line) == ("bad.toml", 13)  # the rule line (line 1 is empty)
+
+
+@pytest.mark.parametrize("locale", ["zh_CN", "en"])
+def test_a_form_row_writes_money_in_its_targets_unit(locale: str) -> None:
+    from perfrubric.views.form import form_rows
+
+    ev = pr.evaluate(pr.builtin("mof-2020-project-self"),
+                     ROOT / "examples" / "rural-road-maintenance-2022" / "project.toml")
+    rows = {r.tiers[2]: r for r in form_rows(ev, locale=locale)}
+    # actual = "1197000元" beside target "≤126万元": 1197000 ÷ 10000 = 119.7万元
+    assert (rows["项目总成本"].target, rows["项目总成本"].actual) == ("≤126万元", "119.7万元")
+    # already in the target's unit: as printed
+    assert rows["每公里年养护成本"].actual == "1.38万元"

@@ -125,9 +125,13 @@ def _enum(name: str) -> Any:
 
 def _set_fonts(rpr_owner: Any, east_asia: str, latin: str) -> None:
     """Name *east_asia* and *latin* on an element with ``rPr`` (a style, a run)."""
+    _name_fonts(rpr_owner.get_or_add_rPr().get_or_add_rFonts(), east_asia, latin)
+
+
+def _name_fonts(fonts: Any, east_asia: str, latin: str) -> None:
+    """Set a ``w:rFonts`` element's fonts and drop its theme fonts (they would win)."""
     from docx.oxml.ns import qn
 
-    fonts = rpr_owner.get_or_add_rPr().get_or_add_rFonts()
     for attribute in _THEME_FONTS:
         fonts.attrib.pop(qn(attribute), None)
     fonts.set(qn("w:ascii"), latin)
@@ -142,6 +146,15 @@ def _styles(document: Any, fonts: tuple[str, str, str]) -> None:
     from docx.shared import Pt, RGBColor
 
     body, heading, latin = fonts
+    # The template's defaults point at theme fonts too, which Word would inherit
+    # over the named ones: name the fonts there as well.
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    rpr_default = defaults.find(qn("w:rPrDefault")) if defaults is not None else None
+    rpr = rpr_default.find(qn("w:rPr")) if rpr_default is not None else None
+    if rpr is not None:
+        if rpr.find(qn("w:rFonts")) is None:
+            rpr.insert(0, OxmlElement("w:rFonts"))
+        _name_fonts(rpr.find(qn("w:rFonts")), body, latin)
     normal = document.styles["Normal"]
     normal.font.size = Pt(12)  # 小四
     _set_fonts(normal.element, body, latin)

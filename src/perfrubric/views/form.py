@@ -101,8 +101,15 @@ def _actual_text(ev: Evaluation, result: IndicatorResult, target: Target | None,
         if target.printed_actual is not None:  # printed, but not judged
             return target.printed_actual.text.strip()
         return translate("not reported", locale=locale)
-    if target.printed_actual is not None:
-        return target.printed_actual.text.strip()
+    printed = target.printed_actual
+    if (printed is not None and printed.is_money and target.actual is not None
+            and target.printed_target is not None and target.printed_target.is_money
+            and printed.unit != target.printed_target.unit):
+        # one money format in a row, as the form prints it: 1197000元 beside ≤126万元
+        # is written 119.7万元 (in every locale, like the 年度指标值 beside it)
+        return format_number(target.actual, locale=locale) + (target.printed_target.unit or "")
+    if printed is not None:
+        return printed.text.strip()
     return translate("not reported", locale=locale)
 
 
