@@ -129,7 +129,8 @@ def run(args: argparse.Namespace, out: TextIO, rubric: Rubric) -> int:
     summary = out if args.output else sys.stderr
     _summarize(done, summary, rubric)
     if reports:
-        summary.write(f"{len(written)} reports written to {reports}\n")
+        noun = "report" if len(written) == 1 else "reports"
+        summary.write(f"{len(written)} {noun} written to {reports}\n")
     if not done:   # a header row and nothing else, or an empty folder: nothing was scored
         sys.stderr.write(f"error: {source}: no unit to score (no data rows, or no data "
                          "files in the folder)\n")
