@@ -157,3 +157,13 @@ def test_a_folder_of_data_files_names_reports_by_file_and_unit(tmp_path: Path) -
     facts = {r.cells[0].text: r.cells[1].text
              for r in docx.Document(str(written)).tables[0].rows}
     assert "单位编码" not in facts and facts["单位名称"] == "示例县财政局"
+
+
+def test_one_report_is_one_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    project = ROOT / "examples" / "rural-road-maintenance-2022" / "project.toml"
+    assert main(["batch", "mof-2020-project-self", str(project), "--reports",
+                 str(tmp_path), "--report-format", "html"]) == 0
+    assert [p.name for p in tmp_path.iterdir()] == ["project-青石镇人民政府.html"]
+    assert "1 report written to" in capsys.readouterr().err
+    page = (tmp_path / "project-青石镇人民政府.html").read_text("utf-8")
+    assert "119.7万元" in page and "1197000元" not in page  # one money format

@@ -135,7 +135,8 @@ def run(args: argparse.Namespace, out: TextIO, rubric: Rubric) -> int:
     if args.summary:
         _write_summary_page(done, rubric, args.summary)
     if reports:
-        summary.write(f"{len(written)} reports written to {reports}\n")
+        noun = "report" if len(written) == 1 else "reports"
+        summary.write(f"{len(written)} {noun} written to {reports}\n")
     if not done:   # a header row and nothing else, or an empty folder: nothing was scored
         sys.stderr.write(f"error: {source}: no unit to score (no data rows, or no data "
                          "files in the folder)\n")
