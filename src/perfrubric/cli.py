@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import TextIO
 
 from . import __version__
+from .engine.datacheck import exact_names
 from .engine.evaluation import Evaluation, evaluate
 from .errors import EvaluationError, PerfrubricError, Problem, RubricError, did_you_mean
 from .expr.template import LOCALES
@@ -126,6 +127,8 @@ def _show_row(ind: Indicator, out: TextIO) -> None:
                          else ", ".join(rows.tiers) or "any sub-tier")):
         if text:
             out.write(f"{indent}    {label}: {text}\n")
+    for label, names in exact_names(ind.rule):  # what the data must spell exactly
+        out.write(f"{indent}    {label}: {', '.join(names)}\n")
     for child in ind.children:
         _show_row(child, out)
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from ..errors import DataError, Problem, did_you_mean
 from .extras import require
+from .percentformat import percent_cells, with_percent_cells
 from .rows import Table, _headers, _numbered
 
 
@@ -38,6 +39,8 @@ def _excel_table(path: str, sheet: str | None, header_row: int, reader: str | No
             raise DataError(Problem(f"cannot read the workbook: {exc}", file=path)) from None
         name = _pick_sheet(path, list(wb.sheetnames), sheet)
         rows = wb[name].iter_rows(values_only=True)
+    # A cell shown as 94.5% holds 0.945: read it as the share it is, whatever the mapping says.
+    rows = iter(with_percent_cells(rows, percent_cells(path, name)))
     head: Sequence[Any] = []
     for _ in range(header_row):
         head = next(rows, ())

@@ -251,7 +251,7 @@ def parse_printed(text: object, *, actual: bool = False) -> Printed:
             raise PrintedValueError(f"expected a number, got {text!r}") from None
         if not number.is_finite():
             raise PrintedValueError(f"expected a finite number, got {text!r}")
-        _check_range(number, text)
+        number = _check_range(number, text)
         return Printed(str(text), None, number, None, None)
     if not isinstance(text, str):
         raise PrintedValueError(f"expected text such as \"≥50个\" or a number, got "
@@ -279,8 +279,7 @@ def parse_printed(text: object, *, actual: bool = False) -> Printed:
     if "," in digits and not re.fullmatch(r"[-+]?\d{1,3}(,\d{3})+(\.\d+)?([eE][-+]?\d+)?",
                                           digits):
         raise PrintedValueError(f"cannot read {text!r}: misplaced thousands separator")
-    number = Decimal(digits.replace(",", ""))
-    _check_range(number, text)
+    number = _check_range(Decimal(digits.replace(",", "")), text)
     if unit and unit not in _RATES and unit not in UNITS and unit not in COUNT_UNITS:
         raise PrintedValueError(f"cannot read {text!r}: unknown unit {unit!r}; expected %, ‰, "
                                 "a money unit (元, 万元, 亿元 …) or a measure word such as 个, "
@@ -288,10 +287,10 @@ def parse_printed(text: object, *, actual: bool = False) -> Printed:
     return Printed(text, operator, number, unit or None, None)
 
 
-def _check_range(number: Decimal, text: object) -> None:
-    """Refuse what the library's one number boundary refuses (:func:`check_bounds`)."""
+def _check_range(number: Decimal, text: object) -> Decimal:
+    """*number* as :func:`check_bounds` returns it (a zero normalized), or refused."""
     try:
-        check_bounds(number, text)
+        return check_bounds(number, text)
     except ValueError as exc:
         raise PrintedValueError(str(exc)) from None
 

@@ -45,6 +45,7 @@ from ..rubrics.model import Indicator, Rubric
 from ..units import UNITS, Money
 from .evaluation import evaluate
 from .results import Evaluation, _leaf_scores
+from .shares import refuse_bare_shares, share_reads
 
 __all__ = ["CompiledRubric", "Totals"]
 
@@ -250,6 +251,7 @@ class CompiledRubric:
         self._plain_facts: list[tuple[str, str]] = []
         self._needs_facts = False
         self._counted = _ZERO
+        self._shares = share_reads(rubric)
         if not self.supported:
             return
         self._leaves = [(ind.path, _leaf_fn(ind, rubric)) for ind in leaves]
@@ -279,6 +281,8 @@ class CompiledRubric:
         """
         if trace or not self.supported or dept.assessments or not self._counted:
             return Totals.of(evaluate(self.rubric, dept), keep=trace)
+        if self._shares:
+            refuse_bare_shares(self._shares, dept)
         try:
             return self._fast(dept)
         except (_Fallback, PerfrubricError, ArithmeticError):
