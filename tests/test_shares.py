@@ -286,3 +286,29 @@ def test_the_scan_finds_cells_in_any_attribute_order_and_across_chunks(
     percentformat._scan(io.BytesIO(xml), frozenset({1, 12}), found)
     # B = column 1, AB = 27 (26 + 2 - 1); s="11" is not a percent style.
     assert found == {(2, 1), (2, 27)}
+
+
+def test_filled_in_templates_read_shares_as_tables_do(tmp_path: Path,
+                                                      rubric: pr.Rubric) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    pytest.importorskip("python_calamine")
+    folder = tmp_path / "filled"
+    folder.mkdir()
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "财政局"
+    sheet["A1"], sheet["B1"] = "单位名称", "财政局"
+    sheet["A2"], sheet["B2"] = "满意度", 0.875
+    sheet["B2"].number_format = "0.0%"  # shown as 87.5%
+    book.save(folder / "a.xlsx")
+    without = '[labels]\n"单位名称" = "department.name"\n"满意度" = "facts.satisfaction"\n'
+    (tmp_path / "layout.toml").write_text(without, encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        list(pr.evaluate_many(rubric, folder, layout=tmp_path / "layout.toml"))
+    (problem,) = caught.value.problems
+    assert "满意度" in problem.message
+    assert (problem.path, problem.line) == ('labels."满意度"', 3)  # at the layout's line
+    (tmp_path / "layout.toml").write_text(without.replace(
+        '"facts.satisfaction"', '{ name = "facts.satisfaction", unit = "%" }'), encoding="utf-8")
+    (result,) = pr.evaluate_many(rubric, folder, layout=tmp_path / "layout.toml")
+    assert result.total == SCORE_87_5  # the cell shows 87.5%: read as 87.5%, not 0.875%

@@ -364,7 +364,8 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("validate", help="check rubric files; print every problem")
     p.add_argument("rubric", nargs="+", help="rubric TOML file or built-in id")
     p.add_argument("--data", metavar="DATA",
-                   help="also check every name the rubric reads against this data file")
+                   help="also check this data file: every name the rubric reads, and "
+                        "every value scoring would refuse")
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("show", help="print the scoring table")

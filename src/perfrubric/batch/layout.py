@@ -27,6 +27,7 @@ import attrs
 from ..errors import DataError, Problem, did_you_mean
 from ..files.settings import problem_at, read_settings
 from .mapping import _read_column
+from .percentformat import percent_cells, with_percent_cells
 from .tables import EXCEL_SUFFIXES, Column, ColumnMap, Row, Table, clean, require
 
 __all__ = ["Layout", "load_layout", "template_rows"]
@@ -119,6 +120,7 @@ def template_rows(folder: str | os.PathLike[str], layout: Layout) -> Iterator[Ro
             raise DataError(Problem(f"cannot read the workbook: {exc}", file=path)) from None
         for sheet in book.sheet_names:
             grid = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+            grid = list(with_percent_cells(grid, percent_cells(path, sheet)))  # 87.5% is 0.875
             values: list[Any] = [None] * len(labels)
             places: list[tuple[int, int] | None] = [None] * len(labels)
             for r, line in enumerate(grid):

@@ -88,7 +88,7 @@ def _items(records: Any, mapping: ColumnMap, rubric: Rubric,
                                   "workbooks (or one workbook), not "
                                   f"{type(records).__name__}")
         plan = Plan(layout.table(), layout.mapping())
-        check_share_columns(rubric, plan, layout.mapping())
+        check_share_columns(rubric, plan, attrs.evolve(layout.mapping(), file=layout.file))
         for i, row in enumerate(template_rows(records, layout)):
             doc = plan.document(row)
             yield _Item(i, doc.key, doc.document, row, plan, doc.cells, row.file)

@@ -46,8 +46,10 @@ def check_share_columns(rubric: Rubric, plan: Plan, mapping: ColumnMap) -> None:
                     positions = tomlpos.key_positions(read_text(mapping.file, DataError))
                 except DataError:
                     positions = {}
-            at = tomlpos.locate(positions, ("columns", header))
-            problems.append(Problem(message, path=tomlpos.format_path(("columns", header)),
+            # a mapping's [columns], or a layout's [labels]
+            key = ("labels", header) if ("labels", header) in positions else ("columns", header)
+            at = tomlpos.locate(positions, key)
+            problems.append(Problem(message, path=tomlpos.format_path(key),
                                     file=mapping.file, line=at[0] if at else None,
                                     column=at[1] if at else None))
         elif plan.table.frame:

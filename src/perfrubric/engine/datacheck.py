@@ -25,7 +25,7 @@ import attrs
 
 from ..data.facts import SYNONYMS, Facts, static_names, synonym_for
 from ..data.model import Department
-from ..errors import DataError, EvaluationError, Problem
+from ..errors import DataError, EvaluationError, PerfrubricError, Problem
 from ..expr import Expression
 from ..files import tomlpos
 from ..files.reading import read_text
@@ -184,6 +184,8 @@ def _refused(rubric: Rubric, dept: Department, file: str | None, label: str) -> 
         return _with_lines(found, file)
     except DataError as exc:
         return list(exc.problems)
+    except PerfrubricError as exc:  # anything else scoring refuses, said as it says it
+        return [Problem(f"scoring would refuse {label}: {exc}", "", file)]
     return []
 
 
