@@ -125,15 +125,16 @@ def check_data(rubric: Rubric, data: Department | Mapping[str, Any] | str | os.P
         dept = load_data(data)
     except DataError as exc:
         return list(exc.problems)
+    shares: list[Problem] = []
     reads = share_reads(rubric)
     if reads:  # a bare number where a share is measured: located in the data file
         try:
             refuse_bare_shares(reads, dept, file)
         except DataError as exc:
-            return list(exc.problems)
+            shares = list(exc.problems)
     facts = Facts.from_department(dept)
     label = f"the data ({file})" if file else "the data"
-    problems: list[Problem] = []
+    problems: list[Problem] = list(shares)
     seen: set[tuple[str, str]] = set()
     for where, key, line, expr, effect in _expressions(rubric):
         for name in sorted(expr.names):
@@ -149,7 +150,8 @@ def check_data(rubric: Rubric, data: Department | Mapping[str, Any] | str | os.P
                 text = f"'{name}' is not in {label}: {effect}"
             problems.append(Problem(f"{key}: {text}", where, rubric.file, line,
                                     expected=suggestion, got=name))
-    problems += _refused(rubric, dept, file, label)
+    if not shares:  # scoring stops at the bare shares: what else it refuses comes after
+        problems += _refused(rubric, dept, file, label)
     assessed = {a.indicator for a in dept.assessments}
     for ind in rubric.leaves():
         if ind.measure is None and ind.path not in assessed:
