@@ -296,7 +296,8 @@ def test_money_measure_needs_a_unit() -> None:
     text = BASE.replace('measure = "facts.incidents"\nrule = { kind = "per_event", deduct = 10 }',
                         'measure = "budget.sangong.actual"\n'
                         'rule = { kind = "threshold", threshold = 10, full_when = "at_most" }')
-    with pytest.raises(pr.EvaluationError, match="declare the unit"):
+    # refused at load (issue 17): no data could ever be scored without the unit
+    with pytest.raises(pr.RubricError, match="declare the unit"):
         evaluate(text, dept())
     # 9万元 ≤ 10 -> full
     ev = evaluate(text.replace('measure = "budget.sangong.actual"',

@@ -108,10 +108,11 @@ def test_mixing_across_band_tables_is_found() -> None:
 def test_money_needs_a_money_unit_of_its_currency(unit: str | None, says: str) -> None:
     with pytest.raises(pr.RubricError) as info:
         load('{ kind = "threshold", threshold = "600万元", full_when = "at_least" }', unit)
-    # Under unit = "%" the money measure itself is a second problem (at indicator[0].unit).
+    # Under unit = "%" or no unit the money measure itself is a second problem (at
+    # indicator[0].unit or .measure: no data could be scored).
     (p,) = [p for p in info.value.problems if p.path == "indicator[0].rule.threshold"]
     assert p.message == says
-    assert len(info.value.problems) == (2 if unit == "%" else 1)
+    assert len(info.value.problems) == (2 if unit in ("%", None) else 1)
 
 
 def test_unknown_money_unit_is_a_problem() -> None:

@@ -273,7 +273,7 @@ STATUS_RUBRIC = textwrap.dedent('''\
     indicator = "效果/资金使用合规性"
     ''')
 
-STATUS_FACTS = {"has_buildings": False, "execution": 1, "social": 1, "compliant": True,
+STATUS_FACTS = {"has_buildings": False, "execution": "100%", "social": "100%", "compliant": True,
                 "violation": True, "satisfied": True}
 
 

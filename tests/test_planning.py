@@ -153,7 +153,7 @@ def test_value_on_an_exclusive_edge_moves_one_step_past_it() -> None:
                            {"upto": "5%", "points": 70}, {"over": "5%", "points": 100}]}}]})
     # x = 5% lies in the first band (upto 5%, 含): 70 (中).  More than 5% gives 100; the
     # value is written to 2 places, so the next one up is 0.06.
-    plan = next_grade(rubric, {"department": {"name": "x"}, "facts": {"x": "0.05"}})
+    plan = next_grade(rubric, {"department": {"name": "x"}, "facts": {"x": "5%"}})
     assert [(c.name, c.before, c.after) for c in plan.changes] == [
         ("facts.x", D("0.05"), D("0.06"))]
     assert _rescore(plan).total == 100

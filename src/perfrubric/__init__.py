@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from .data.model import Assessment, Department, Form, FundSource, Target
 from .data.printed import Printed, PrintedValueError, parse_printed
 from .data.structure import load_data
-from .decimals import Rounding, to_decimal
+from .decimals import Rounding, Share, to_decimal
 from .engine.deviation import Deviation
 from .engine.evaluation import (
     Evaluation,
@@ -160,6 +160,7 @@ __all__ = [
     "RubricError",
     "RuleInputError",
     "RuleKind",
+    "Share",
     "Target",
     "TargetRows",
     "Unit",

@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import TextIO
 
 from . import __version__
+from .engine.datacheck import exact_names
 from .engine.evaluation import Evaluation, evaluate
 from .errors import EvaluationError, PerfrubricError, Problem, RubricError, did_you_mean
 from .expr.template import LOCALES
@@ -129,6 +130,8 @@ def _show_row(ind: Indicator, out: TextIO) -> None:
                          else ", ".join(rows.tiers) or "any sub-tier")):
         if text:
             out.write(f"{indent}    {label}: {text}\n")
+    for label, names in exact_names(ind.rule):  # what the data must spell exactly
+        out.write(f"{indent}    {label}: {', '.join(names)}\n")
     for child in ind.children:
         _show_row(child, out)
 
@@ -446,7 +449,8 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("validate", help="check rubric files; print every problem")
     p.add_argument("rubric", nargs="+", help="rubric TOML file or built-in id")
     p.add_argument("--data", metavar="DATA",
-                   help="also check every name the rubric reads against this data file")
+                   help="also check this data file: every name the rubric reads, and "
+                        "every value scoring would refuse")
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("show", help="print the scoring table")

@@ -1,7 +1,9 @@
 """Decimal conversion and declared rounding.
 
 Money and scores are :class:`decimal.Decimal`.  Floats given as input are
-converted through :func:`str` so that ``0.1`` stays ``0.1``; percentages may
+read at 15 significant digits, what a spreadsheet shows (:func:`from_float`),
+so that ``0.1`` stays ``0.1`` and ``96.89999999999999`` (the binary float
+of an Excel formula) is ``96.9``; percentages may
 be written as strings such as ``"117.14%"`` and become fractions
 (``Decimal("1.1714")``).  Rounding is always declared: a
 :class:`Rounding` names its places and its mode, and the default mode is
@@ -11,6 +13,7 @@ be written as strings such as ``"117.14%"`` and become fractions
 from __future__ import annotations
 
 import decimal
+import math
 import re
 from collections.abc import Sequence
 from decimal import Decimal
@@ -19,7 +22,7 @@ from typing import Final
 import attrs
 
 __all__ = ["MAX_MAGNITUDE", "MAX_PLACES", "ROUNDING_MODES", "NumberOutOfBounds", "Rounding",
-           "apportion", "check_bounds", "to_decimal"]
+           "Share", "apportion", "check_bounds", "from_float", "share_text", "to_decimal"]
 
 #: The largest magnitude a number written in a rubric or a data file may have:
 #: 10**15 (a thousand 万亿, whatever the unit).  Larger numbers are refused,
@@ -36,6 +39,33 @@ class NumberOutOfBounds(ValueError):
     """A number beyond :data:`MAX_MAGNITUDE` or finer than :data:`MAX_PLACES` places."""
 
 
+class Share(Decimal):
+    """A number written as a share, ``"87.5%"`` or ``"875‰"``, held as its fraction.
+
+    It is a :class:`~decimal.Decimal` in every way (equal, same hash,
+    arithmetic gives plain Decimals); its type only records that the
+    writer said the number is a share.  A measure in ``%`` or ``‰`` that
+    reads a free fact refuses a bare number there (is ``87.5`` 87.5% or
+    8750%?), and accepts a :class:`Share`.
+
+    >>> Share("0.875") == Decimal("0.875"), share_text(Share("0.875"))
+    (True, '87.5%')
+    """
+
+    __slots__ = ()
+
+
+def share_text(value: Decimal) -> str:
+    """*value*, a fraction, written as a percentage: ``0.875`` → ``"87.5%"``.
+
+    Exact: the digits are moved, never rounded, and trailing zeros dropped.
+    """
+    text = format(value.scaleb(2), "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return f"{text}%"
+
+
 def _shown(value: object) -> str:
     text = repr(value) if isinstance(value, str) else str(value)
     return text if len(text) <= 40 else f"{text[:20]}…{text[-8:]} ({len(text)} characters)"
@@ -44,7 +74,10 @@ def _shown(value: object) -> str:
 def check_bounds(value: Decimal, written: object, places: int | None = MAX_PLACES) -> Decimal:
     """Return *value* if it is finite and within the declared bounds.
 
-    Raises :class:`NumberOutOfBounds` (a :class:`ValueError`) naming the
+    A zero comes back as plain ``Decimal(0)`` whatever its exponent or sign:
+    ``0E-999999999`` passes every bound (it is zero), but written out in
+    full it would be a billion characters, so it is normalized where
+    numbers enter.  Raises :class:`NumberOutOfBounds` (a :class:`ValueError`) naming the
     bound for a number beyond ±10**15 or with more than *places* decimal places
     (``None``: any number of places, for results of exact arithmetic),
     and :class:`ValueError` for NaN and infinities.  *written* is what the
@@ -52,6 +85,13 @@ def check_bounds(value: Decimal, written: object, places: int | None = MAX_PLACE
     """
     if not value.is_finite():
         raise ValueError(f"expected a finite number, got {_shown(written)}")
+    if not value:
+        exponent = value.as_tuple().exponent
+        # 0.00 keeps its places; only a zero whose exponent no written number needs is reset.
+        if value.is_signed() or not isinstance(exponent, int) or \
+                not -(MAX_PLACES + 3) <= exponent <= 0:
+            return _ZERO
+        return value
     if value.adjusted() > 15 or (value.adjusted() == 15 and value.copy_abs() > MAX_MAGNITUDE):
         raise NumberOutOfBounds(
             f"the number {_shown(written)} is too large: numbers may be at most 1e15 "
@@ -78,11 +118,46 @@ ROUNDING_MODES: Final[dict[str, str]] = {
     "ceiling": decimal.ROUND_CEILING,
 }
 
+_ZERO: Final = Decimal(0)
 _CONTEXT: Final = decimal.Context(prec=34, rounding=decimal.ROUND_HALF_UP)
 _QUANTA: Final = tuple(Decimal(1).scaleb(-places) for places in range(13))
 # Wide enough to quantize anything within the bounds (15 + 12 digits) exactly.
 _WIDE: Final = decimal.Context(prec=60, rounding=decimal.ROUND_HALF_UP, Emax=decimal.MAX_EMAX,
                                Emin=decimal.MIN_EMIN)
+
+
+#: Significant digits a binary float is read at: what Excel shows of a number, and
+#: the most any float holds reliably (``sys.float_info.dig``).
+FLOAT_DIGITS: Final = 15
+
+
+def from_float(value: float) -> Decimal:
+    """The decimal a person meant by the binary float *value*: 15 significant digits.
+
+    A float is the nearest binary fraction to a decimal someone typed or a
+    formula computed; its shortest ``repr`` may still carry the binary
+    noise (``1234.56 + 1e-13`` prints ``1234.5600000000002``).  Read at 15
+    significant digits, as Excel shows it, the noise goes and what was
+    typed comes back.  Whole floats come back whole (``146.0`` → ``146``).
+    NaN and infinities are returned as Decimal NaN and Infinity, for the
+    caller to refuse.
+
+    >>> from_float(96.89999999999999), from_float(1234.5600000000002), from_float(146.0)
+    (Decimal('96.9'), Decimal('1234.56'), Decimal('146'))
+    >>> from_float(0.1 + 0.2)
+    Decimal('0.3')
+    """
+    if not math.isfinite(value):
+        return Decimal(repr(value))
+    text = format(value, f".{FLOAT_DIGITS}g")
+    result = Decimal(text)
+    # "1.5e+03" reads back with a positive exponent: give it its plain digits.
+    return result.quantize(_ONE) if result == result.to_integral_value() and \
+        abs(result) < _FLOAT_WHOLE else result
+
+
+_ONE: Final = Decimal(1)
+_FLOAT_WHOLE: Final = Decimal(10) ** FLOAT_DIGITS
 
 
 _THOUSANDS = re.compile(r"[-+]?\d{1,3}(?:,\d{3})+(?:\.\d*)?(?:[eE][-+]?\d+)?\s*[%％‰]?")
@@ -92,7 +167,8 @@ def to_decimal(value: object, *, percent: bool = True) -> Decimal:
     """Convert *value*, a number a user wrote, to a finite :class:`~decimal.Decimal`.
 
     This is the one place where user text and numbers become Decimals.
-    Accepts ``int``, ``float`` (through ``str()``), ``Decimal`` and strings.
+    Accepts ``int``, ``float`` (at 15 significant digits, :func:`from_float`),
+    ``Decimal`` and strings.
     With *percent* true, a string ending in ``%`` is divided by 100 and a
     string ending in ``‰`` by 1000.  Booleans are refused: ``True`` is not
     a number in a scoring table.  The number as written must lie within
@@ -119,7 +195,7 @@ def to_decimal(value: object, *, percent: bool = True) -> Decimal:
                 "too large: numbers may be at most 1e15 (1,000,000,000,000,000) in magnitude")
         return Decimal(value)  # whole and within the bounds: nothing more to check
     elif isinstance(value, float):
-        result = Decimal(str(value))
+        result = from_float(value)
     elif isinstance(value, str):
         text = value.strip().replace("_", "")
         if "," in text:
@@ -144,7 +220,8 @@ def to_decimal(value: object, *, percent: bool = True) -> Decimal:
     else:
         raise ValueError(f"expected a number, got {type(value).__name__} {_shown(repr(value))}")
     # A Decimal may be a percentage already divided by 100 or 1000 (3 more places).
-    check_bounds(result, value, MAX_PLACES + 3 if isinstance(value, Decimal) else MAX_PLACES)
+    places = MAX_PLACES + 3 if isinstance(value, Decimal) else MAX_PLACES
+    result = check_bounds(result, value, places)
     if scale != 1:
         result = _CONTEXT.divide(result, Decimal(scale))
     return result

@@ -18,6 +18,7 @@ import attrs
 
 from ..data.facts import _SCHEMA
 from ..data.model import Assessment, Department, Staffing
+from ..decimals import Share
 from ..units import Money
 
 __all__ = ["ASSESSMENT", "Slot", "set_assessment", "set_value", "slot"]
@@ -162,6 +163,8 @@ def set_value(dept: Department, name: str, value: Any) -> Department:
         changed: Department = _set_chain(dept, chain, value)
         return changed
     if parts[0] == "facts":
+        if isinstance(_fact(dept, name), Share) and type(value) is Decimal:
+            value = Share(value)  # a share stays a share (a measure in % refuses a bare number)
         facts = _set_fact(_plain_fact(dept.facts), parts[1:], value)
         return attrs.evolve(dept, facts=facts)
     if parts[0] == "targets" and len(parts) == 3:

@@ -16,6 +16,8 @@ from typing import Any
 
 import attrs
 
+from ..decimals import from_float
+
 
 @attrs.frozen
 class BadCell:
@@ -52,6 +54,29 @@ def cell_ref(sheet: str | None, row: int, index: int) -> str:
     return f"{quoted}!{ref}"
 
 
+# A float's shortest repr written as text (pandas' to_csv): 16 or 17 significant digits
+# ending in a run of 0s or 9s and a digit or three, the mark of binary noise.
+_FLOAT_NOISE = re.compile(r"[-+]?[0-9]+\.[0-9]*(?:0{5,}|9{5,})[0-9]{1,3}")
+
+
+def float_text(text: str) -> Any:
+    """A cell's text that is a binary float's noise, read as the float it shows (15 digits).
+
+    ``"441.18000000000006"`` (what ``DataFrame.to_csv`` writes for the float
+    441.18) reads as ``Decimal('441.18')``, as the same value does from an
+    xlsx, pandas, polars or Arrow; text that is not exactly a float's
+    ``repr`` (an exact amount with many digits) is kept as written.
+
+    >>> float_text("96.89999999999999"), float_text("0.100000000000000005")
+    (Decimal('96.9'), '0.100000000000000005')
+    """
+    number = float(text)
+    digits = sum(ch.isdigit() for ch in text.lstrip("+-0."))
+    if digits < 16 or repr(number) != text.lstrip("+") or not math.isfinite(number):
+        return text
+    return from_float(number)
+
+
 def clean(value: Any) -> Any:
     """A cell as a plain Python value; ``None`` for an empty cell (missing, never 0)."""
     if value is None:
@@ -59,13 +84,16 @@ def clean(value: Any) -> Any:
     kind = type(value)
     if kind is str:
         text = value.strip()
+        if _FLOAT_NOISE.match(text):
+            return float_text(text)
         return text or None
     if kind is float:
         if math.isinf(value):
             return BadCell(f"the cell holds {value} (an infinite number); expected a number")
         if math.isnan(value):
             return None  # pandas' and Arrow's empty cell
-        return int(value) if value.is_integer() and abs(value) < 1e15 else value
+        # A binary float at the 15 digits a spreadsheet shows (96.89999999999999 → 96.9).
+        return int(value) if value.is_integer() and abs(value) < 1e15 else from_float(value)
     if kind is int or kind is bool or kind is Decimal:
         return value
     if isinstance(value, (datetime.date, datetime.time)):
@@ -111,4 +139,5 @@ def _text(value: Any) -> str:
     return _number_text(value)
 
 
-_WHOLE = re.compile(r"[+-]?[0-9]{1,18}")
+# \d: any decimal digit, so full-width ０-９ read the same in counts as in money.
+_WHOLE = re.compile(r"[+-]?\d{1,18}(?:\.0*)?")  # 146.0: what pandas writes for a whole float

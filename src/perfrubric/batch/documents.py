@@ -16,10 +16,11 @@ from typing import Any
 
 import attrs
 
+from ..decimals import share_text, to_decimal
 from ..errors import DataError, Problem
 from ..files import tomlpos as _tomlpos
 from .cells import _WHOLE, BadCell, _is_number, _number_text, _text, cell_ref
-from .mapping import _TEXT_FIELDS, Column, ColumnMap
+from .mapping import _TEXT_FIELDS, FRACTION, Column, ColumnMap
 from .rows import Row, Table
 
 PathTuple = tuple[str | int, ...]
@@ -200,10 +201,12 @@ def _putter(column: Column) -> Callable[..., None]:
         if isinstance(value, str) and _WHOLE.fullmatch(value):
             # CSV cells are all text, and spreadsheets often hold numbers as text:
             # a whole number written as text is that number (二十 and 21.5 are not).
-            value = int(value)
+            value = int(value.partition(".")[0])
         if unit is not None and _is_number(value):
             if unit in ("%", "‰"):
                 return f"{_number_text(value)}{unit}"
+            if unit == FRACTION:
+                return _fraction(value)
             return {"amount": value, "unit": unit}
         return value
 
@@ -234,3 +237,11 @@ def _putter(column: Column) -> Callable[..., None]:
         table[path[-1]] = convert(value)
         cells[path] = index
     return put
+
+
+def _fraction(value: Any) -> Any:
+    """A cell of a ``unit = "fraction"`` column as the share it is: 0.875 → ``"87.5%"``."""
+    try:
+        return share_text(to_decimal(value, percent=False))
+    except ValueError:
+        return value  # the loader says what is wrong with it, at its cell

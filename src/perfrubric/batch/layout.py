@@ -28,6 +28,7 @@ from ..errors import DataError, Problem, did_you_mean
 from ..files.reading import require_regular_file
 from ..files.settings import problem_at, read_settings
 from .mapping import _read_column
+from .percentformat import percent_cells, percent_rows, with_percent_cells
 from .sparse import open_book, sheet_rows
 from .tables import EXCEL_SUFFIXES, Column, ColumnMap, Row, Table, clean, require
 
@@ -149,7 +150,9 @@ def _sheets(path: str) -> list[tuple[str, dict[tuple[int, int], Any]]]:
     """Every sheet of the workbook at *path* as {(0-based row, column): value}, cells that exist."""
     if path.lower().endswith((".xlsx", ".xlsm")):
         book = open_book(path)
-        return [(name, {(number - 1, c): v for number, found in sheet_rows(book, name, path)
+        # a cell shown as 87.5% holds 0.875: read it as the share it is
+        return [(name, {(number - 1, c): v for number, found in
+                        percent_rows(sheet_rows(book, name, path), percent_cells(path, name))
                         for c, v in found.items()}) for name in book.sheetnames]
     calamine = require("python_calamine", "reading filled-in templates")
     try:
@@ -157,6 +160,7 @@ def _sheets(path: str) -> list[tuple[str, dict[tuple[int, int], Any]]]:
         out = []
         for name in book.sheet_names:
             grid = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            grid = list(with_percent_cells(grid, percent_cells(path, name)))  # 87.5% is 0.875
             out.append((name, {(r, c): v for r, line in enumerate(grid)
                                for c, v in enumerate(line) if v not in (None, "")}))
     except Exception as exc:  # calamine's own errors: an unreadable workbook

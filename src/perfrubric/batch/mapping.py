@@ -36,6 +36,10 @@ LONG_TARGET_FIELDS = ("name", "level1", "level2", "indicator", "target", "compar
 FORM_FIELDS = ("points", "total", "scores", "project", "code", "department", "implementer",
                "goal", "achieved")
 _PERCENT_UNITS = {"%": "%", "％": "%", "‰": "‰"}
+#: The unit of a column of shares written as fractions (0.875 for 87.5%).
+FRACTION = "fraction"
+#: The units that say a column holds shares: a measure in % or ‰ needs one.
+SHARE_COLUMN_UNITS = ("%", "‰", FRACTION)
 
 
 @functools.cache
@@ -111,7 +115,8 @@ class Column:
     """How one column of a table reads.
 
     ``name`` is its data name (``None`` for a column the mapping ignores),
-    ``unit`` the money unit or ``%``/``‰`` of bare numbers in it, and
+    ``unit`` the money unit of bare numbers in it, or how they are shares:
+    ``%`` (87.5 is 87.5%), ``‰``, or ``fraction`` (0.875 is 87.5%); and
     ``split`` the separator that splits a cell into a list.
     """
 
@@ -309,10 +314,11 @@ def _read_column(header: str, spec: Any, bad: Callable[[str], None], *,
         bad(problem)
         return None
     unit = spec.get("unit")
-    if unit is not None and (not isinstance(unit, str)
-                             or (unit not in UNITS and unit not in _PERCENT_UNITS)):
-        bad(f"unit {unit!r} is neither a money unit (元, 万元, 亿元, …) nor % or ‰; leave the "
-            "unit out for counts and plain numbers")
+    if unit is not None and (not isinstance(unit, str) or (
+            unit not in UNITS and unit not in _PERCENT_UNITS and unit != FRACTION)):
+        bad(f"unit {unit!r} is neither a money unit (元, 万元, 亿元, …) nor a share's (\"%\": "
+            "87.5 is 87.5%, \"‰\", or \"fraction\": 0.875 is 87.5%); leave the unit out for "
+            "counts and plain numbers")
         unit = None
     split = spec.get("split")
     if split is not None and (not isinstance(split, str) or not split):

@@ -25,6 +25,7 @@ from .layout import Layout, load_layout, template_rows
 from .long import LongPlan
 from .results import BatchResult, _Collector
 from .scoring import Refused, _compiled, _Outcome, _score, _unpack, _worker_chunk, _worker_init
+from .shares import check_share_columns
 from .tables import (
     EXCEL_SUFFIXES,
     ColumnMap,
@@ -122,6 +123,7 @@ def _items(records: Any, mapping: ColumnMap, rubric: Rubric,
                                   "workbooks (or one workbook), not "
                                   f"{type(records).__name__}")
         plan = Plan(layout.table(), layout.mapping())
+        check_share_columns(rubric, plan, attrs.evolve(layout.mapping(), file=layout.file))
         for i, row in enumerate(template_rows(records, layout)):
             yield _row_item(i, row, plan, row.file)
         return
@@ -129,6 +131,7 @@ def _items(records: Any, mapping: ColumnMap, rubric: Rubric,
         table = open_table(records, sheet=mapping.sheet, header_row=mapping.header_row)
         plan = Plan(table, mapping)
         _check_required(rubric, plan, mapping)
+        check_share_columns(rubric, plan, mapping)
         yield from _table_items(table, plan)
         return
     if isinstance(records, (str, os.PathLike)) and Path(records).is_dir():
@@ -144,6 +147,7 @@ def _items(records: Any, mapping: ColumnMap, rubric: Rubric,
             headers = tuple(str(k) for k in record)
             if headers not in plans:
                 plans[headers] = Plan(Table(headers, iter(()), frame=True), mapping)
+                check_share_columns(rubric, plans[headers], mapping)
             plan = plans[headers]
             row = Row(index, index, tuple(clean(record[h]) for h in record))
             doc = plan.document(row)
@@ -375,6 +379,7 @@ def score_table(rubric: Rubric, table: Any, *,
         opened = open_table(table, sheet=column_map.sheet, header_row=column_map.header_row)
         plan = Plan(opened, column_map)
         _check_required(rubric, plan, column_map)
+        check_share_columns(rubric, plan, column_map)
         items = _table_items(opened, plan)
     collector = _Collector(rubric, measured)
     for result in _run(rubric, items, workers=workers, trace=trace, chunk_size=64,

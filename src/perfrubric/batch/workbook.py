@@ -11,6 +11,7 @@ from typing import Any
 from ..errors import DataError, Problem, did_you_mean
 from .cells import clean
 from .extras import require
+from .percentformat import percent_cells, percent_rows, with_percent_cells
 from .rows import Row, Table, _headers, _numbered
 from .sparse import needs_care, open_book, sheet_rows
 
@@ -45,6 +46,8 @@ def _excel_table(path: str, sheet: str | None, header_row: int, reader: str | No
             raise DataError(Problem(f"cannot read the workbook: {exc}", file=path)) from None
         name = _pick_sheet(path, list(wb.sheetnames), sheet)
         rows = wb[name].iter_rows(values_only=True)
+    # A cell shown as 94.5% holds 0.945: read it as the share it is, whatever the mapping says.
+    rows = iter(with_percent_cells(rows, percent_cells(path, name)))
     head: Sequence[Any] = []
     for _ in range(header_row):
         head = next(rows, ())
@@ -59,7 +62,8 @@ def _sparse_table(path: str, sheet: str | None, header_row: int) -> Table:
     """An ``.xlsx`` sheet read cell by cell (:mod:`.sparse`): a far stray cell costs nothing."""
     book = open_book(path)
     name = _pick_sheet(path, list(book.sheetnames), sheet)
-    cells = sheet_rows(book, name, path)
+    # a cell shown as 94.5% holds 0.945: read it as the share it is, whatever the mapping says
+    cells = percent_rows(sheet_rows(book, name, path), percent_cells(path, name))
     head: dict[int, Any] = {}
     pending: tuple[int, dict[int, Any]] | None = None
     for number, found in cells:

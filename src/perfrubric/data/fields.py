@@ -19,7 +19,7 @@ from typing import Any, TypeVar, Union
 
 import attrs
 
-from ..decimals import MAX_MAGNITUDE, NumberOutOfBounds, check_bounds, to_decimal
+from ..decimals import MAX_MAGNITUDE, NumberOutOfBounds, Share, check_bounds, to_decimal
 from ..errors import PerfrubricError
 from ..units import Money
 
@@ -89,6 +89,7 @@ def _fail(name: str | Sequence[PathPart], message: str, expected: str | None,
 _MONEY_TEXT = re.compile(r"^\s*([-+]?(?:\d[\d,]*(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?)\s*"
                          r"([^\d\s.,+-]\S*)\s*$")
 _MONEY_EXPECTED = 'money such as "601.53万元" or { amount = 601.53, unit = "万元" }'
+_SHARE_SIGNS = ("%", "％", "‰")
 _NUMBER_TEXT = re.compile(r"^\s*[-+]?(\d+(\.\d*)?|\.\d+)\s*[%％‰]?\s*$")  # ％: full-width
 
 
@@ -99,8 +100,8 @@ def _to_money(value: Money | str | Mapping[str, Any]) -> Money:
     message that says what was expected.
     """
     if isinstance(value, Money):
-        check_bounds(value.amount, value, places=None)  # written out with every digit later
-        return value
+        amount = check_bounds(value.amount, value, places=None)  # written out in full later
+        return value if amount is value.amount else Money(amount, value.unit)
     if isinstance(value, str):
         match = _MONEY_TEXT.match(value)
         if not match:
@@ -197,9 +198,13 @@ def _fact_value(value: Any) -> Any:
         if not _NUMBER_TEXT.match(value):
             return value
         try:
-            return to_decimal(value)
+            number = to_decimal(value)
         except NumberOutOfBounds as exc:
             return _OutOfBounds(str(exc))
+        # "87.5%" says it is a share; a measure in % reads it, and refuses a bare 87.5.
+        return Share(number) if value.rstrip().endswith(_SHARE_SIGNS) else number
+    if kind is Share:
+        return value
     if value is None or kind is bool:
         return value
     if isinstance(value, (int, float, Decimal)):

@@ -284,7 +284,7 @@ def parse_printed(text: object, *, actual: bool = False,
             raise PrintedValueError(f"expected a number, got {text!r}") from None
         if not number.is_finite():
             raise PrintedValueError(f"expected a finite number, got {text!r}")
-        _check_range(number, text)
+        number = _check_range(number, text)
         return Printed(str(text), None, number, None, None)
     if not isinstance(text, str):
         raise PrintedValueError(f"expected text such as \"≥50个\" or a number, got "
@@ -385,8 +385,7 @@ def _quantity(rest: str, text: str, known: frozenset[str]
     if len(whole) > MAX_DIGITS:
         raise PrintedValueError(f"the number in {text!r} is too large: a printed value has at "
                                 f"most {MAX_DIGITS} digits before the point")
-    number = Decimal(plain)
-    _check_range(number, text)
+    number = _check_range(Decimal(plain), text)
     unit = _unit(tail, text, known)
     assert unit is not None
     return number, unit[0] or None, unit[1]
@@ -415,10 +414,10 @@ def _unit(tail: str, text: str, known: frozenset[str], *, quiet: bool = False
                             "target declares (unit = \"…\")")
 
 
-def _check_range(number: Decimal, text: object) -> None:
-    """Refuse what the library's one number boundary refuses (:func:`check_bounds`)."""
+def _check_range(number: Decimal, text: object) -> Decimal:
+    """*number* as :func:`check_bounds` returns it (a zero normalized), or refused."""
     try:
-        check_bounds(number, text)
+        return check_bounds(number, text)
     except ValueError as exc:
         raise PrintedValueError(str(exc)) from None
 

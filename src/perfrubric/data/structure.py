@@ -7,7 +7,7 @@ path in the data (``budget.project_lines[1].amount``), the line and column
 where known (TOML), what was expected and what was given.
 
 One cattrs :class:`~cattrs.Converter` does the work; its hooks read
-:class:`~decimal.Decimal` (floats through :func:`str`), money (``"601.53万元"``
+:class:`~decimal.Decimal` (floats at 15 significant digits), money (``"601.53万元"``
 or ``{ amount = 601.53, unit = "万元" }``), strict whole numbers and text,
 and refuse a table where a list is due (and the reverse) instead of
 guessing.
@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Literal, get_args, get_origin
 
 import attrs
 
-from ..decimals import to_decimal
+from ..decimals import Share, share_text, to_decimal
 from ..errors import DataError, Problem, did_you_mean
 from ..files import tomlpos as _tomlpos
 from ..files.reading import check_structure, parse_json, parse_toml, read_text
@@ -121,6 +121,8 @@ def _structure_money(value: Any, _type: type) -> Money:
 
 
 def _structure_int(value: Any, _type: type) -> int:
+    if isinstance(value, (float, Decimal)) and not isinstance(value, bool):
+        value = _whole(value)  # 146.0 from a frame, Decimal('14') from a database
     if isinstance(value, bool) or not isinstance(value, int):
         raise _Bad(f"expected a whole number, got {_kind(value)}", "a whole number", value)
     try:
@@ -128,6 +130,15 @@ def _structure_int(value: Any, _type: type) -> int:
     except ValueError as exc:
         raise _Bad(str(exc), "a whole number", "(a huge number)") from None
     return value
+
+
+def _whole(value: float | Decimal) -> int | float | Decimal:
+    """*value* as an int when it is a whole number within the bounds (``146.0`` → 146)."""
+    try:
+        number = to_decimal(value)
+    except ValueError:
+        return value  # NaN, infinity or beyond the bounds: refused as not whole
+    return int(number) if number == number.to_integral_value() else value
 
 
 def _structure_str(value: Any, _type: type) -> str:
@@ -224,6 +235,7 @@ def _make_converter() -> cattrs.Converter:
         return [conv.unstructure(v) for v in value]
 
     conv.register_unstructure_hook(Decimal, _decimal_text)
+    conv.register_unstructure_hook(Share, share_text)  # "87.5%": loads back as a share
     conv.register_unstructure_hook(Money, _money_table)
     conv.register_unstructure_hook(_FrozenMap, unstructure_mapping)
     conv.register_unstructure_hook_func(_is_mapping, unstructure_mapping)

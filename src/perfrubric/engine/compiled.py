@@ -45,6 +45,7 @@ from . import target_rows
 from .compiled_kinds import Fallback, LeafFn, condition_fn, leaf_fn, leaf_key
 from .evaluation import evaluate
 from .results import Evaluation, _leaf_scores
+from .shares import refuse_bare_shares, share_reads
 
 __all__ = ["CompiledRubric", "Totals"]
 
@@ -190,6 +191,7 @@ class CompiledRubric:
         self._generated: dict[tuple[Any, ...], LeafFn] = {}
         self._choose = None
         self._tops: tuple[_Node, ...] = ()
+        self._shares = share_reads(rubric)
         if not self.supported:
             return
         self._leaves = {id(ind): (ind, leaf_fn(ind, rubric))
@@ -218,6 +220,8 @@ class CompiledRubric:
         """
         if trace or not self.supported:
             return Totals.of(evaluate(self.rubric, dept), keep=trace)
+        if self._shares:
+            refuse_bare_shares(self._shares, dept)
         try:
             return self._fast(dept)
         except (Fallback, PerfrubricError, ArithmeticError):

@@ -21,14 +21,22 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+import attrs
+
 from ..data.facts import SYNONYMS, Facts, static_names, synonym_for
 from ..data.model import Department
-from ..errors import DataError, Problem
+from ..errors import DataError, EvaluationError, PerfrubricError, Problem
 from ..expr import Expression
+from ..files import tomlpos
+from ..files.reading import read_text
+from ..indicators.checklist import Checklist
+from ..indicators.levels import Levels
 from ..rubrics.model import Rubric
+from .evaluation import evaluate
+from .shares import refuse_bare_shares, share_reads
 from .target_rows import expand, has_target_rows
 
-__all__ = ["SYNONYMS", "check_data"]
+__all__ = ["SYNONYMS", "check_data", "exact_names"]
 
 def _guarded(expr: Expression, name: str) -> bool:
     """Whether *expr* tests *name* with ``has(...)``: the author expects it may be absent."""
@@ -106,6 +114,13 @@ def check_data(rubric: Rubric, data: Department | Mapping[str, Any] | str | os.P
     every name the rubric reads has a value (the scores may still be
     anything).  Problems carry the rubric's file and the indicator's line;
     ``got`` is the name and ``expected`` the suggestion.
+
+    Then every value the data gives that scoring would refuse, found by
+    scoring it: a bare number where a share is measured (write ``"87.5%"``),
+    an assessment level or a checklist item the rule does not know (with
+    the closest name), a score outside a level's range — each located in
+    the data (``assessment[0].level``, ``facts.management_rules``).  So a
+    rubric that loads, with data that passes this check, scores.
     """
     file = os.fspath(data) if isinstance(data, (str, os.PathLike)) else None
     try:
@@ -114,6 +129,14 @@ def check_data(rubric: Rubric, data: Department | Mapping[str, Any] | str | os.P
         dept = load_data(data)
     except DataError as exc:
         return list(exc.problems)
+    shares: list[Problem] = []
+    reads = share_reads(rubric)
+    if reads:  # a bare number where a share is measured: located in the data file
+        try:
+            refuse_bare_shares(reads, dept, file)
+        except DataError as exc:
+            shares = list(exc.problems)
+    scored = (rubric, dept)  # scoring takes the rubric as written (it expands a form itself)
     if has_target_rows(rubric):  # a project form: check the rows its targets generate
         try:
             rubric, dept = expand(rubric, dept, file=file)
@@ -121,7 +144,7 @@ def check_data(rubric: Rubric, data: Department | Mapping[str, Any] | str | os.P
             return list(exc.problems)
     facts = Facts.from_department(dept)
     label = f"the data ({file})" if file else "the data"
-    problems: list[Problem] = []
+    problems: list[Problem] = list(shares)
     seen: set[tuple[str, str]] = set()
     for where, key, line, expr, effect in _expressions(rubric):
         for name in sorted(expr.names):
@@ -137,6 +160,8 @@ def check_data(rubric: Rubric, data: Department | Mapping[str, Any] | str | os.P
                 text = f"'{name}' is not in {label}: {effect}"
             problems.append(Problem(f"{key}: {text}", where, rubric.file, line,
                                     expected=suggestion, got=name))
+    if not shares:  # scoring stops at the bare shares: what else it refuses comes after
+        problems += _refused(*scored, file, label)
     assessed = {a.indicator for a in dept.assessments}
     for ind in rubric.leaves():
         if ind.measure is None and ind.path not in assessed and ind.target_rows is None:
@@ -155,3 +180,68 @@ def check_data(rubric: Rubric, data: Department | Mapping[str, Any] | str | os.P
                                 f"not have{hint}", f"assessment[{index}].indicator", file,
                                 None, expected=close[0] if close else None, got=path))
     return problems
+
+
+# The message of a value the data does not give (reported above, by name).
+_ABSENT = "give the value in the data"
+
+
+def _refused(rubric: Rubric, dept: Department, file: str | None, label: str) -> list[Problem]:
+    """What scoring *dept* refuses, other than absent values, each located in the data."""
+    try:
+        evaluate(rubric, dept)
+    except EvaluationError as exc:
+        found = [_in_data(rubric, dept, p, file, label) for p in exc.problems
+                 if _ABSENT not in p.message]
+        return _with_lines(found, file)
+    except DataError as exc:
+        return list(exc.problems)
+    except PerfrubricError as exc:  # anything else scoring refuses, said as it says it
+        return [Problem(f"scoring would refuse {label}: {exc}", "", file)]
+    return []
+
+
+def _in_data(rubric: Rubric, dept: Department, problem: Problem, file: str | None,
+             label: str) -> Problem:
+    """*problem*, an indicator's, moved to the value of the data it is about."""
+    path = problem.path
+    ind = rubric.indicator(path) if path in rubric else None
+    message = f"scoring would refuse {label}: {path}: {problem.message}"
+    for index, assessment in enumerate(dept.assessments):
+        if assessment.indicator == path:
+            field = "level" if assessment.level is not None else "score"
+            return Problem(message, f"assessment[{index}].{field}", file,
+                           got=assessment.level)
+    if ind is not None and ind.measure is not None and len(ind.measure.names) == 1 \
+            and ind.measure.source.strip() in ind.measure.names:
+        return Problem(message, ind.measure.source.strip(), file)
+    return Problem(message, path, rubric.file, ind.line if ind is not None else None)
+
+
+def _with_lines(problems: list[Problem], file: str | None) -> list[Problem]:
+    """*problems* in the TOML data *file*, each with the line of its path."""
+    if file is None or file.lower().endswith(".json") or \
+            not any(p.file == file for p in problems):
+        return problems
+    try:
+        positions = tomlpos.key_positions(read_text(file, DataError))
+    except DataError:
+        return problems
+    out = []
+    for p in problems:
+        at = tomlpos.locate(positions, tomlpos.parse_path(p.path)) if p.file == file else None
+        out.append(attrs.evolve(p, line=at[0], column=at[1]) if at else p)
+    return out
+
+
+def exact_names(rule: object) -> list[tuple[str, list[str]]]:
+    """The names the data must spell exactly for *rule*: a checklist's items, the levels.
+
+    ``[("checklist items", ['"已制定"', …])]``, each name quoted; empty for
+    other rules.  ``perfrubric show`` prints them under each indicator.
+    """
+    if isinstance(rule, Checklist):
+        return [("checklist items", [f'"{item}"' for item in rule.items])]
+    if isinstance(rule, Levels):
+        return [("levels", [f'"{level.name}"' for level in rule.levels])]
+    return []

@@ -54,6 +54,7 @@ from .results import (
     _Row,
     _row_of,
 )
+from .shares import refuse_bare_shares, share_reads
 from .totals import total_and_grade
 
 __all__ = [
@@ -79,7 +80,10 @@ def evaluate(rubric: Rubric, data: Department | Mapping[str, Any] | str | Any, *
 
     *data* is a :class:`~perfrubric.model.Department`, a mapping, or a path
     to a TOML/JSON file (anything :func:`perfrubric.load_data` accepts).
-    Raises :class:`~perfrubric.errors.EvaluationError` when a measure is
+    Raises :class:`~perfrubric.errors.DataError` for a fact an indicator in
+    ``%`` or ``‰`` reads that the data gives as a bare number (write
+    ``"87.5%"``: see :mod:`perfrubric.engine.shares`), and
+    :class:`~perfrubric.errors.EvaluationError` when a measure is
     missing under the ``error`` policy or a rule cannot score its value,
     with one problem per indicator concerned (every missing value at once).
     An assessment for an indicator the rubric does not have is a warning
@@ -91,6 +95,8 @@ def evaluate(rubric: Rubric, data: Department | Mapping[str, Any] | str | Any, *
 
         data = load_data(data)
     plan = _Plan.of(rubric)
+    if plan.shares:
+        refuse_bare_shares(plan.shares, data, file)
     if not plan.has_target_rows:
         return _Run(rubric, data, plan, strict=strict).run()
     # A project form: its printed layout (printed_form.py), then rows generated from
@@ -287,6 +293,7 @@ class _Plan:
         for fig in rubric.figures:
             names |= fig.measure.names
         self.facts = Facts.reader_for(names)
+        self.shares = share_reads(rubric)
         self.leaves = {ind.path: _LeafPlan(ind, rubric) for ind in rubric.leaves()}
         #: each parent's children, with the fast function of those that are leaves
         self.children = {

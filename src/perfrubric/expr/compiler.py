@@ -11,6 +11,7 @@ import operator
 from decimal import Decimal
 from typing import NoReturn
 
+from ..decimals import from_float
 from ..errors import MeasureUnavailable, RuleInputError
 from ..units import Money
 from .operators import _neg, _truth
@@ -19,12 +20,12 @@ from .values import _CTX, Value, _Binary, _Compiled, _kind, _Resolve
 
 def _from_data(name: str, value: object) -> Value:
     # Data values are normalised here, once per read: ints and floats become
-    # Decimals (floats through str(), so 0.1 stays 0.1), and nothing else
-    # that Python could call a method on ever enters a computation.
+    # Decimals (floats at 15 significant digits, as everywhere: 0.1 stays 0.1),
+    # and nothing else that Python could call a method on enters a computation.
     if isinstance(value, bool):
         return value
     if isinstance(value, (int, float)):
-        value = Decimal(value if isinstance(value, int) else str(value))
+        value = Decimal(value) if isinstance(value, int) else from_float(value)
     if isinstance(value, Decimal):
         if value.is_finite():
             return value

@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 
 import attrs
 
-from ..errors import RuleInputError
+from ..errors import RuleInputError, did_you_mean
 from .base import Outcome, ParamReader, RuleKind, as_bool, as_items, register_kind
 from .inverse import ItemSets
 
@@ -124,8 +124,8 @@ class Checklist(RuleKind):
         if unknown:
             raise RuleInputError(
                 "unknown " + ("item " if len(unknown) == 1 else "items ")
-                + ", ".join(f"'{k}'" for k in unknown) + "; the items are "
-                + ", ".join(f"'{k}'" for k in self.items))
+                + ", ".join(f"'{k}'{did_you_mean(k, self.items)}" for k in unknown)
+                + "; the items are " + ", ".join(f"'{k}'" for k in self.items))
         met = [n for n in self.items if n in met_names]
         missing = [n for n in self.items if n not in met_names]
         lost = sum((p for n, p in zip(self.items, self.item_points, strict=True)

@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 import attrs
 
 from ..decimals import to_decimal
-from ..errors import RuleInputError
+from ..errors import RuleInputError, did_you_mean
 from .base import Outcome, ParamReader, RuleKind, label_number, register_kind
 from .inverse import Choices
 
@@ -153,7 +153,8 @@ class Levels(RuleKind):
             raise RuleInputError(f"expected a level name ({self._known()}), got {value!r}")
         level = next((lv for lv in self.levels if lv.name == name), None)
         if level is None:
-            raise RuleInputError(f"unknown level '{name}'; the levels are {self._known()}")
+            hint = did_you_mean(name, [lv.name for lv in self.levels])
+            raise RuleInputError(f"unknown level '{name}'{hint}; the levels are {self._known()}")
         if not level.is_range:
             score = level.points if level.points is not None else self.points * level.low
             if given is not None and given != score:

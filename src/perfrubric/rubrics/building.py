@@ -20,11 +20,13 @@ from typing import Any, cast
 
 from ..decimals import Rounding, apportion
 from ..errors import ParamError, PluginError, Problem, RubricError, did_you_mean
+from ..expr import Expression
 from ..expr.template import LOCALES as TEMPLATE_LOCALES
 from ..expr.template import template_problems
 from ..files import tomlpos as _tomlpos
 from ..files.settings import Origins, PathTuple, Source
 from ..indicators import ENTRY_POINT_GROUP, RuleParams, get_kind, kind_names, plugin_kind_names
+from ..units import UNITS
 from . import keys
 from .checks import _fmt, _relocate, _Row
 from .measuretype import gives_money
@@ -247,11 +249,8 @@ class _Builder(_PartsBuilder):
         rounding = self.rounding(table, "rounding", ipath)
         value_rounding = self.rounding(table, "value_rounding", ipath)
         unit = self.string(table, "unit", ipath)
-        if unit in ("%", "％") and measure is not None and gives_money(measure):
-            self.problem(ipath + ("unit",), f"the measure {measure.source!r} gives an amount of "
-                         "money, but unit = \"%\" is for a ratio: divide by another amount "
-                         "(e.g. budget.final / budget.adjusted) or give a money unit",
-                         expected="a money unit such as \"万元\" or \"元\"", got=unit)
+        if measure is not None and gives_money(measure):
+            self._money_unit(ipath, measure, unit)
         templates = self._templates(table, ipath)
         rule = None
         target_rows = self._target_rows(table, ipath, row, kids)
@@ -324,6 +323,24 @@ class _Builder(_PartsBuilder):
         else:
             missing = self.choice(value, "missing", rpath, TARGET_ROW_MISSING, "zero")
         return TargetRows(tuple(tiers), points, empty, missing)
+
+    def _money_unit(self, ipath: PathTuple, measure: Expression, unit: str | None) -> None:
+        """Refuse a money measure without a money unit: the engine could not score it."""
+        money = "a money unit such as \"万元\" or \"元\""
+        if unit in ("%", "％"):
+            self.problem(ipath + ("unit",), f"the measure {measure.source!r} gives an amount of "
+                         "money, but unit = \"%\" is for a ratio: divide by another amount "
+                         "(e.g. budget.final / budget.adjusted) or give a money unit",
+                         expected=money, got=unit)
+        elif unit is None:
+            self.problem(ipath + ("measure",), f"the measure {measure.source!r} gives an amount "
+                         "of money: declare the unit to score it in, unit = \"万元\" (or \"元\", "
+                         "\"亿元\", …), or divide by another amount for a rate (e.g. "
+                         "budget.final / budget.adjusted)", expected=money)
+        elif unit not in UNITS:
+            self.problem(ipath + ("unit",), f"the measure {measure.source!r} gives an amount of "
+                         f"money, but unit = {unit!r} is not a money unit"
+                         f"{did_you_mean(unit, tuple(UNITS))}", expected=money, got=unit)
 
     def _templates(self, table: Mapping[str, Any], ipath: PathTuple) -> dict[str, str]:
         raw = table.get("templates")

@@ -9,6 +9,8 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from ..decimals import share_text
+from ..engine.shares import SHARE_UNITS
 from ..indicators import (
     Bands,
     Checklist,
@@ -208,6 +210,16 @@ def _value_for(rule: RuleKind | None, points: Decimal, *, zero: bool) -> st.Sear
     return st.one_of(st.sampled_from(edges), plain) if edges else plain
 
 
+def _as_share(value: Any) -> Any:
+    """A number (``"0.5"``) as the share it is (``"50%"``); anything else as it is."""
+    if isinstance(value, bool) or not isinstance(value, (int, str, Decimal)):
+        return value
+    try:
+        return share_text(Decimal(value))
+    except ArithmeticError:
+        return value
+
+
 def _assessment_for(ind: Indicator) -> st.SearchStrategy[dict[str, Any]]:
     rule = ind.rule
     if isinstance(rule, Levels):
@@ -272,6 +284,8 @@ def data_for(draw: st.DrawFn, rubric: Rubric) -> dict[str, Any]:
             else:
                 value = draw(_numbers(1, 300) if not optional else _numbers(0, 300))
             _place(name, value, facts, staffing, budget, targets)
+            if name == single and name.startswith("facts.") and ind.unit in SHARE_UNITS:
+                facts[name[6:]] = _as_share(value)  # a share is written with its sign: "50%"
     for veto in rubric.vetoes:
         for name in veto.when.names:
             if name.startswith("facts."):
