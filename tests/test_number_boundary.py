@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import perfrubric as pr
 from perfrubric.data import structure_department, unstructure_department
 from perfrubric.decimals import MAX_PLACES, check_bounds, to_decimal
 from perfrubric.units import Money
@@ -36,12 +37,21 @@ def test_a_huge_zero_costs_nothing_when_written_out(text: str) -> None:
         "department": {"name": "某局", "year": 2023},
         "budget": {"initial": {"amount": text, "unit": "万元"}, "final": Money(Decimal(text),
                                                                              "万元")},
-        "target": [{"id": "a", "name": "甲", "target": text, "actual": Decimal(text)}],
+        "target": [{"id": "a", "name": "甲", "target": "0", "actual": Decimal(text)}],
     })
     doc = unstructure_department(dept)
     assert len(repr(doc)) < 1000
     assert dept.budget.initial is not None and dept.budget.initial.amount == 0
     assert structure_department(doc) == dept
+
+
+@pytest.mark.parametrize("text", HUGE_ZEROS)
+def test_a_printed_target_with_an_exponent_is_refused_at_its_place(text: str) -> None:
+    # A printed value is read as printed: it has no exponents ("≥5e1个" is refused too),
+    # so the huge zero never enters as a target.
+    with pytest.raises(pr.DataError, match=r"target\[0\]\.target: .*no exponents"):
+        structure_department({"department": {"name": "某局", "year": 2023},
+                              "target": [{"id": "a", "name": "甲", "target": text}]})
 
 
 def test_a_written_zero_keeps_its_places() -> None:

@@ -75,7 +75,7 @@ def rule_fn(ind: Indicator) -> Callable[[Value], Decimal]:
         points, full_at = rule.points, rule.full_at
 
         def ratio(x: Value) -> Decimal:
-            if type(x) is not Decimal:
+            if not isinstance(x, Decimal):
                 raise Fallback
             return points * min(max(x / full_at, _ZERO), _ONE)
         return ratio
@@ -86,7 +86,7 @@ def rule_fn(ind: Indicator) -> Callable[[Value], Decimal]:
         above = rule.side == "above"
 
         def step(x: Value) -> Decimal:
-            if type(x) is not Decimal:
+            if not isinstance(x, Decimal):
                 raise Fallback
             excess = max(x - limit if above else limit - x, _ZERO)
             return points - min(count(excess) * deduct, room)
@@ -97,7 +97,7 @@ def rule_fn(ind: Indicator) -> Callable[[Value], Decimal]:
                       for b in rule.bands)
 
         def bands(x: Value) -> Decimal:
-            if type(x) is not Decimal:
+            if not isinstance(x, Decimal):
                 raise Fallback
             for low, low_inc, high, high_inc, band_points in edges:
                 if low is not None and (x < low or (x == low and not low_inc)):
@@ -113,7 +113,7 @@ def rule_fn(ind: Indicator) -> Callable[[Value], Decimal]:
         at_least = rule.full_when == "at_least"
 
         def thresh(x: Value) -> Decimal:
-            if type(x) is not Decimal:
+            if not isinstance(x, Decimal):
                 raise Fallback
             if at_least:
                 share = _ONE if x >= threshold else max(x, _ZERO) / threshold
@@ -150,7 +150,7 @@ def measure_fn(expr: Expression) -> Callable[[Facts], Value]:
     def ratio(facts: Facts) -> Value:
         values: Mapping[str, Any] = facts.values
         a, b = values.get(top), values.get(bottom)
-        if type(a) is Decimal and type(b) is Decimal and b and a.is_finite() \
+        if isinstance(a, Decimal) and isinstance(b, Decimal) and b and a.is_finite() \
                 and b.is_finite():
             x = divide(a, b)
         elif type(a) is Money and type(b) is Money and b.amount \
