@@ -339,3 +339,18 @@ def test_the_command_writes_every_row_and_counts_them(
     assert keys == ["甲", "乙", "丙"]
     errors = list(book["errors"].iter_rows(min_row=2, values_only=True))
     assert [(e[0], e[2]) for e in errors] == [("乙", "D3")]
+
+
+@pytest.mark.parametrize(("xml", "careful"), [
+    (b'<row r="2"><c r="B2"><f>1+1</f><v>2</v></c></row>', False),      # a computed formula
+    (b'<row r="2"><c r="B2"><f>1+1</f></c></row>', True),               # no <v>
+    (b'<row r="2"><c r="B2"><f>1+1</f><v></v></c></row>', True),        # an empty <v>
+    (b'<x:row r="2"><x:c r="B2"><x:f>1+1</x:f></x:c></x:row>', True),  # a prefixed namespace
+    (b'<row r="2"><c r="B2" t="e"><v>#N/A</v></c></row>', True),        # an error cell
+    (b'<row r="9"><c r="ZZ9"><v>1</v></c></row>', False),               # 702 × 9 cells
+    (b'<row r="9999"><c r="ZZ9999"><v>1</v></c></row>', True),          # 702 × 9,999 > 4M
+])
+def test_the_scan_of_a_sheets_xml(xml: bytes, careful: bool) -> None:
+    from perfrubric.batch.sparse import _careful
+
+    assert _careful(b"<sheetData>" + xml + b"</sheetData>") is careful

@@ -27,18 +27,20 @@ _CHUNK = 1 << 20
 def _csv_table(path: str, header_row: int) -> Table:
     encoding = _encoding(path)
     records: list[Any] = []  # the physical lines of the record being read, for its quotes
+    ended: list[bool] = []  # set once the reader asked for a line past the last one
 
     def lines(handle: Any) -> Iterator[str]:
         for line in handle:
             records.append(line)
             yield line
+        ended.append(True)  # only a record still inside a quote asks past the end
 
     def rows() -> Iterator[Sequence[Any]]:
         try:
             with open(path, encoding=encoding, newline="") as handle:
                 reader = csv.reader(lines(handle))
                 for record in reader:
-                    if _open_quote("".join(records)):
+                    if ended and _open_quote("".join(records)):
                         yield _Unclosed(record, len(records))
                     else:
                         yield record

@@ -37,8 +37,10 @@ _NO_VALUE = ("the cell holds a formula saved without its value (the program that
 #: The most cells calamine may build for one sheet (its rectangle from A1 to the last cell).
 MAX_DENSE_CELLS = 4_000_000
 
-# An error cell; a formula whose <v> is missing or empty (no computed value).
-_CARE = re.compile(rb'\bt="e"|</f>(?:<v\s*/>|<v></v>)?</c>|<f\b[^>]*/>(?:<v\s*/>|<v></v>)?</c>')
+# A formula whose <v> is missing or empty (no computed value), with or without a prefix.
+_NO_VALUE_FORMULA = re.compile(
+    rb'</(?:\w+:)?f>(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v></(?:\w+:)?v>)?</(?:\w+:)?c>'
+    rb'|<(?:\w+:)?f\b[^>]*/>(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v></(?:\w+:)?v>)?</(?:\w+:)?c>')
 _REF = re.compile(rb'[A-Z]{0,3}([0-9]{1,7})"')
 
 
@@ -56,11 +58,19 @@ def needs_care(path: str) -> bool:
                 if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
                     continue
                 data = book.read(name)
-                if _CARE.search(data) or _cells(data) > MAX_DENSE_CELLS:
+                if _careful(data):
                     return True
     except (OSError, zipfile.BadZipFile, ValueError, RuntimeError, EOFError):
         return True
     return False
+
+
+def _careful(data: bytes) -> bool:
+    if b' t="e"' in data:  # an error cell
+        return True
+    if (b"<f" in data or b":f" in data) and _NO_VALUE_FORMULA.search(data):
+        return True
+    return _cells(data) > MAX_DENSE_CELLS
 
 
 def _cells(data: bytes) -> int:
@@ -72,7 +82,7 @@ def _cells(data: bytes) -> int:
         rows = int(found.group(1)) if found else 0
     width = 1
     for letters in (3, 2, 1):
-        refs = re.findall(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{%d})[0-9]' % letters, data)
+        refs = re.findall(rb' r="([A-Z]{%d})[0-9]' % letters, data)  # cells: letters
         if refs:
             width = max(_column(r) for r in set(refs))
             break
