@@ -357,7 +357,7 @@ class LongPlan:
 
 
 def _name_from_form(document: dict[str, Any]) -> None:
-    """Name the unit of a form without a ``department.name`` column by its 实施单位 (or 项目名称)."""
+    """Name a form's unit, when no column gives ``department.name``, by its 实施单位 (or 项目)."""
     head = document.get("department")
     form = document.get("form")
     if not isinstance(form, dict):
