@@ -39,8 +39,14 @@ from .records import evaluate_many, score_table
 from .reports import write_reports
 from .results import BatchResult, result_columns
 from .review_table import review_table
-from .summary import (BatchSummary, DeviatingRow, FormTotals, IndicatorLoss, PrintedReview,
-                      summarize)
+from .summary import (
+    BatchSummary,
+    DeviatingRow,
+    FormTotals,
+    IndicatorLoss,
+    PrintedReview,
+    summarize,
+)
 from .summary_page import summary_html
 from .tables import Column, ColumnMap, load_mapping
 from .writers import write_results
