@@ -316,3 +316,25 @@ def test_a_word_report_without_a_form_table_has_no_header_lines() -> None:
     document = docx.Document(io.BytesIO(to_docx(ev)))
     labels = [row.cells[0].text for row in document.tables[0].rows]
     assert "项目名称" not in labels and "年度总体目标" not in labels
+
+
+def test_the_printed_review_adds_up_over_any_batch_of_forms(
+        national: list[BatchResult]) -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    @settings(max_examples=40, deadline=None)
+    @given(st.lists(st.sampled_from(national), max_size=8))
+    def check(batch: list[BatchResult]) -> None:
+        printed = summarize(batch, RUBRIC).printed
+        if not batch:
+            assert printed is None
+            return
+        assert printed is not None and len(printed.totals) == len(batch)
+        # 0.41 per 2022-XM-017 and 0.70 per 2022-XM-031, every form above the rule
+        first = sum(1 for r in batch if r.key == "2022-XM-017")
+        assert printed.difference == Decimal("0.41") * first + \
+            Decimal("0.70") * (len(batch) - first)
+        assert (printed.above, printed.below) == (len(batch), 0)
+        assert sum(r.forms for r in printed.rows) == 2 * first + (len(batch) - first)
+    check()
