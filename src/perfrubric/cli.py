@@ -427,8 +427,8 @@ def _add_batch_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
 
 
 def cmd_review(args: argparse.Namespace, out: TextIO) -> int:
-    """Review printed forms against the rule; see :mod:`perfrubric.views.review_command`."""
-    from .views.review_command import run
+    """Review printed forms against the rule; see :mod:`perfrubric.batch.review_command`."""
+    from .batch.review_command import run
 
     return run(args, out, _rubric(args.rubric))
 
@@ -490,7 +490,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_schema_parser(sub)
     _add_analysis_parsers(sub)
     _add_batch_parser(sub)
-    from .views.review_command import add_parser as _add_review_parser
+    from .batch.review_command import add_parser as _add_review_parser
 
     _add_review_parser(sub).set_defaults(func=cmd_review)
     _add_plugin_option(sub)  # keep last: every command takes --plugin

@@ -38,7 +38,15 @@ from .layout import Layout, load_layout
 from .records import evaluate_many, score_table
 from .reports import write_reports
 from .results import BatchResult, result_columns
-from .summary import BatchSummary, IndicatorLoss, summarize
+from .review_table import review_table
+from .summary import (
+    BatchSummary,
+    DeviatingRow,
+    FormTotals,
+    IndicatorLoss,
+    PrintedReview,
+    summarize,
+)
 from .summary_page import summary_html
 from .tables import Column, ColumnMap, load_mapping
 from .writers import write_results
@@ -49,9 +57,12 @@ __all__ = [
     "BatchSummary",
     "Column",
     "ColumnMap",
+    "DeviatingRow",
     "FormReview",
+    "FormTotals",
     "IndicatorLoss",
     "Layout",
+    "PrintedReview",
     "ReviewRow",
     "TableComparison",
     "UnitChange",
@@ -60,6 +71,7 @@ __all__ = [
     "load_layout",
     "load_mapping",
     "result_columns",
+    "review_table",
     "score_dask",
     "score_spark",
     "score_table",

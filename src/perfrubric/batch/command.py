@@ -29,6 +29,7 @@ from typing import Any, TextIO
 
 from ..errors import PerfrubricError
 from ..rubrics.model import Rubric
+from .forms import form_tiers
 from .reports import REPORT_FORMATS, reporting
 from .results import BatchResult, _Collector
 from .writers import _rows, write_results
@@ -193,8 +194,16 @@ def _summarize(done: list[BatchResult], stream: TextIO, rubric: Rubric) -> None:
     for result in failed[:_SHOWN_ERRORS]:
         for problem in result.problems:
             sys.stderr.write(f"error: {result.key}: {problem}\n")
+    # a batch of project forms counts forms, any other batch units; 1 of them is singular
+    noun = "form" if form_tiers(rubric) else "unit"
     if len(failed) > _SHOWN_ERRORS:
-        sys.stderr.write(f"... and {len(failed) - _SHOWN_ERRORS} more failed units "
+        sys.stderr.write(f"... and {len(failed) - _SHOWN_ERRORS} more failed "
+                         f"{_plural(len(failed) - _SHOWN_ERRORS, noun)} "
                          "(see the errors sheet or the error column)\n")
-    stream.write(f"{len(done)} units: {scored} scored, {len(failed)} failed"
-                 + (f"; grades: {shown}" if shown else "") + "\n")
+    stream.write(f"{len(done)} {_plural(len(done), noun)}: {scored} scored, "
+                 f"{len(failed)} failed" + (f"; grades: {shown}" if shown else "") + "\n")
+
+
+def _plural(count: int, noun: str) -> str:
+    """*noun* as counted: ``1 form``, ``2 forms``, ``0 units``."""
+    return noun if count == 1 else noun + "s"

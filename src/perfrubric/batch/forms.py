@@ -83,6 +83,26 @@ class FormReview:
     department: str | None = None
 
     @property
+    def rule_total(self) -> Decimal | None:
+        """The rule's scores of the rows that print a score, summed (``None`` when none does).
+
+        It compares with :attr:`printed_total` row for row: the same rows in
+        both sums, so their difference is the sum of the rows' departures.
+        """
+        rows = [r for r in self.rows if r.printed is not None]
+        if not rows:
+            return None
+        return sum((r.score if r.score is not None else _ZERO for r in rows), _ZERO)
+
+    @property
+    def difference(self) -> Decimal | None:
+        """:attr:`printed_total` − :attr:`rule_total` (``None`` when no row prints a score)."""
+        rule = self.rule_total
+        if self.printed_total is None or rule is None:
+            return None
+        return self.printed_total - rule
+
+    @property
     def excluded(self) -> tuple[str, ...]:
         """The tiers left out (no row placed in them), in the rubric's order."""
         return tuple(path for path, score in self.tiers.items() if score is None)

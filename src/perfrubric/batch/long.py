@@ -241,6 +241,8 @@ class LongPlan:
             if found is not None:
                 cells[path] = found
         document = doc.document
+        if ("department", "name") not in doc.cells:
+            _name_from_form(document)   # not in the table: the unit is the form's 实施单位
         targets: list[dict[str, Any]] = []
         for row in rows:
             target = self._target(row, len(targets), cells)
@@ -352,6 +354,17 @@ class LongPlan:
         """A problem with the whole form, pointing at its first row."""
         where, line, _ = self.table.where(row)
         return Problem(message, path=where, file=self.table.file, line=line)
+
+
+def _name_from_form(document: dict[str, Any]) -> None:
+    """Name a form's unit, when no column gives ``department.name``, by its 实施单位 (or 项目)."""
+    head = document.get("department")
+    form = document.get("form")
+    if not isinstance(form, dict):
+        return
+    name = form.get("implementer") or form.get("project")
+    if isinstance(name, str) and name:
+        document["department"] = {**(head if isinstance(head, dict) else {}), "name": name}
 
 
 def _bare(text: str) -> bool:

@@ -133,8 +133,9 @@ class _Collector:
         c["row"].append(result.row if result.row is not None else result.index)
         c["key"].append(result.key)
         c["code"].append(result.code)
-        c["name"].append(result.name if result.name is not None or result.form is None
-                         else result.form.name)
+        # a project form is named by its 项目名称 (the form's header) before the data's name
+        c["name"].append(result.form.name if result.form is not None and result.form.name
+                         else result.name)
         c["total"].append(result.total)
         c["grade"].append(result.grade)
         c["status"].append(result.status)

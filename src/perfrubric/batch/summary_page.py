@@ -3,7 +3,10 @@
 :func:`summary_html` turns a :class:`~perfrubric.batch.summary.BatchSummary`
 into a page a bureau head can read at a glance: the counts, the grade
 distribution, the distribution of totals and the indicators that lose the
-most points, each as a chart with its figures in a table beside it.
+most points, each as a chart with its figures in a table beside it.  For
+project forms that print their own 得分, a 复核 section plots each form's
+printed total against the rule's (the forms above the diagonal scored
+themselves higher) beside the rows most often departing.
 
 The charts are drawn by matplotlib (the ``charts`` extra) with its SVG
 backend and inlined in the page, so the file needs no network and no other
@@ -23,14 +26,14 @@ from decimal import Decimal
 from typing import Any
 
 from ..errors import MissingDependencyError
-from .summary import BatchSummary
+from .summary import BatchSummary, PrintedReview
 
 __all__ = ["summary_html"]
 
 _FONTS = ("Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", "Source Han Sans SC",
           "WenQuanYi Micro Hei", "SimHei", "DejaVu Sans", "sans-serif")
 _MOST_LOSSES = 10
-_BLUE, _GREY = "#3b6ea8", "#9aa5b1"
+_BLUE, _GREY, _RED = "#3b6ea8", "#9aa5b1", "#c0392b"
 
 
 def summary_html(summary: BatchSummary, *, title: str | None = None) -> str:
@@ -49,6 +52,9 @@ def summary_html(summary: BatchSummary, *, title: str | None = None) -> str:
     ]
     if summary.losses:
         parts.append(_section("失分最多的指标", charts.losses(summary), _loss_table(summary)))
+    if summary.printed is not None:
+        parts.append(_section("自评与复核", charts.printed(summary.printed),
+                              _printed_table(summary.printed)))
     return _PAGE.format(title=html.escape(heading), fonts=", ".join(
         f'"{f}"' if " " in f else f for f in _FONTS), body="\n".join(parts))
 
@@ -122,6 +128,25 @@ class _Charts:
         return self._svg(draw, (7.0, 0.45 * len(shown) + 1.0))
 
 
+    def printed(self, printed: PrintedReview) -> str:
+        """Each form's printed total against the rule's, the diagonal where they agree."""
+        rule = [float(t.rule) for t in printed.totals]
+        shown = [float(t.printed) for t in printed.totals]
+        high = [t.difference > 0 for t in printed.totals]
+
+        def draw(ax: Any) -> None:
+            ends = [min(rule + shown), max(rule + shown)]
+            pad = max((ends[1] - ends[0]) * 0.05, 0.5)
+            ends = [ends[0] - pad, ends[1] + pad]
+            ax.plot(ends, ends, color=_GREY, linestyle="--", linewidth=1)
+            ax.scatter(rule, shown, c=[_RED if h else _BLUE for h in high], s=24, zorder=3)
+            ax.set_xlim(*ends)
+            ax.set_ylim(*ends)
+            ax.set_xlabel("复核得分（按规则）")
+            ax.set_ylabel("自评得分（填写）")
+        return self._svg(draw, (5.2, 4.0))
+
+
 # -- tables and page -------------------------------------------------------------------------
 
 
@@ -149,7 +174,8 @@ def _section(title: str, svg: str, table: str) -> str:
 
 
 def _counts(summary: BatchSummary) -> str:
-    figures = [("参评单位", summary.units), ("评分完成", summary.scored),
+    who = "参评项目" if summary.noun == "form" else "参评单位"   # a batch of project forms
+    figures = [(who, summary.units), ("评分完成", summary.scored),
                ("评分失败", summary.failed), ("平均分", _plain(summary.mean))]
     cards = "".join(f'<div class="card"><span>{html.escape(k)}</span><b>{html.escape(str(v))}'
                     "</b></div>" for k, v in figures)
@@ -176,6 +202,19 @@ def _loss_table(summary: BatchSummary) -> str:
     return _table(["指标", "分值", "失分合计", "失分单位", "平均失分"],
                   [[x.path, _plain(x.points), _plain(x.lost), f"{x.units}/{x.scored}",
                     _plain(x.mean_lost)] for x in summary.losses])
+
+
+def _printed_table(printed: PrintedReview) -> str:
+    rows: list[list[object]] = [
+        ["填写得分的项目", len(printed.totals)], ["自评高于复核", printed.above],
+        ["自评低于复核", printed.below], ["差额合计（自评 − 复核）", _plain(printed.difference)]]
+    figures = _table(["自评与复核（填写得分的行）", ""], rows)
+    if not printed.rows:
+        return figures
+    departing = _table(["偏离规则最多的行", "偏离项目", "差额合计"],
+                       [[r.path, f"{r.forms}/{r.printed}", _plain(r.difference)]
+                        for r in printed.rows[:_MOST_LOSSES]])
+    return f"<div>{figures}{departing}</div>"
 
 
 _PAGE = """<!DOCTYPE html>

@@ -14,7 +14,7 @@ from ..errors import PerfrubricError
 from ..rubrics.model import Rubric
 from ..views.cells import csv_row, set_xlsx, xlsx_row
 from .results import _MEASURED, ROW_COLUMNS, BatchResult, _Collector
-from .summary import BatchSummary, summarize
+from .summary import BatchSummary, PrintedReview, summarize
 from .tables import require
 
 
@@ -166,8 +166,9 @@ def _summary_sheet(book: Any, summary: BatchSummary,
     sheet = book.create_sheet("汇总")
     for letter, width in zip("ABCDEF", (36, 10, 12, 14, 14, 12), strict=True):
         sheet.column_dimensions[letter].width = width
-    header(sheet, [summary.title or "汇总", "单位数"])
-    sheet.append(xlsx_row(sheet, ["参评单位", summary.units]))
+    who = "项目" if summary.noun == "form" else "单位"   # a batch of project forms counts 项目
+    header(sheet, [summary.title or "汇总", f"{who}数"])
+    sheet.append(xlsx_row(sheet, [f"参评{who}", summary.units]))
     sheet.append(xlsx_row(sheet, ["评分完成", summary.scored]))
     sheet.append(xlsx_row(sheet, ["评分失败", summary.failed]))
     sheet.append(xlsx_row(sheet, []))
@@ -188,6 +189,23 @@ def _summary_sheet(book: Any, summary: BatchSummary,
     for loss in summary.losses:
         sheet.append(xlsx_row(sheet, [loss.path, loss.points, loss.lost, loss.units,
                                       loss.scored, loss.mean_lost]))
+    if summary.printed is not None:
+        _printed_rows(sheet, summary.printed, header)
+
+
+def _printed_rows(sheet: Any, printed: PrintedReview,
+                  header: Callable[[Any, Sequence[str]], None]) -> None:
+    """The 复核 block of the 汇总 sheet: printed totals against the rule's, departing rows."""
+    sheet.append(xlsx_row(sheet, []))
+    header(sheet, ["自评与复核（填写得分的行）", "项目数"])
+    for label, value in (("填写得分的项目", len(printed.totals)),
+                         ("自评高于复核", printed.above), ("自评低于复核", printed.below)):
+        sheet.append(xlsx_row(sheet, [label, value]))
+    sheet.append(xlsx_row(sheet, ["差额合计（自评 − 复核）", printed.difference]))
+    sheet.append(xlsx_row(sheet, []))
+    header(sheet, ["偏离规则最多的行", "偏离项目数", "填写得分项目数", "差额合计"])
+    for row in printed.rows:
+        sheet.append(xlsx_row(sheet, [row.path, row.forms, row.printed, row.difference]))
 
 
 def _percent_cell(sheet: Any, share: Decimal | None) -> Any:

@@ -34,6 +34,7 @@ from ..indicators.levels import Levels
 from ..rubrics.model import Rubric
 from .evaluation import evaluate
 from .shares import refuse_bare_shares, share_reads
+from .printed_form import layout
 from .target_rows import expand, has_target_rows
 
 __all__ = ["SYNONYMS", "check_data", "exact_names"]
@@ -139,6 +140,8 @@ def check_data(rubric: Rubric, data: Department | Mapping[str, Any] | str | os.P
     scored = (rubric, dept)  # scoring takes the rubric as written (it expands a form itself)
     if has_target_rows(rubric):  # a project form: check the rows its targets generate
         try:
+            # laid out as the form prints it ([form] points = "as_printed"), as evaluate does
+            rubric = layout(rubric, dept, file=file)
             rubric, dept = expand(rubric, dept, file=file)
         except DataError as exc:
             return list(exc.problems)
@@ -146,9 +149,15 @@ def check_data(rubric: Rubric, data: Department | Mapping[str, Any] | str | os.P
     label = f"the data ({file})" if file else "the data"
     problems: list[Problem] = list(shares)
     seen: set[tuple[str, str]] = set()
+    # A printed form's row that gives neither target nor result yet prints a 得分 is the
+    # review's to report (a deviation "scored without figures"), not a missing value.
+    unfigured = {f"targets.{t.id}.{field}" for t in dept.targets
+                 if t.score is not None and t.target is None and t.actual is None
+                 and t.level is None for field in ("completion", "actual", "target")}
     for where, key, line, expr, effect in _expressions(rubric):
         for name in sorted(expr.names):
-            if name in facts or _guarded(expr, name) or (where, name) in seen:
+            if name in facts or _guarded(expr, name) or (where, name) in seen \
+                    or name in unfigured:
                 continue
             seen.add((where, name))
             suggestion = _suggest(name, facts, dept)

@@ -32,6 +32,7 @@ from ..narrative.catalogs import _zh
 from ..narrative.fragment import Fragment
 from .cells import clean_text
 from .form import FORM_COLUMNS, _footer, form_rows, is_form
+from .header import _BEFORE_FUNDS, header_lines
 from .table import scoring_table
 from .tiers import tier_spans, tiered_rows
 
@@ -246,7 +247,12 @@ def _facts(document: Any, ev: Evaluation, subtitle: str, code: str | None,
     def t(message: str) -> str:
         return translate(message, locale=locale)
 
-    rows = [(t("Unit"), ev.department or "")]
+    # The printed form's header block: 项目名称 … 实施单位 above the funds, the funds'
+    # 其中 rows and 年度总体目标 / 实际完成情况 below them (as the HTML and Excel forms).
+    header = header_lines(ev, locale=locale)
+    names = sum(1 for field, _ in (ev.form.header if ev.form is not None else ())
+                if field in _BEFORE_FUNDS)
+    rows = [(t("Unit"), ev.department or ""), *header[:names]]
     if code:
         rows.append((t("Code"), code))
     if ev.year is not None:
@@ -256,6 +262,7 @@ def _facts(document: Any, ev: Evaluation, subtitle: str, code: str | None,
     for fid in ev.figures:  # a project form's budget block: 年初预算数, 全年执行数 …
         fragment = figure_sentence(ev, fid, locale=locale)
         rows.append((fragment.parts["name"], fragment.parts.get("value", "—")))
+    rows += header[names:]
     rows.append((t("Total"), _number(ev.total, ev.rubric.total_rounding, locale)))
     rows.append((t("Grade"), ev.grade_label(locale) or t("no grade")))
     table = document.add_table(rows=len(rows), cols=2)
