@@ -298,3 +298,17 @@ def test_every_view_names_the_outside_band_kind() -> None:
     assert [d["kind"] for d in ev.to_dict()["deviations"]] == ["outside_band"]
     assert "超出等级区间" in pr.render_review([review_evaluation(ev, "f.toml")], "text",
                                          locale="zh_CN")
+
+
+@pytest.mark.parametrize("locale", ["en", "zh_CN"])
+def test_the_message_catalogs_parse_cleanly(locale: str) -> None:
+    # Every msgid of the catalog has its msgstr: a merge once left three without one,
+    # and English output printed babel's warnings.
+    from babel.messages.pofile import read_po
+
+    path = (Path(pr.__file__).parent / "narrative" / "locale" / locale / "LC_MESSAGES"
+            / "perfrubric.po")
+    with path.open("rb") as handle:
+        catalog = read_po(handle, abort_invalid=True)
+    assert "{name}: printed {printed}, outside the band of its level; {rule} by the rule" \
+        in catalog
