@@ -23,6 +23,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import perfrubric as pr
+from perfrubric.testing import printed_forms
 
 D = Decimal
 RUBRIC = pr.builtin("mof-2020-project-self")
@@ -312,3 +313,25 @@ def test_the_message_catalogs_parse_cleanly(locale: str) -> None:
         catalog = read_po(handle, abort_invalid=True)
     assert "{name}: printed {printed}, outside the band of its level; {rule} by the rule" \
         in catalog
+
+
+@settings(max_examples=80, deadline=None)
+@given(doc=printed_forms())
+def test_generated_forms_review_every_qualitative_row(doc: dict[str, Any]) -> None:
+    # Each printed score departs from the rule exactly when it is a deviation, and the
+    # printed total is the rule's total plus the departures (outside the budget row,
+    # whose printed score is reviewed the same way).
+    ev = pr.evaluate(RUBRIC, doc)
+    assert ev.printed_total is not None and ev.rule_total is not None
+    assert ev.printed_total - ev.rule_total == sum((d.difference for d in ev.deviations), D(0))
+    by_name = {d.name: d for d in ev.deviations}
+    for row in doc["target"]:
+        if row["target"] != "效果明显" or "score" not in row:
+            continue
+        found = by_name.get(row["name"])
+        if "level" not in row:
+            assert (found is None) == (row["score"] == 0)
+            assert found is None or found.kind == "no_figures"
+        else:
+            low, high = (row["points"] * b for b in BANDS[row["level"]])
+            assert (found is not None) == (not low <= row["score"] <= high)
