@@ -335,3 +335,19 @@ def test_generated_forms_review_every_qualitative_row(doc: dict[str, Any]) -> No
         else:
             low, high = (row["points"] * b for b in BANDS[row["level"]])
             assert (found is not None) == (not low <= row["score"] <= high)
+
+
+def test_check_data_reads_the_printed_forms_own_points() -> None:
+    # validate --data applies [form] points = "as_printed" as evaluate() does: the
+    # theatre form (产出 70 / 效益 20 / 满意度 10) was refused as "add up to 70, but the
+    # tier has 50" before.
+    theatre = Path(__file__).parent.parent / "examples" / "printed-forms" \
+        / "theatre-equipment-2022.toml"
+    assert pr.check_data(RUBRIC, theatre) == []
+    ev = pr.evaluate(RUBRIC, _form(_rows({"level": "部分达成预期指标", "score": 10})))
+    assert ev.rubric.indicator("产出指标").points == 40  # as printed, not the official 50
+    doc = _form(_rows({"level": "部分达成预期指标", "score": 10}))
+    doc["budget"]["initial"] = "100万元"  # the figure 年初预算数 the rubric reads
+    assert pr.check_data(RUBRIC, doc) == []
+    doc["form"]["points"] = "official"  # 40 of 50 under 产出指标: refused, naming as_printed
+    assert any("as_printed" in p.message for p in pr.check_data(RUBRIC, doc))

@@ -26,6 +26,7 @@ from ..data.model import Department
 from ..errors import DataError, Problem
 from ..expr import Expression
 from ..rubrics.model import Rubric
+from .printed_form import layout
 from .target_rows import expand, has_target_rows
 
 __all__ = ["SYNONYMS", "check_data"]
@@ -116,6 +117,8 @@ def check_data(rubric: Rubric, data: Department | Mapping[str, Any] | str | os.P
         return list(exc.problems)
     if has_target_rows(rubric):  # a project form: check the rows its targets generate
         try:
+            # as evaluate() does: the printed form's own tier points first ([form])
+            rubric = layout(rubric, dept, file=file)
             rubric, dept = expand(rubric, dept, file=file)
         except DataError as exc:
             return list(exc.problems)
