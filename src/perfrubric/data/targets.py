@@ -208,14 +208,9 @@ def _read_printed(t: Target) -> None:
             except PrintedValueError as exc:
                 fail("actual", str(exc), "the result in the target's unit", t.actual)
     put("level", level)
-    # A score on any other row is the form's printed 得分: reviewed against the rule
-    # (engine/printed_form.py), above the row's points included.
-    if t.score is not None and t.points is not None and t.score > t.points \
-            and target is not None and target.qualitative is not None:
-        fail("score", f"the score {t.score} is above the row's {t.points} points",
-             f"0–{t.points}", t.score)
-    if t.score is not None and level is None and target is not None and target.qualitative:
-        fail("level", "a score needs the level it lies in", "a level", None)
+    # A score on any row, qualitative rows included, is the form's printed 得分: reviewed
+    # against the rule (engine/printed_form.py) — above the row's points, outside its
+    # level's band, or without a judgement (no level, no actual) included.
     put("printed_target", target)
     put("printed_actual", actual)
     put("notes", tuple(dict.fromkeys(notes)))
@@ -255,9 +250,9 @@ class Target:
     and ``printed_actual`` keep the parsed text.  The form's columns:
     ``indicator`` the 一级/二级 tier where the row sits
     (``"产出指标/数量指标"``), ``points`` its 分值, ``reason`` 偏差原因分析及改进措施,
-    ``score`` its printed 得分 (on a qualitative row, the evaluator's score in
-    the band of its level; on any other row reviewed against the rule, see
-    ``docs/projects.md``).
+    ``score`` its printed 得分, reviewed against the rule (on a qualitative
+    row with a judgement, a score inside the band of its level is the
+    evaluator's score and counts; see ``docs/projects.md``).
     """
 
     id: str = attrs.field(validator=_identifier)

@@ -33,8 +33,8 @@ from ..indicators.checklist import Checklist
 from ..indicators.levels import Levels
 from ..rubrics.model import Rubric
 from .evaluation import evaluate
-from .shares import refuse_bare_shares, share_reads
 from .printed_form import layout
+from .shares import refuse_bare_shares, share_reads
 from .target_rows import expand, has_target_rows
 
 __all__ = ["SYNONYMS", "check_data", "exact_names"]

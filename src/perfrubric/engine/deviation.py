@@ -13,9 +13,13 @@ __all__ = ["DEVIATION_KINDS", "Deviation", "DeviationKind"]
 #:
 #: ``differs``       the printed score is not the rule's (at the printed precision);
 #: ``above_points``  the printed score is above the row's points (分值);
-#: ``no_figures``    the row is scored although it gives no result to score.
-DeviationKind = Literal["differs", "above_points", "no_figures"]
-DEVIATION_KINDS: tuple[str, ...] = ("differs", "above_points", "no_figures")
+#: ``no_figures``    the row is scored although it gives no result to score (a
+#:                   qualitative row: no level and no actual to judge);
+#: ``outside_band``  a qualitative row's printed score lies outside the band of its
+#:                   level (10 of 10 for 部分达成预期指标, 60–80%): the rule's score is
+#:                   the band's nearest bound.
+DeviationKind = Literal["differs", "above_points", "no_figures", "outside_band"]
+DEVIATION_KINDS: tuple[str, ...] = ("differs", "above_points", "no_figures", "outside_band")
 
 
 @attrs.frozen

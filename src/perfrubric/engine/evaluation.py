@@ -592,8 +592,11 @@ class _Run:
                     "a renamed row?)" if close else "")
             raise MeasureUnavailable("missing", "no measure and no assessment in the data" + hint)
         if assessment.level is not None:
-            if assessment.score is not None:
-                return {"level": assessment.level, "score": assessment.score}  # type: ignore[return-value]
+            # a printed 得分 that overrides a judgement carries the rule's score as its value
+            inside = (assessment.value if assessment.assessor == printed_form.PRINTED_ASSESSOR
+                      else assessment.score)
+            if inside is not None:
+                return {"level": assessment.level, "score": inside}  # type: ignore[return-value]
             return assessment.level
         if assessment.value is not None:
             given: Value = assessment.value
@@ -661,9 +664,10 @@ def _score_is_the_value(ind: Indicator, assessment: Assessment) -> bool:
 
     It is for a judged indicator without a measure, and for a level given
     with its score (the three-step ranges); anywhere else a score replaces
-    what the rule computes.
+    what the rule computes, and so does a printed 得分 under ``[form] scores =
+    "printed"`` (its judgement's score in the band is then the value).
     """
-    if ind.measure is not None:
+    if ind.measure is not None or assessment.assessor == printed_form.PRINTED_ASSESSOR:
         return False
     kind = ind.rule.kind if ind.rule is not None else None
     return kind == "judged" or assessment.level is not None

@@ -36,7 +36,7 @@ from ..errors import DataError, Problem
 from ..rubrics.model import Indicator, Rubric
 from .deviation import Deviation, DeviationKind
 from .results import _ZERO, Evaluation, IndicatorResult
-from .target_rows import _located
+from .target_rows import QUALITATIVE_LEVELS, _located
 from .totals import total_and_grade
 
 __all__ = ["budget_rows", "layout", "printed_scores", "review"]
@@ -159,8 +159,9 @@ def printed_scores(rubric: Rubric, dept: Department, *, file: str | None = None
     """*dept* with each printed 得分 as an override (``[form] scores = "printed"``).
 
     Returns *dept* unchanged unless the data declares ``scores = "printed"``.
-    A qualitative row's printed score is already the evaluator's score in
-    its band; every other row's becomes an :class:`~perfrubric.model.Assessment`
+    A qualitative row's printed score inside the band of its level is
+    already the evaluator's score; every other printed score (outside the
+    band included) becomes an :class:`~perfrubric.model.Assessment`
     attributed to the printed form, so the trace keeps the rule's score
     beside it.  Raises :class:`~perfrubric.errors.DataError` for a printed
     score above its row's points (it cannot count), and for a
@@ -177,19 +178,34 @@ def printed_scores(rubric: Rubric, dept: Department, *, file: str | None = None
     if form is None or form.scores != "printed":
         return dept
     rows = _row_paths(rubric)
-    given = {a.indicator for a in dept.assessments}
+    generated = {row.path for row in rows.values()}
+    # an assessment on a generated row is its judgement (target_rows.expand): a
+    # printed score outside the judgement's band replaces it
+    judged = {a.indicator: a for a in dept.assessments if a.indicator in generated}
+    given = {a.indicator for a in dept.assessments} - generated
     added: list[Assessment] = []
+    replaced: set[str] = set()
     problems: list[Problem] = []
     for i, target in enumerate(dept.targets):
         row = rows.get(target.id)
         if row is None or target.score is None or row.path in given:
             continue
+        judgement = judged.get(row.path)
+        if judgement is not None and _inside_band(target, row):
+            continue  # the evaluator's score in the band: it counts already
         if target.score > row.points:
             problems.append(Problem(
                 f"the printed score {_fmt(target.score)} of '{target.name}' is above the "
                 f"row's {_fmt(row.points)} points, so it cannot count under [form] scores = "
                 "\"printed\"", path=f"target[{i}].score", expected=f"0–{_fmt(row.points)}",
                 got=_fmt(target.score)))
+            continue
+        if judgement is not None:
+            replaced.add(row.path)  # the judgement's score in the band is the rule's
+            added.append(Assessment(indicator=row.path, score=target.score,
+                                    level=judgement.level, value=judgement.score,
+                                    reason=target.reason or judgement.reason,
+                                    assessor=PRINTED_ASSESSOR))
             continue
         added.append(Assessment(indicator=row.path, score=target.score,
                                 reason=target.reason, assessor=PRINTED_ASSESSOR))
@@ -206,7 +222,25 @@ def printed_scores(rubric: Rubric, dept: Department, *, file: str | None = None
                                     assessor=PRINTED_ASSESSOR))
     if problems:
         raise DataError(_located(problems, file))
-    return attrs.evolve(dept, assessments=(*dept.assessments, *added)) if added else dept
+    if not added:
+        return dept
+    kept = tuple(a for a in dept.assessments if a.indicator not in replaced)
+    return attrs.evolve(dept, assessments=(*kept, *added))
+
+
+def _band(target: Target, row: Indicator) -> tuple[Decimal, Decimal] | None:
+    """The band of a qualitative row's level on its printed points, or ``None``."""
+    if not target.is_qualitative or target.level is None:
+        return None
+    level = next(lv for lv in QUALITATIVE_LEVELS if lv.name == target.level)
+    declared = target.points if target.points else row.points
+    return declared * level.low, declared * level.high
+
+
+def _inside_band(target: Target, row: Indicator) -> bool:
+    """Whether a qualitative row's printed score is the evaluator's score in its band."""
+    band = _band(target, row)
+    return band is not None and target.score is not None and band[0] <= target.score <= band[1]
 
 
 def _printed_of(rubric: Rubric, dept: Department) -> dict[str, tuple[Decimal, Target | None]]:
@@ -215,7 +249,7 @@ def _printed_of(rubric: Rubric, dept: Department) -> dict[str, tuple[Decimal, Ta
     rows = _row_paths(rubric)
     for target in dept.targets:
         row = rows.get(target.id)
-        if row is not None and target.score is not None and not target.is_qualitative:
+        if row is not None and target.score is not None:
             out[row.path] = (target.score, target)
     form = dept.form
     budget = budget_rows(rubric)
@@ -232,7 +266,8 @@ def _rule_score(result: IndicatorResult) -> Decimal:
 
 
 def _deviation(path: str, name: str, result: IndicatorResult, printed: Decimal,
-               rule: Decimal, reason: str | None) -> Deviation | None:
+               rule: Decimal, reason: str | None, outside_band: bool = False
+               ) -> Deviation | None:
     kind: DeviationKind
     no_figures = result.status in _NO_FIGURES or (
         result.status == "overridden" and result.rule_score is None)
@@ -240,6 +275,8 @@ def _deviation(path: str, name: str, result: IndicatorResult, printed: Decimal,
         kind = "above_points"
     elif no_figures and printed != rule:
         kind = "no_figures"
+    elif outside_band and printed != rule:
+        kind = "outside_band"
     elif printed != rule:
         kind = "differs"
     else:
@@ -281,8 +318,11 @@ def review(ev: Evaluation, rubric: Rubric, dept: Department) -> Evaluation:
         if result.status == "overridden" and result.rule_score is None \
                 and result.override is not None and result.override.assessor == PRINTED_ASSESSOR:
             results[path] = attrs.evolve(result, rule_score=rule)  # not reported: the rule's 0
+        outside = target is not None and _band(target, rubric.indicator(path)) is not None \
+            and not _inside_band(target, rubric.indicator(path))
         found = _deviation(path, target.name if target is not None else result.name, result,
-                           score, rule, target.reason if target is not None else None)
+                           score, rule, target.reason if target is not None else None,
+                           outside)
         if found is not None:
             deviations.append(found)
     tops = [results[top.path] for top in rubric.indicators if top.path not in beside]

@@ -277,40 +277,45 @@ def _leaf(path: str, row: _Placed, points: Decimal, spec: TargetRows,
                                 "judgement on its [[target]] as level and score",
                                 path=_where(row.index, "level")))
     elif t.level is not None:
-        judged.append(_judgement(path, row, points, problems))
+        judged.append(_judgement(path, row, points))
     return Indicator(path=path, points=points, target=t.id, missing=_missing(spec),
                      criterion=_RULE_QUALITATIVE, rule=Levels(points, QUALITATIVE_LEVELS),
                      # without a judgement the row reads a name that has no value: missing
                      measure=None if t.level is not None else _measure(f"targets.{t.id}.level"))
 
 
-def _judgement(path: str, row: _Placed, points: Decimal, problems: list[Problem]
-               ) -> Assessment:
+def _judgement(path: str, row: _Placed, points: Decimal) -> Assessment:
     """The evaluator's judgement of a qualitative row, as the engine reads it.
 
-    The score is checked against the band on the row's declared points, then
-    scaled with the points when the tier rescales them; without a score the
+    A score inside the band of the level (on the row's declared points) is
+    the evaluator's score: it counts, scaled with the points when the tier
+    rescales them.  A score outside the band is the form's printed 得分
+    departing from the rule: the rule's score is the band's nearest bound,
+    the note says so, and :func:`perfrubric.engine.printed_form.review`
+    lists the row as an ``outside_band`` deviation.  Without a score the
     band's top is used, and the note says so.
     """
     t = row.target
     level = next(lv for lv in QUALITATIVE_LEVELS if lv.name == t.level)
     declared = t.points if t.points else points
+    repeated = next((n for n in t.notes if "repeats the target's text" in n), None)
+    said = f"{repeated}; " if repeated else ""
     if t.score is None:
-        repeated = next((n for n in t.notes if "repeats the target's text" in n), None)
         return Assessment(indicator=path, level=level.name, score=points * level.high,
-                          reason=(f"{repeated}; " if repeated else "")
-                          + f"no evaluator's score given: the top of the band of "
-                            f"{level.name} ({_pct(level.high)} of the points) is used")
+                          reason=said + f"no evaluator's score given: the top of the band of "
+                                        f"{level.name} ({_pct(level.high)} of the points) is used")
     low, high = declared * level.low, declared * level.high
-    if not low <= t.score <= high:
-        problems.append(Problem(
-            f"the score {_fmt(t.score)} lies outside the band of {level.name} "
-            f"({_pct(level.low)}–{_pct(level.high)} of {_fmt(declared)} points)",
-            path=_where(row.index, "score"), expected=f"{_fmt(low)}–{_fmt(high)}",
-            got=_fmt(t.score)))
     scaled = t.score * points / declared if declared else Decimal(0)  # a row of 0 points
     score = min(max(scaled, points * level.low), points * level.high)
-    return Assessment(indicator=path, level=level.name, score=score)
+    if low <= t.score <= high:
+        return Assessment(indicator=path, level=level.name, score=score,
+                          reason=said.removesuffix("; ") or None)
+    bound = "top" if t.score > high else "bottom"
+    return Assessment(indicator=path, level=level.name, score=score, reason=(
+        f"{said}the printed score {_fmt(t.score)} lies outside the band of {level.name} "
+        f"({_pct(level.low)}–{_pct(level.high)} of {_fmt(declared)} points, "
+        f"{_fmt(low)}–{_fmt(high)}): the rule's score is the band's {bound}, "
+        f"{_fmt(score)} (a deviation, outside_band)"))
 
 
 @functools.lru_cache(maxsize=4096)

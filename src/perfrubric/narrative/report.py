@@ -112,6 +112,7 @@ _DEVIATION_MESSAGES = {
     "differs": "{name}: printed {printed}, {rule} by the rule ({points} points)",
     "above_points": "{name}: printed {printed}, above its {points} points; {rule} by the rule",
     "no_figures": "{name}: printed {printed} without a result; {rule} by the rule",
+    "outside_band": "{name}: printed {printed}, outside the band of its level; {rule} by the rule",
 }
 
 

@@ -12,7 +12,9 @@ the file that caused them.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping, Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -117,6 +119,8 @@ def _overlay(base: Mapping[str, Any], child: Mapping[str, Any], source: Source,
                        if isinstance(r, Mapping)]
     renamed: dict[str, str] = {}
     dropped: dict[str, PathTuple] = {}   # path → this file's row that said rule = false
+    inherited = _paths(rows)
+    added: list[tuple[str, PathTuple]] = []  # rows the parent did not have, where written
     for j, raw in enumerate(_list(child.get("indicator"))):
         here: PathTuple = ("indicator", j)
         if not isinstance(raw, Mapping) or not isinstance(raw.get("path"), str):
@@ -152,6 +156,7 @@ def _overlay(base: Mapping[str, Any], child: Mapping[str, Any], source: Source,
             block: list[Row] = [(change, (source, here),
                                  {k: (source, here + (k,)) for k in change})]
             _insert(rows, block, path, place, source, here, problems)
+            added.append((path, here))
             continue
         row, row_origin, keys = rows[at]
         if new_name is not None:
@@ -187,6 +192,7 @@ def _overlay(base: Mapping[str, Any], child: Mapping[str, Any], source: Source,
             rows = [r for r in rows if not _within(r[0].get("path"), path)]
             _insert(rows, moved, path, place, source, here, problems)
     problems += _new_parents(rows, dropped, source)
+    problems += _mistaken_paths(rows, added, inherited, source)
     # Paths named elsewhere follow renames.
     for group in _list(merged.get("either_or")):
         if isinstance(group, dict) and isinstance(group.get("alternatives"), list):
@@ -295,6 +301,61 @@ def _new_parents(rows: list[Row], dropped: Mapping[str, PathTuple],
                 f"'{path}' has no rows under it, so it stays a leaf and needs a rule: add "
                 "rows under it, or give it a new rule instead of false"))
     return problems
+
+
+def _mistaken_paths(rows: list[Row], added: Sequence[tuple[str, PathTuple]],
+                    inherited: Sequence[str], source: Source) -> list[Problem]:
+    """A new row that was meant to change a row of the parent at another path.
+
+    A child's row whose path the parent does not have adds an indicator.
+    When that row cannot stand as a new one — it has no ``points`` (nor
+    ``weight``), or its siblings then no longer add up to their parent —
+    and the parent has a row of the same name elsewhere (or a close name),
+    the path was most likely mistyped: one located problem names the
+    parent's row, instead of the consequences of adding a new one.
+    """
+    problems: list[Problem] = []
+    by_path = {r.get("path"): r for r, _, _ in rows}
+    for path, here in added:
+        row = by_path.get(path)
+        if row is None:
+            continue
+        name = path.rsplit("/", 1)[-1]
+        names = {p.rsplit("/", 1)[-1]: p for p in inherited if p != path}
+        # the same name elsewhere (a row placed under the wrong tier), else a close name
+        # (预算调正率 for 预算调整率); a sibling's different name is no suggestion
+        close = difflib.get_close_matches(name, list(names), n=1, cutoff=0.8)
+        meant = names[close[0]] if close else None
+        if meant is None:
+            continue
+        why = None
+        if "points" not in row and "weight" not in row:
+            why = "which needs 'points'"
+        else:
+            up = _parent_of(path)
+            parent = by_path.get(up) if up is not None else None
+            siblings = [r.get("points") for r in by_path.values()
+                        if isinstance(r.get("path"), str) and _parent_of(r["path"]) == up]
+            numbers = [Decimal(str(v)) for v in [*siblings, (parent or {}).get("points")]
+                       if isinstance(v, (int, float)) and not isinstance(v, bool)]
+            if parent is not None and len(numbers) == len(siblings) + 1 \
+                    and sum(numbers[:-1], Decimal(0)) != numbers[-1]:
+                why = (f"and the children of '{up}' then add up to "
+                       f"{_number(sum(numbers[:-1], Decimal(0)))} points, not its "
+                       f"{_number(numbers[-1])}")
+        if why is None:
+            continue
+        problems.append(problem_at(
+            source, here + ("path",),
+            f"the parent rubric has no row '{path}', so this row adds a new indicator, "
+            f"{why}; did you mean the parent's row '{meant}'? To change that row, give "
+            f"path = \"{meant}\""))
+    return problems
+
+
+def _number(value: Decimal) -> str:
+    text = format(value.normalize(), "f")
+    return "0" if text in ("-0", "") else text
 
 
 def _rename_alt(alt: Any, renamed: Mapping[str, str]) -> Any:

@@ -430,9 +430,11 @@ def printed_forms(draw: st.DrawFn, *, scores: Sequence[str] = ("rule", "printed"
 
     Each has a ``[form]`` table with ``points = "as_printed"`` and the
     ``scores`` setting drawn from *scores*, a budget row with its printed
-    ``budget_score``, and two to six quantitative rows (``≥N个``) whose
-    points add up to 90 and whose printed 得分 lies anywhere from 0 to the
-    row's points — sometimes the rule's, sometimes not, sometimes missing.
+    ``budget_score``, and two to six rows (``≥N个``, a quarter of them
+    qualitative, ``效果明显``, judged with a level or not) whose points add
+    up to 90 and whose printed 得分 lies anywhere from 0 to the row's
+    points — sometimes the rule's, sometimes not (outside a qualitative
+    row's band included), sometimes missing.
     Under ``scores = "printed"`` the total is the printed total; under
     ``"rule"`` each printed score that differs is a deviation.
     """
@@ -446,7 +448,14 @@ def printed_forms(draw: st.DrawFn, *, scores: Sequence[str] = ("rule", "printed"
         target = draw(st.integers(1, 200))
         row: dict[str, Any] = {"name": f"指标{i}", "indicator": tier, "points": int(share),
                                "target": f"≥{target}个"}
-        if draw(st.booleans()) or share == 0:
+        if draw(st.integers(0, 3)) == 0:
+            # a qualitative row: judged, or not (a printed score without a judgement)
+            row["target"] = "效果明显"
+            level = draw(st.none() | st.sampled_from(("达成预期指标", "部分达成预期指标",
+                                                      "未达成预期指标")))
+            if level is not None:
+                row["level"] = level
+        elif draw(st.booleans()) or share == 0:
             row["actual"] = f"{draw(st.integers(0, 2 * target))}个"
         printed = draw(st.none() | st.integers(0, int(share)))
         if printed is not None:

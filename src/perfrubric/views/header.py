@@ -83,4 +83,6 @@ def _review_text(dev: Deviation, rounding: Rounding, locale: str) -> str:
         text += translate(" (above the row's points)", locale=locale)
     elif dev.kind == "no_figures":
         text += translate(" (scored without figures)", locale=locale)
+    elif dev.kind == "outside_band":
+        text += translate(" (outside the band of its level)", locale=locale)
     return text

@@ -31,7 +31,8 @@ _FORM_COLUMNS = ("Form", "Department", "Project", "Year", "Printed total",
 _ROW_COLUMNS = ("Form", "Path", "Name", "Kind", "Points", "Printed", "Rule", "Difference",
                 "Reason")
 _KINDS = {"differs": "differs from the rule", "above_points": "above the row's points",
-          "no_figures": "scored without figures"}
+          "no_figures": "scored without figures",
+          "outside_band": "outside the band of its level"}
 
 
 def _num(value: Decimal | None) -> str:
