@@ -274,6 +274,29 @@ def parse_printed(text: object, *, actual: bool = False,
     >>> parse_printed("效果明显").qualitative
     '效果明显'
     """
+    if type(text) is str and type(units) in _HASHABLE_UNITS:
+        # The same text reads the same way every time (Printed is frozen): a county's
+        # forms repeat "=100%" and "≥90%" thousands of times. Only what reads is kept.
+        key = (text, actual, units)
+        found = _READ.get(key)
+        if found is None:
+            found = _parse(text, actual=actual, units=units)
+            if len(_READ) >= _READ_SIZE:
+                _READ.clear()
+            _READ[key] = found
+        return found
+    return _parse(text, actual=actual, units=units)
+
+
+#: Printed texts already read: (text, actual, units) → Printed (bounded).
+_READ: dict[tuple[str, bool, tuple[str, ...] | frozenset[str]], Printed] = {}
+_READ_SIZE = 4096
+_HASHABLE_UNITS = (tuple, frozenset)
+
+
+def _parse(text: object, *, actual: bool,
+           units: tuple[str, ...] | frozenset[str]) -> Printed:
+    """:func:`parse_printed` itself (uncached)."""
     if isinstance(text, bool):
         raise PrintedValueError(f"expected a value such as \"≥50个\", \"85%\" or text, got "
                                 f"{text!r}")
