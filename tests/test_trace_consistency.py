@@ -121,7 +121,10 @@ def test_only_the_names_read_are_flattened_alike(data: st.DataObject) -> None:
         ["facts.m1", "facts.a1", "staffing.on_post", "budget.sangong.actual",
          "department.duties_count", "targets.completion", "facts.x.y",
          "budget.sangong.budget", "budget.sangong.previous_actual", "targets.count",
-         "targets.known_count", "targets.reached_count", "targets.reached_share"]),
+         "targets.known_count", "targets.reached_count", "targets.reached_share",
+         "targets.t1.completion", "targets.t1.actual", "targets.t2.target", "targets.x.ratio",
+         "targets.t1.growth", "targets.t1.reached", "targets.t1.previous",
+         "targets.t1.level"]),
         max_size=4)))
     full, some = Facts.from_department(dept), Facts.reader_for(names)(dept)
     for name in sorted(names):
@@ -175,3 +178,24 @@ def test_reader_derives_sangong_totals_and_target_aggregates_by_name() -> None:
             assert "'targets.completion' cannot be computed" in exc.detail
         else:  # pragma: no cover
             raise AssertionError("a pending target leaves no completion")
+
+
+def test_reader_reads_each_targets_own_values_by_name() -> None:
+    """targets.<id>.<field> read by name: the same values (money in its unit) as flattening all."""
+    dept = pr.load_data({
+        "department": {"code": "x", "name": "x", "year": 2024},
+        "target": [{"name": "a", "target": "≥10个", "actual": "8个", "previous": 7},
+                   {"name": "b", "target": "≤50万元", "actual": "40万元"},
+                   {"name": "c", "target": "≥4个"}],
+    })
+    ids = [t.id for t in dept.targets]
+    names = [f"targets.{i}.{f}" for i in [*ids, "nobody"] for f in
+             ("target", "actual", "previous", "ratio", "reached", "completion", "growth")]
+    full, some = Facts.from_department(dept), Facts.reader_for(names)(dept)
+    assert some.values == {n: full.values[n] for n in names if n in full.values}
+    # the money row keeps its unit: 40万元 actual, as from_department gives it
+    assert str(some.resolve(f"targets.{ids[1]}.actual")) == str(
+        full.resolve(f"targets.{ids[1]}.actual"))
+    # a is 8 of 10 (completion 0.8); c has no result: no completion, no value at all
+    assert some.resolve(f"targets.{ids[0]}.completion") == Decimal("0.8")
+    assert f"targets.{ids[2]}.completion" not in some.values

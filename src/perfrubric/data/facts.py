@@ -297,6 +297,22 @@ def _aggregate(targets: tuple[Target, ...] | list[Target], prefix: str,
                                         f"result of target {listed} is not reported")
 
 
+#: A target's own values under ``targets.<id>.``: its amounts first, then what it derives.
+_TARGET_FIELDS = ("target", "actual", "previous", "ratio", "reached", "completion", "growth")
+
+
+def _target_value(target: Target, field: str) -> Any:
+    """The value of ``targets.<id>.<field>`` (an amount in its money unit when it has one)."""
+    value = getattr(target, field)
+    unit = target.unit
+    if field in _TARGET_AMOUNTS and value is not None and unit is not None and target.is_money:
+        return Money(value, unit)
+    return value
+
+
+_TARGET_AMOUNTS = frozenset(_TARGET_FIELDS[:3])
+
+
 def _sum(amounts: list[Money]) -> Money | None:
     try:
         total = amounts[0]
@@ -366,14 +382,12 @@ class Facts:
                 categories.setdefault(target.category, []).append(target)
             prefix = f"targets.{target.id}"
             unit = target.unit if target.is_money else None
-            for field in ("target", "actual", "previous"):
+            for field in _TARGET_FIELDS[:3]:
                 number = getattr(target, field)
                 values[f"{prefix}.{field}"] = (
                     Money(number, unit) if unit is not None and number is not None else number)
-            values[f"{prefix}.ratio"] = target.ratio
-            values[f"{prefix}.reached"] = target.reached
-            values[f"{prefix}.completion"] = target.completion
-            values[f"{prefix}.growth"] = target.growth
+            for field in _TARGET_FIELDS[3:]:
+                values[f"{prefix}.{field}"] = _target_value(target, field)
         for category, members in categories.items():
             _aggregate(members, f"targets.category.{category}", values, why)
 
@@ -396,6 +410,7 @@ class Facts:
         free: list[tuple[str, str]] = []
         derived: list[tuple[str, Callable[[Any], Any], str]] = []
         aggregates: list[str] = []
+        own: list[tuple[str, str, str]] = []  # targets.<id>.<field>
         for name in sorted(set(names)):
             if name in _DERIVED_SANGONG:
                 derived.append((name, _GETTER_MAP[name], name.rsplit(".", 1)[1]))
@@ -405,6 +420,9 @@ class Facts:
                 free.append((name, name[6:]))
             elif name in _TARGET_AGGREGATES:
                 aggregates.append(name)
+            elif (parts := name.split("."))[0] == "targets" and len(parts) == 3 \
+                    and parts[1] != "category" and parts[2] in _TARGET_FIELDS:
+                own.append((name, parts[1], parts[2]))
             else:
                 return cls.from_department
         absent: Mapping[str, str] = {}
@@ -431,6 +449,14 @@ class Facts:
                 for name in aggregates:
                     if found[name] is not None:
                         values[name] = found[name]
+            if own:
+                by_id = {t.id: t for t in dept.targets}  # the last of an id, as flattened
+                for name, tid, field in own:
+                    target = by_id.get(tid)
+                    if target is not None:
+                        value = _target_value(target, field)
+                        if value is not None:
+                            values[name] = value
             facts = dept.facts
             facts = getattr(facts, "_data", facts)  # the model's frozen map: its dict
             # What _flatten keeps: a nested table is no value of its own (the type

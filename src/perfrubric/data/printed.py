@@ -122,6 +122,10 @@ _SUFFIXES: Final[tuple[tuple[str, str], ...]] = tuple(sorted((
     ("之内", "<="), ("内", "<="),
 ), key=lambda p: -len(p[0])))
 
+#: The first characters of the prefixes and the last of the suffixes (no other can match).
+_PREFIX_HEADS: Final = frozenset(word[0] for word, _ in _PREFIXES)
+_SUFFIX_TAILS: Final = frozenset(word[-1] for word, _ in _SUFFIXES)
+
 _NUMBER = re.compile(r"^([-+]?(?:\d[\d,]*(?:\.\d+)?|\.\d+))(.*)$")
 _EXPONENT = re.compile(r"^[eE][-+]?\d")
 _DATE = re.compile(r"\d{4}年|\d{1,2}月\d{1,2}日|\d{1,2}月(?:底|末|前|中旬|上旬|下旬)|\d{1,2}日前")
@@ -240,15 +244,17 @@ def level_name(text: str) -> str | None:
 
 def _split_operator(body: str, text: str) -> tuple[str | None, str]:
     prefix = None
-    for word, op in _PREFIXES:
-        if body.startswith(word):
-            prefix, body = op, body[len(word):]
-            break
+    if body[:1] in _PREFIX_HEADS:  # most values start with a digit: no word to try
+        for word, op in _PREFIXES:
+            if body.startswith(word):
+                prefix, body = op, body[len(word):]
+                break
     suffix = None
-    for word, op in _SUFFIXES:
-        if body.endswith(word) and len(body) > len(word):
-            suffix, body = op, body[:-len(word)]
-            break
+    if body[-1:] in _SUFFIX_TAILS:
+        for word, op in _SUFFIXES:
+            if body.endswith(word) and len(body) > len(word):
+                suffix, body = op, body[:-len(word)]
+                break
     if prefix is not None and suffix is not None and prefix != suffix:
         raise PrintedValueError(f"{text!r} has two comparisons that disagree ("
                                 f"{_SYMBOL[prefix]} before the number, "
