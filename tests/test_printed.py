@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from perfrubric.data.printed import PrintedValueError, level_name, parse_printed, reconcile
 
@@ -162,3 +165,21 @@ def test_money_conversion_keeps_plain_notation() -> None:
 def test_magnitudes_are_bounded(value: object, message: str) -> None:
     with pytest.raises(PrintedValueError, match=message):
         parse_printed(value)
+
+
+@given(st.one_of(st.text(max_size=12), st.sampled_from(
+    ["≥50个", "=100%", "不低于90%", "≤3天", "按时完成", "百分之九十", "±5%", "≥1.5万元", "80",
+     ">=-1", "≥", "12月底前"])), st.booleans())
+def test_a_text_read_again_is_read_the_same(text: str, actual: bool) -> None:
+    """The cache of read texts gives what reading afresh gives: value, notes, or the same error."""
+    from perfrubric.data.printed import _parse
+
+    def read(fn: Any) -> Any:
+        try:
+            got = fn(text, actual=actual, units=())
+        except PrintedValueError as exc:
+            return ("error", str(exc))
+        return (got, got.notes)
+    fresh = read(_parse)
+    assert read(parse_printed) == fresh
+    assert read(parse_printed) == fresh  # the second time from the cache

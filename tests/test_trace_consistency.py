@@ -119,7 +119,13 @@ def test_only_the_names_read_are_flattened_alike(data: st.DataObject) -> None:
              if e is not None for n in e.names}
     names |= set(data.draw(st.lists(st.sampled_from(
         ["facts.m1", "facts.a1", "staffing.on_post", "budget.sangong.actual",
-         "department.duties_count", "targets.completion", "facts.x.y"]), max_size=3)))
+         "department.duties_count", "targets.completion", "facts.x.y",
+         "budget.sangong.budget", "budget.sangong.previous_actual", "targets.count",
+         "targets.known_count", "targets.reached_count", "targets.reached_share",
+         "targets.t1.completion", "targets.t1.actual", "targets.t2.target", "targets.x.ratio",
+         "targets.t1.growth", "targets.t1.reached", "targets.t1.previous",
+         "targets.t1.level"]),
+        max_size=4)))
     full, some = Facts.from_department(dept), Facts.reader_for(names)(dept)
     for name in sorted(names):
         try:
@@ -131,3 +137,65 @@ def test_only_the_names_read_are_flattened_alike(data: st.DataObject) -> None:
         except MeasureUnavailable as exc:
             got = ("missing", exc.detail)
         assert _same(got, expected) or got == expected, name
+
+
+def test_reader_derives_sangong_totals_and_target_aggregates_by_name() -> None:
+    """The items' sum and the targets' aggregates, read by name as from_department gives them."""
+    dept = pr.load_data({
+        "department": {"code": "x", "name": "x", "year": 2024},
+        "budget": {"sangong": {"budget": "12万元", "abroad": {"actual": "2万元"},
+                               "vehicles": {"actual": "5万元"},
+                               "reception": {"actual": "1.5万元"}}},
+        "target": [{"name": "a", "target": "≥10个", "actual": "8个"},
+                    {"name": "b", "target": "≥4个", "actual": "5个"}],
+    })
+    names = ["budget.sangong.budget", "budget.sangong.actual", "budget.sangong.previous_budget",
+             "targets.count", "targets.reached_count", "targets.reached_share",
+             "targets.completion"]
+    some = Facts.reader_for(names)(dept)
+    # 2 + 5 + 1.5 = 8.5 万元; one of two reached; completion (8/10 + 1) / 2 = 0.9 (capped at 1)
+    assert some.resolve("budget.sangong.actual") == Facts.from_department(dept).resolve(
+        "budget.sangong.actual")
+    assert str(some.resolve("budget.sangong.actual")) == str(
+        Facts.from_department(dept).resolve("budget.sangong.actual"))
+    assert some.resolve("targets.count") == 2
+    assert some.resolve("targets.reached_count") == 1
+    assert some.resolve("targets.reached_share") == Decimal("0.5")
+    assert some.resolve("targets.completion") == Facts.from_department(dept).resolve(
+        "targets.completion")
+    try:
+        some.resolve("budget.sangong.previous_budget")
+    except MeasureUnavailable:
+        pass
+    else:  # pragma: no cover - the assertion's message
+        raise AssertionError("no item gives a previous budget: no value")
+    pending = pr.load_data({"department": {"code": "x", "name": "x", "year": 2024},
+                            "target": [{"name": "a", "target": "≥10个"}]})
+    for reader in (Facts.reader_for(["targets.completion"]), Facts.from_department):
+        try:
+            reader(pending).resolve("targets.completion")
+        except MeasureUnavailable as exc:
+            assert "'targets.completion' cannot be computed" in exc.detail
+        else:  # pragma: no cover
+            raise AssertionError("a pending target leaves no completion")
+
+
+def test_reader_reads_each_targets_own_values_by_name() -> None:
+    """targets.<id>.<field> read by name: the same values (money in its unit) as flattening all."""
+    dept = pr.load_data({
+        "department": {"code": "x", "name": "x", "year": 2024},
+        "target": [{"name": "a", "target": "≥10个", "actual": "8个", "previous": 7},
+                   {"name": "b", "target": "≤50万元", "actual": "40万元"},
+                   {"name": "c", "target": "≥4个"}],
+    })
+    ids = [t.id for t in dept.targets]
+    names = [f"targets.{i}.{f}" for i in [*ids, "nobody"] for f in
+             ("target", "actual", "previous", "ratio", "reached", "completion", "growth")]
+    full, some = Facts.from_department(dept), Facts.reader_for(names)(dept)
+    assert some.values == {n: full.values[n] for n in names if n in full.values}
+    # the money row keeps its unit: 40万元 actual, as from_department gives it
+    assert str(some.resolve(f"targets.{ids[1]}.actual")) == str(
+        full.resolve(f"targets.{ids[1]}.actual"))
+    # a is 8 of 10 (completion 0.8); c has no result: no completion, no value at all
+    assert some.resolve(f"targets.{ids[0]}.completion") == Decimal("0.8")
+    assert f"targets.{ids[2]}.completion" not in some.values

@@ -108,6 +108,9 @@ _GETTERS: tuple[tuple[str, Callable[[Any], Any]], ...] = tuple(
 _GETTER_MAP: dict[str, Callable[[Any], Any]] = dict(_GETTERS)
 # 三公 totals Facts derives from the items when the data leaves them out.
 _DERIVED_SANGONG = frozenset(f"budget.sangong.{f}" for f in _SANGONG_FIELDS)
+#: The aggregates over all of a department's targets (what ``_aggregate`` gives).
+_TARGET_AGGREGATES = frozenset(f"targets.{f}" for f in (
+    "count", "known_count", "reached_count", "reached_share", "completion"))
 _STATIC: tuple[str, ...] = tuple(sorted({name for name, _ in _SCHEMA} | set(_DERIVED)))
 _STATIC_SET = frozenset(_STATIC)
 
@@ -294,6 +297,22 @@ def _aggregate(targets: tuple[Target, ...] | list[Target], prefix: str,
                                         f"result of target {listed} is not reported")
 
 
+#: A target's own values under ``targets.<id>.``: its amounts first, then what it derives.
+_TARGET_FIELDS = ("target", "actual", "previous", "ratio", "reached", "completion", "growth")
+
+
+def _target_value(target: Target, field: str) -> Any:
+    """The value of ``targets.<id>.<field>`` (an amount in its money unit when it has one)."""
+    value = getattr(target, field)
+    unit = target.unit
+    if field in _TARGET_AMOUNTS and value is not None and unit is not None and target.is_money:
+        return Money(value, unit)
+    return value
+
+
+_TARGET_AMOUNTS = frozenset(_TARGET_FIELDS[:3])
+
+
 def _sum(amounts: list[Money]) -> Money | None:
     try:
         total = amounts[0]
@@ -363,14 +382,12 @@ class Facts:
                 categories.setdefault(target.category, []).append(target)
             prefix = f"targets.{target.id}"
             unit = target.unit if target.is_money else None
-            for field in ("target", "actual", "previous"):
+            for field in _TARGET_FIELDS[:3]:
                 number = getattr(target, field)
                 values[f"{prefix}.{field}"] = (
                     Money(number, unit) if unit is not None and number is not None else number)
-            values[f"{prefix}.ratio"] = target.ratio
-            values[f"{prefix}.reached"] = target.reached
-            values[f"{prefix}.completion"] = target.completion
-            values[f"{prefix}.growth"] = target.growth
+            for field in _TARGET_FIELDS[3:]:
+                values[f"{prefix}.{field}"] = _target_value(target, field)
         for category, members in categories.items():
             _aggregate(members, f"targets.category.{category}", values, why)
 
@@ -384,16 +401,28 @@ class Facts:
 
         Gives the same :meth:`resolve` as :meth:`from_department` for every
         name in *names*, reading each name straight from its field.  When a
-        name needs more than one field (targets, derived totals, 三公 totals
-        from items, nested facts), the reader is :meth:`from_department`.
+        name needs a target's own values, a derived total or nested facts,
+        the reader is :meth:`from_department`; 三公 totals from the items and
+        the aggregates over all targets (``targets.completion`` …) are read
+        by name as :meth:`from_department` computes them.
         """
         static: list[tuple[str, Callable[[Any], Any]]] = []
         free: list[tuple[str, str]] = []
+        derived: list[tuple[str, Callable[[Any], Any], str]] = []
+        aggregates: list[str] = []
+        own: list[tuple[str, str, str]] = []  # targets.<id>.<field>
         for name in sorted(set(names)):
-            if name in _GETTER_MAP and name not in _DERIVED_SANGONG:
+            if name in _DERIVED_SANGONG:
+                derived.append((name, _GETTER_MAP[name], name.rsplit(".", 1)[1]))
+            elif name in _GETTER_MAP:
                 static.append((name, _GETTER_MAP[name]))
             elif name.startswith("facts.") and name.count(".") == 1 and len(name) > 6:
                 free.append((name, name[6:]))
+            elif name in _TARGET_AGGREGATES:
+                aggregates.append(name)
+            elif (parts := name.split("."))[0] == "targets" and len(parts) == 3 \
+                    and parts[1] != "category" and parts[2] in _TARGET_FIELDS:
+                own.append((name, parts[1], parts[2]))
             else:
                 return cls.from_department
         absent: Mapping[str, str] = {}
@@ -404,6 +433,30 @@ class Facts:
                 value = _plain(get(dept))
                 if value is not None:
                     values[name] = value
+            why = absent
+            for name, get, field in derived:  # as from_department: the items' sum
+                value = _plain(get(dept))
+                if value is None:
+                    items = [getattr(item, field) for item in dept.budget.sangong.items]
+                    if None not in items:
+                        value = _sum(items)
+                if value is not None:
+                    values[name] = value
+            if aggregates:
+                found: dict[str, Any] = {}
+                why = {}
+                _aggregate(dept.targets, "targets", found, why)
+                for name in aggregates:
+                    if found[name] is not None:
+                        values[name] = found[name]
+            if own:
+                by_id = {t.id: t for t in dept.targets}  # the last of an id, as flattened
+                for name, tid, field in own:
+                    target = by_id.get(tid)
+                    if target is not None:
+                        value = _target_value(target, field)
+                        if value is not None:
+                            values[name] = value
             facts = dept.facts
             facts = getattr(facts, "_data", facts)  # the model's frozen map: its dict
             # What _flatten keeps: a nested table is no value of its own (the type
@@ -411,7 +464,7 @@ class Facts:
             values.update({name: value for name, key in free
                            if type(value := facts.get(key)) is Decimal
                            or (value is not None and not isinstance(value, Mapping))})
-            return cls(values, absent, tuple(t.id for t in dept.targets))
+            return cls(values, why, tuple(t.id for t in dept.targets))
         return read
 
     def resolve(self, name: str) -> Value:

@@ -122,6 +122,10 @@ _SUFFIXES: Final[tuple[tuple[str, str], ...]] = tuple(sorted((
     ("之内", "<="), ("内", "<="),
 ), key=lambda p: -len(p[0])))
 
+#: The first characters of the prefixes and the last of the suffixes (no other can match).
+_PREFIX_HEADS: Final = frozenset(word[0] for word, _ in _PREFIXES)
+_SUFFIX_TAILS: Final = frozenset(word[-1] for word, _ in _SUFFIXES)
+
 _NUMBER = re.compile(r"^([-+]?(?:\d[\d,]*(?:\.\d+)?|\.\d+))(.*)$")
 _EXPONENT = re.compile(r"^[eE][-+]?\d")
 _DATE = re.compile(r"\d{4}年|\d{1,2}月\d{1,2}日|\d{1,2}月(?:底|末|前|中旬|上旬|下旬)|\d{1,2}日前")
@@ -240,15 +244,17 @@ def level_name(text: str) -> str | None:
 
 def _split_operator(body: str, text: str) -> tuple[str | None, str]:
     prefix = None
-    for word, op in _PREFIXES:
-        if body.startswith(word):
-            prefix, body = op, body[len(word):]
-            break
+    if body[:1] in _PREFIX_HEADS:  # most values start with a digit: no word to try
+        for word, op in _PREFIXES:
+            if body.startswith(word):
+                prefix, body = op, body[len(word):]
+                break
     suffix = None
-    for word, op in _SUFFIXES:
-        if body.endswith(word) and len(body) > len(word):
-            suffix, body = op, body[:-len(word)]
-            break
+    if body[-1:] in _SUFFIX_TAILS:
+        for word, op in _SUFFIXES:
+            if body.endswith(word) and len(body) > len(word):
+                suffix, body = op, body[:-len(word)]
+                break
     if prefix is not None and suffix is not None and prefix != suffix:
         raise PrintedValueError(f"{text!r} has two comparisons that disagree ("
                                 f"{_SYMBOL[prefix]} before the number, "
@@ -274,6 +280,29 @@ def parse_printed(text: object, *, actual: bool = False,
     >>> parse_printed("效果明显").qualitative
     '效果明显'
     """
+    if type(text) is str and type(units) in _HASHABLE_UNITS:
+        # The same text reads the same way every time (Printed is frozen): a county's
+        # forms repeat "=100%" and "≥90%" thousands of times. Only what reads is kept.
+        key = (text, actual, units)
+        found = _READ.get(key)
+        if found is None:
+            found = _parse(text, actual=actual, units=units)
+            if len(_READ) >= _READ_SIZE:
+                _READ.clear()
+            _READ[key] = found
+        return found
+    return _parse(text, actual=actual, units=units)
+
+
+#: Printed texts already read: (text, actual, units) → Printed (bounded).
+_READ: dict[tuple[str, bool, tuple[str, ...] | frozenset[str]], Printed] = {}
+_READ_SIZE = 4096
+_HASHABLE_UNITS = (tuple, frozenset)
+
+
+def _parse(text: object, *, actual: bool,
+           units: tuple[str, ...] | frozenset[str]) -> Printed:
+    """:func:`parse_printed` itself (uncached)."""
     if isinstance(text, bool):
         raise PrintedValueError(f"expected a value such as \"≥50个\", \"85%\" or text, got "
                                 f"{text!r}")
