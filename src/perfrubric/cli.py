@@ -36,7 +36,6 @@ import json
 import os
 import sys
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import TextIO
 
 from . import __version__
@@ -44,6 +43,7 @@ from .engine.datacheck import exact_names
 from .engine.evaluation import Evaluation, evaluate
 from .errors import EvaluationError, PerfrubricError, Problem, RubricError, did_you_mean
 from .expr.template import LOCALES
+from .files.output import emit
 from .files.reading import read_text
 from .files.tomlwrite import dump_toml
 from .indicators import load_plugin
@@ -221,7 +221,7 @@ def cmd_score(args: argparse.Namespace, out: TextIO) -> int:
     if args.format == "docx":
         from .views.docx import to_docx
 
-        _emit(to_docx(ev, locale=args.locale), args.output, out)
+        emit(to_docx(ev, locale=args.locale), args.output, out)
         return EXIT_OK
     layout = getattr(args, "layout", "auto")
     form = layout == "form" or (layout == "auto" and args.format != "json" and is_form(ev))
@@ -234,29 +234,8 @@ def cmd_score(args: argparse.Namespace, out: TextIO) -> int:
     else:
         result = render(ev, args.format, locale=args.locale,
                         layout="outline" if layout == "outline" else "tiers")
-    _emit(result, args.output, out)
+    emit(result, args.output, out)
     return EXIT_OK
-
-
-def _emit(result: str | bytes, output: str | None, out: TextIO) -> None:
-    """Write *result* to the file *output*, else to *out* (bytes only to a redirected stdout)."""
-    if output:
-        try:
-            if isinstance(result, bytes):
-                Path(output).write_bytes(result)
-            else:
-                Path(output).write_text(result, encoding="utf-8")
-        except OSError as exc:
-            raise PerfrubricError(f"cannot write {output}: {exc.strerror}") from None
-    elif isinstance(result, bytes):
-        if out is sys.stdout and not sys.stdout.isatty():
-            sys.stdout.flush()
-            sys.stdout.buffer.write(result)
-        else:
-            raise PerfrubricError("xlsx output is binary (docx too): give a file with -o FILE, "
-                                  "or redirect standard output to a file")
-    else:
-        out.write(result)
 
 
 def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
@@ -267,9 +246,9 @@ def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
     if args.format == "docx":
         from .views.docx import to_docx
 
-        _emit(to_docx(ev, locale=args.locale, compact=args.compact), args.output, out)
+        emit(to_docx(ev, locale=args.locale, compact=args.compact), args.output, out)
     else:
-        _emit(report_text(ev, locale=args.locale, compact=args.compact), args.output, out)
+        emit(report_text(ev, locale=args.locale, compact=args.compact), args.output, out)
     return EXIT_OK
 
 

@@ -19,11 +19,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 from typing import Any, TextIO
 
 from ..engine.review import review_forms
 from ..errors import EvaluationError, PerfrubricError
+from ..files.output import emit
 from ..rubrics.model import Rubric
 from ..views.review import REVIEW_FORMATS, render_review
 from .review_table import review_table
@@ -64,23 +64,7 @@ def run(args: argparse.Namespace, out: TextIO, rubric: Rubric) -> int:
     else:
         reviews, failed = review_forms(rubric, args.data)
     result = render_review(reviews, args.format, locale=args.locale)
-    if args.output:
-        try:
-            if isinstance(result, bytes):
-                Path(args.output).write_bytes(result)
-            else:
-                Path(args.output).write_text(result, encoding="utf-8")
-        except OSError as exc:
-            raise PerfrubricError(f"cannot write {args.output}: {exc.strerror}") from None
-    elif isinstance(result, bytes):
-        if out is sys.stdout and not sys.stdout.isatty():
-            sys.stdout.flush()
-            sys.stdout.buffer.write(result)
-        else:
-            raise PerfrubricError("xlsx output is binary: give a file with -o review.xlsx, "
-                                  "or redirect standard output to a file")
-    else:
-        out.write(result)
+    emit(result, args.output, out)
     for file, error in failed:
         for line in _problems(file, error):
             sys.stderr.write(f"error: {line}\n")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import html
 import io
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -224,11 +224,6 @@ def _display_width(text: str) -> int:
     return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
 
 
-def _text(cell: Any, value: str) -> None:
-    """Write *value* as text: a leading ``=`` (``=0计5分``) stays literal, never a formula."""
-    set_xlsx(cell, value)
-
-
 def _tiered_xlsx(ev: Evaluation, table: Table, locale: str) -> bytes:
     """The scoring table as the printed 评分表, an Excel workbook as bytes.
 
@@ -252,12 +247,12 @@ def _tiered_xlsx(ev: Evaluation, table: Table, locale: str) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = translate("Scoring table", locale=locale)
-    _text(sheet.cell(1, 1), table.title)
+    set_xlsx(sheet.cell(1, 1), table.title)
     sheet.cell(1, 1).font = Font(bold=True, size=13)
     center = Alignment(horizontal="center", vertical="center", wrap_text=True)
     for j, key in enumerate(columns, start=1):
         cell = sheet.cell(2, j)
-        _text(cell, translate(key, locale=locale))
+        set_xlsx(cell, translate(key, locale=locale))
         cell.font, cell.alignment = Font(bold=True), center
     wrap = Alignment(vertical="center", wrap_text=True)
     nowrap = Alignment(vertical="center", wrap_text=False, shrink_to_fit=False)
@@ -272,10 +267,10 @@ def _tiered_xlsx(ev: Evaluation, table: Table, locale: str) -> bytes:
                 cell.value = getattr(row, numbers[key])
                 cell.alignment = nowrap
             elif key.startswith("Tier"):
-                _text(cell, leaf.tiers[int(key[-1]) - 1])
+                set_xlsx(cell, leaf.tiers[int(key[-1]) - 1])
                 cell.alignment = wrap
             else:
-                _text(cell, cells[key])
+                set_xlsx(cell, cells[key])
                 cell.alignment = nowrap if key == "Status" else wrap
     for level in (0, 1):
         for i, span in enumerate(tier_spans([r.tiers for r in leaves], level)):
@@ -287,11 +282,11 @@ def _tiered_xlsx(ev: Evaluation, table: Table, locale: str) -> bytes:
     points_at, score_at = columns.index("Points") + 1, columns.index("Score") + 1
     for total in table.totals:
         current = sheet.max_row + 1
-        _text(sheet.cell(current, 1), total.label)
+        set_xlsx(sheet.cell(current, 1), total.label)
         sheet.merge_cells(start_row=current, start_column=1, end_row=current,
                           end_column=points_at - 1)
         if total.value is None:
-            _text(sheet.cell(current, points_at), total.text)
+            set_xlsx(sheet.cell(current, points_at), total.text)
             sheet.merge_cells(start_row=current, start_column=points_at, end_row=current,
                               end_column=len(columns))
             sheet.cell(current, points_at).alignment = wrap
@@ -301,7 +296,7 @@ def _tiered_xlsx(ev: Evaluation, table: Table, locale: str) -> bytes:
             sheet.cell(current, score_at, total.value)
         for j in range(1, len(columns) + 1):
             sheet.cell(current, j).font = Font(bold=True)
-    _text(sheet.cell(sheet.max_row + 2, 1), table.closing)
+    set_xlsx(sheet.cell(sheet.max_row + 2, 1), table.closing)
     from openpyxl.utils import get_column_letter
 
     for j, key in enumerate(columns, start=1):
