@@ -185,8 +185,8 @@ class Plan:
         return Problem(message, path=where, file=row.file or self.table.file, line=line)
 
 
-def _putter(column: Column) -> Callable[..., None]:
-    """A function that places one cell of *column* in a document."""
+def cell_reader(column: Column) -> Callable[[Any], Any]:
+    """A cell of *column* as its data document holds it (money with its unit, a split list …)."""
     assert column.name is not None
     parts = column.name.split(".")
     head = parts[0]
@@ -209,6 +209,16 @@ def _putter(column: Column) -> Callable[..., None]:
                 return _fraction(value)
             return {"amount": value, "unit": unit}
         return value
+
+    return convert
+
+
+def _putter(column: Column) -> Callable[..., None]:
+    """A function that places one cell of *column* in a document."""
+    assert column.name is not None
+    parts = column.name.split(".")
+    head = parts[0]
+    convert = cell_reader(column)
 
     if head in ("targets", "target", "assessment", "assessments") or \
             parts[:2] == ["budget", "lines"]:

@@ -24,6 +24,7 @@ from ..rubrics.model import Rubric
 from .layout import Layout, load_layout, template_rows
 from .long import LongPlan
 from .results import BatchResult, _Collector
+from .rowscore import RowScorer
 from .scoring import Refused, _compiled, _Outcome, _score, _unpack, _worker_chunk, _worker_init
 from .shares import check_share_columns
 from .tables import (
@@ -75,8 +76,19 @@ def _doc_key(doc: Mapping[str, Any], index: int) -> str:
     return f"record {index}"
 
 
-def _table_items(table: Table, plan: Plan, start: int = 0) -> Iterator[_Item]:
+def _table_items(table: Table, plan: Plan, start: int = 0,
+                 fast: RowScorer | None = None) -> Iterator[_Item | BatchResult]:
+    """The rows of *table* as work items; with *fast*, a row it scores is its result already."""
     for i, row in enumerate(table.rows, start=start):
+        if fast is not None:
+            scored = fast.score(row)
+            if scored is not None:  # scored from its cells: its result, at once
+                totals = scored.totals
+                yield BatchResult(i, scored.key, totals.status, totals.total, totals.grade,
+                                  totals.scores, totals.measured, None, row=row.number,
+                                  file=row.file or table.file, code=scored.code,
+                                  name=scored.name)
+                continue
         yield _row_item(i, row, plan, table.file)
 
 
@@ -111,8 +123,13 @@ def _long_items(source: Any, mapping: ColumnMap) -> Iterator[_Item]:
         yield _Item(i, form.key, payload, form.rows[0], plan, form.cells, form.file)
 
 
+def _fast(rubric: Rubric, plan: Plan, wanted: bool) -> RowScorer | None:
+    """The row scorer of *plan*, when totals are wanted in this process and it compiles."""
+    return RowScorer.build(plan, _compiled(rubric)) if wanted else None
+
+
 def _items(records: Any, mapping: ColumnMap, rubric: Rubric,
-           layout: Layout | None = None) -> Iterator[_Item]:
+           layout: Layout | None = None, fast: bool = False) -> Iterator[_Item | BatchResult]:
     """The records of a batch as work items, read lazily."""
     if mapping.layout == "long" and layout is None:
         yield from _long_items(records, mapping)
@@ -132,7 +149,7 @@ def _items(records: Any, mapping: ColumnMap, rubric: Rubric,
         plan = Plan(table, mapping)
         _check_required(rubric, plan, mapping)
         check_share_columns(rubric, plan, mapping)
-        yield from _table_items(table, plan)
+        yield from _table_items(table, plan, fast=_fast(rubric, plan, fast))
         return
     if isinstance(records, (str, os.PathLike)) and Path(records).is_dir():
         records = sorted(str(p) for p in Path(records).iterdir()
@@ -270,17 +287,21 @@ def evaluate_many(rubric: Rubric, records: Any, *, workers: int = 1, trace: bool
     template = None
     if layout is not None:
         template = layout if isinstance(layout, Layout) else load_layout(layout)
-    items = _items(records, column_map, rubric, template)
+    items = _items(records, column_map, rubric, template, fast=workers == 1 and not trace)
     return _run(rubric, items, workers=workers, trace=trace, chunk_size=chunk_size,
                 measured=measured)
 
 
-def _run(rubric: Rubric, items: Iterator[_Item], *, workers: int, trace: bool,
+def _run(rubric: Rubric, items: Iterator[_Item | BatchResult], *, workers: int, trace: bool,
          chunk_size: int, measured: bool = True) -> Iterator[BatchResult]:
     compiled = _compiled(rubric)
     if workers == 1:
         for item in items:
-            yield _result(item, _score(compiled, item.payload, trace), rubric)
+            if type(item) is _Item:
+                yield _result(item, _score(compiled, item.payload, trace), rubric)
+            else:  # a row scored from its cells (rowscore.py): its result already
+                assert isinstance(item, BatchResult)
+                yield item
         return
     from concurrent.futures import ProcessPoolExecutor
 
@@ -313,6 +334,7 @@ def _run(rubric: Rubric, items: Iterator[_Item], *, workers: int, trace: bool,
                     yield _result(item, outcome, rubric)
 
         for item in items:
+            assert type(item) is _Item  # rows are scored from their cells in one process only
             chunk.append(item)
             if len(chunk) >= chunk_size:
                 submit()
@@ -372,7 +394,7 @@ def score_table(rubric: Rubric, table: Any, *,
     elif library not in ("pandas", "polars", "pyarrow"):
         raise PerfrubricError(f"score_table takes a pandas or polars DataFrame, a pyarrow "
                               f"Table or a file path, got {type(table).__name__}")
-    items: Iterator[_Item]
+    items: Iterator[_Item | BatchResult]
     if column_map.layout == "long":
         items = _long_items(table, column_map)
     else:
@@ -380,7 +402,7 @@ def score_table(rubric: Rubric, table: Any, *,
         plan = Plan(opened, column_map)
         _check_required(rubric, plan, column_map)
         check_share_columns(rubric, plan, column_map)
-        items = _table_items(opened, plan)
+        items = _table_items(opened, plan, fast=_fast(rubric, plan, workers == 1 and not trace))
     collector = _Collector(rubric, measured)
     for result in _run(rubric, items, workers=workers, trace=trace, chunk_size=64,
                        measured=measured):

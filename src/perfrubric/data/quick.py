@@ -30,7 +30,7 @@ import attrs
 
 from ..files.reading import _HUGE_INT_BITS, MAX_ITEMS
 from ..units import Money
-from .fields import _opt_money
+from .fields import _fact_issues, _fact_key_ok, _fact_value, _opt_money
 from .model import Assessment, Budget, Department, Sangong, SangongItem, Staffing, Target
 from .structure import (
     _DEPARTMENT_KEYS,
@@ -44,7 +44,7 @@ from .structure import (
     structure_department,
 )
 
-__all__ = ["quick_department"]
+__all__ = ["build", "fact_reader", "field_reader", "quick_department"]
 
 _Hook = Callable[[Any], Any]
 
@@ -121,6 +121,7 @@ def _builder(cls: type, special: Mapping[str, _Hook] | None = None) -> _Hook:
     """
     hooks: dict[str, tuple[str, _Hook]] = {}
     _PENDING.append((cls, hooks, dict(special or {})))
+    _HOOKS[cls] = hooks
 
     def build(value: Any) -> Any:
         if type(value) is not dict:
@@ -166,22 +167,28 @@ def _facts(value: Any) -> Any:
     if type(value) is not dict:
         raise _Slow
     for key, item in value.items():
-        kind = type(item)
         if type(key) is not str:
             raise _Slow
-        if kind is list:
-            if len(item) > MAX_ITEMS or any(type(x) not in _PLAIN for x in item):
-                raise _Slow
-        elif kind is int:
-            if item.bit_length() > _HUGE_INT_BITS:
-                raise _Slow
-        elif kind not in _PLAIN:
-            raise _Slow  # nested tables, and anything else: the general path
+        _plain_fact(item)
     return value
+
+
+def _plain_fact(item: Any) -> None:
+    """Raise :class:`_Slow` unless *item* is a plain value or a short list of them."""
+    kind = type(item)
+    if kind is list:
+        if len(item) > MAX_ITEMS or any(type(x) not in _PLAIN for x in item):
+            raise _Slow
+    elif kind is int:
+        if item.bit_length() > _HUGE_INT_BITS:
+            raise _Slow
+    elif kind not in _PLAIN:
+        raise _Slow  # nested tables, and anything else: the general path
 
 
 _PLAIN = frozenset({str, bool, float, Decimal})
 _BUILDERS: dict[type, _Hook] = {}
+_HOOKS: dict[type, dict[str, tuple[str, _Hook]]] = {}
 _PENDING: list[tuple[type, dict[str, tuple[str, _Hook]], dict[str, _Hook]]] = []
 for _cls in (SangongItem, Sangong, Staffing, Budget, Assessment):
     _BUILDERS[_cls] = _builder(_cls)
@@ -224,3 +231,63 @@ def _quick(document: Mapping[str, Any]) -> Department:
         fields["targets"] = _with_ids(targets)
     dept: Department = _DEPARTMENT(fields)
     return dept
+
+
+def field_reader(cls: type, name: str) -> _Hook | None:
+    """One field of *cls* read alone: a document's value → the value ``cls(...)`` would hold.
+
+    Applies what building *cls* from a document applies to that field — the
+    hook of its type, the field's converter and its validator — and raises
+    (any exception) where the document would be refused.  ``None`` when the
+    field is not a plain one this module builds (the caller takes the
+    general path).  Validators that look at other fields are not run: the
+    model has none on the fields this gives a reader for.
+    """
+    hooks = _HOOKS.get(cls)
+    found = hooks.get(name) if hooks is not None else None
+    if found is None or found[1] is _slow_field:
+        return None
+    hook = found[1]
+    attribute = attrs.fields_dict(cls)[name]
+    converter = attribute.converter
+    validator = attribute.validator
+    if converter is not None and not callable(converter):
+        return None  # an attrs Converter taking the instance: not read alone
+
+    def read(value: Any) -> Any:
+        value = hook(value)
+        if converter is not None:
+            value = converter(value)
+        if validator is not None:
+            validator(None, attribute, value)
+        return value
+    return read
+
+
+def build(cls: type, fields: dict[str, Any]) -> Any:
+    """``cls`` built from a document's *fields* the quick way; raises where it would be refused.
+
+    For the classes this module builds (targets, assessments, the sections);
+    a refusal is any exception: the caller takes the general path, which
+    says what is wrong.
+    """
+    return _BUILDERS[cls](fields)
+
+
+def fact_reader(key: str) -> _Hook | None:
+    """One free fact read alone: a document's value → the value ``Department.facts[key]`` holds.
+
+    Raises (any exception) where building the department would refuse the
+    value or take the general path; ``None`` when *key* is not a plain
+    fact name (the caller takes the general path).
+    """
+    if "." in key or not _fact_key_ok(key):
+        return None
+
+    def read(value: Any) -> Any:
+        _plain_fact(value)
+        value = _fact_value(value)
+        if _fact_issues({key: value}):
+            raise _Slow
+        return value
+    return read

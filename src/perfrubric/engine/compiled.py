@@ -30,6 +30,7 @@ and the seed example.
 
 from __future__ import annotations
 
+import decimal
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
@@ -47,7 +48,7 @@ from .evaluation import evaluate
 from .results import Evaluation, _leaf_scores
 from .shares import refuse_bare_shares, share_reads
 
-__all__ = ["CompiledRubric", "Totals"]
+__all__ = ["CompiledRubric", "Fallback", "Totals"]
 
 _ZERO = Decimal(0)
 #: Generated rows kept compiled (distinct rows: a project's name, points and rule).
@@ -174,6 +175,34 @@ def _node_fn(ind: Indicator, leaf_for: Callable[[Indicator], LeafFn]) -> _Node:
     return parent
 
 
+#: Sums of at most this many digits are exact in a context of 28 digits (Python's default).
+_EXACT_DIGITS = 26
+
+
+def _flat(rubric: Rubric, leaves: Mapping[int, tuple[Indicator, LeafFn]],
+          ) -> tuple[tuple[str, LeafFn], ...] | None:
+    """The leaves in table order, when summing them in one loop gives the tree's sums.
+
+    Every score is rounded to its declared places, or is an assessed score
+    of at most 12 places, and lies within its points: while the points add
+    up to few enough digits every sum is exact, so its order does not
+    matter.  Either-or groups (a choice per department) keep the tree.
+    """
+    if rubric.either_or or target_rows.has_target_rows(rubric):
+        return None
+    places = 12  # an assessed score's places at most (the data's bound)
+    for ind in rubric.leaves():
+        rounding = ind.rounding or rubric.rounding
+        exponent = ind.points.as_tuple().exponent
+        if not isinstance(exponent, int):
+            return None
+        places = max(places, rounding.places, -exponent)
+    whole = sum((ind.points for ind in rubric.leaves()), _ZERO)
+    if not whole.is_finite() or whole.adjusted() + 1 + places > _EXACT_DIGITS:
+        return None
+    return tuple((ind.path, leaves[id(ind)][1]) for ind in rubric.leaves())
+
+
 class CompiledRubric:
     """A rubric compiled for totals; :meth:`run` scores one department.
 
@@ -190,6 +219,8 @@ class CompiledRubric:
         self._leaves: dict[int, tuple[Indicator, LeafFn]] = {}
         self._generated: dict[tuple[Any, ...], LeafFn] = {}
         self._choose = None
+        self._names: frozenset[str] = frozenset()
+        self._flat: tuple[tuple[str, LeafFn], ...] | None = None
         self._tops: tuple[_Node, ...] = ()
         self._shares = share_reads(rubric)
         if not self.supported:
@@ -198,6 +229,7 @@ class CompiledRubric:
                         for ind in rubric.leaves()}
         self._choose = _chooser(rubric)
         self._tops = tuple(_node_fn(top, self._leaf) for top in rubric.indicators)
+        self._flat = _flat(rubric, self._leaves)
         names: set[str] = set()
         for ind in rubric.walk():
             for expr in (ind.measure, ind.applicable):
@@ -260,6 +292,37 @@ class CompiledRubric:
             facts = self._facts(dept)
         assessed: Mapping[str, Assessment] = (
             {a.indicator: a for a in dept.assessments} if dept.assessments else {})
+        return self._walk(tops, facts, assessed)
+
+    @property
+    def names(self) -> frozenset[str]:
+        """The data names the rubric's measures and conditions read (not a form's rows)."""
+        return self._names if self.supported else frozenset()
+
+    @property
+    def share_names(self) -> frozenset[str]:
+        """The free facts a leaf reads as a share: a bare number there is refused (:meth:`run`)."""
+        return frozenset(read.name for read in self._shares)
+
+    def score_facts(self, facts: Facts, assessed: Mapping[str, Assessment]) -> Totals:
+        """The totals from *facts* and *assessed* (by indicator path), without a department.
+
+        For a caller that computes the facts itself, exactly as
+        :meth:`~perfrubric.data.facts.Facts.from_department` would for every
+        name of :attr:`names` (a wide table's row read straight from its
+        cells).  Only for a :attr:`supported` rubric without a form's rows;
+        raises :class:`Fallback`, :class:`~perfrubric.PerfrubricError` or
+        :class:`ArithmeticError` where :meth:`run` would hand the department
+        to the full engine: the caller then does so.
+        """
+        if not self.supported or self._forms:
+            raise Fallback
+        return self._walk(self._tops, facts, assessed)
+
+    def _walk(self, tops: tuple[_Node, ...], facts: Facts,
+              assessed: Mapping[str, Assessment]) -> Totals:
+        if self._flat is not None and tops is self._tops and decimal.getcontext().prec >= 28:
+            return self._sum_flat(self._flat, facts, assessed)
         not_chosen = self._choose(facts) if self._choose is not None else frozenset()
         walk = _Walk(facts, assessed, not_chosen)
         raw = counted = _ZERO
@@ -267,7 +330,28 @@ class CompiledRubric:
             c, s = top(walk)
             counted += c
             raw += s
-        cannot_rate = walk.cannot_rate
+        return self._totals(raw, counted, walk.cannot_rate, walk.scores, walk.measured)
+
+    def _sum_flat(self, leaves: tuple[tuple[str, LeafFn], ...], facts: Facts,
+                  assessed: Mapping[str, Assessment]) -> Totals:
+        """The leaves in table order, summed in one loop (exact sums: the tree's own)."""
+        scores: dict[str, Decimal] = {}
+        measured: dict[str, Value] = {}
+        raw = counted = _ZERO
+        cannot_rate = False
+        for path, fn in leaves:
+            c, score, value, cannot = fn(facts, assessed.get(path) if assessed else None)
+            scores[path] = score
+            if value is not None:
+                measured[path] = value
+            if cannot:
+                cannot_rate = True
+            counted += c
+            raw += score
+        return self._totals(raw, counted, cannot_rate, scores, measured)
+
+    def _totals(self, raw: Decimal, counted: Decimal, cannot_rate: bool,
+                scores: dict[str, Decimal], measured: dict[str, Value]) -> Totals:
         if not counted:
             total, cannot_rate = _ZERO, True
         elif counted != self._full:
@@ -276,7 +360,7 @@ class CompiledRubric:
             total = raw
         total = self._total_round(total)
         if cannot_rate:
-            return Totals(total, None, "cannot_rate", walk.scores, walk.measured)
-        return Totals(total, self._grade_for(total).name, "scored", walk.scores, walk.measured)
+            return Totals(total, None, "cannot_rate", scores, measured)
+        return Totals(total, self._grade_for(total).name, "scored", scores, measured)
 
 

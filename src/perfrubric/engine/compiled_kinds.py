@@ -34,6 +34,7 @@ from ..data.facts import Facts
 from ..data.model import Assessment
 from ..errors import MeasureUnavailable, PerfrubricError
 from ..expr import Expression, Value
+from ..expr.operators import base_amount
 from ..expr.values import _CTX as _EXPR_CTX
 from ..indicators.bands import Bands
 from ..indicators.ratio import Ratio
@@ -125,7 +126,42 @@ def rule_fn(ind: Indicator) -> Callable[[Value], Decimal]:
 
     def generic(x: Value) -> Decimal:
         return score(x).score
-    return generic
+    if not type(rule).__module__.startswith("perfrubric.indicators."):
+        return generic  # a plugin's kind: called every time
+    return _remembered(generic)
+
+
+#: Scores of the built-in kinds kept per rule, by input (levels and items repeat).
+_MEMO = 4096
+
+
+def _remembered(rule: Callable[[Value], Decimal]) -> Callable[[Value], Decimal]:
+    """*rule* (a built-in kind's score: a function of its input only), remembered by input.
+
+    Only inputs whose equality is their identity are kept: text, yes/no,
+    a list of text, and a Decimal by its digits (``1.0`` and ``1.00`` are
+    equal but not the same number written).  A refused input raises each time.
+    """
+    memo: dict[tuple[Any, ...], Decimal] = {}
+
+    def remembered(x: Value) -> Decimal:
+        kind = type(x)
+        if kind is str or kind is bool:
+            key: tuple[Any, ...] = (kind, x)
+        elif kind is Decimal:
+            key = (kind, str(x))
+        elif kind is tuple and all(type(item) is str for item in x):  # type: ignore[union-attr]
+            key = (kind, x)
+        else:
+            return rule(x)
+        found = memo.get(key)
+        if found is None:
+            found = rule(x)
+            if len(memo) >= _MEMO:
+                memo.clear()
+            memo[key] = found
+        return found
+    return remembered
 
 
 _RATIO = re.compile(r"\s*([A-Za-z_\u0080-\uffff][\w.]*)\s*/\s*([A-Za-z_\u0080-\uffff][\w.]*)\s*")
@@ -140,6 +176,24 @@ def measure_fn(expr: Expression) -> Callable[[Facts], Value]:
     compiled expression, which applies every rule of the language.
     """
     evaluate = expr.evaluate
+    if expr.source.strip() in expr.names and len(expr.names) == 1:
+        (name,) = expr.names
+
+        def single(facts: Facts) -> Value:
+            # One name: its value as the expression loads it, when it is plain.
+            value = facts.values.get(name)
+            kind = type(value)
+            if value is None:
+                return evaluate(facts.resolve)  # absent: the expression says so
+            if kind is str or kind is Money or kind is bool:
+                return value
+            if isinstance(value, tuple) and all(type(item) is str for item in value):
+                return value  # the items of a checklist, as the expression loads them
+            if isinstance(value, Decimal) and value.is_finite() \
+                    and (value or not value.is_signed()):
+                return value
+            return evaluate(facts.resolve)  # absent, -0, or anything else: the expression
+        return single
     match = _RATIO.fullmatch(expr.source)
     if match is None or not {match[1], match[2]} <= expr.names:
         def general(facts: Facts) -> Value:
@@ -156,22 +210,13 @@ def measure_fn(expr: Expression) -> Callable[[Facts], Value]:
         elif type(a) is Money and type(b) is Money and b.amount \
                 and a.unit.currency == b.unit.currency:
             # Money / Money as the expression divides it: the base amounts (元), in its context
-            x = divide(_base(a), _base(b))
+            x = divide(base_amount(a), base_amount(b))
         else:
             return evaluate(facts.resolve)
         return x if x or not x.is_signed() else x.copy_abs()
     return ratio
 
 
-_POWERS = {e: Decimal(10 ** abs(e)) for e in range(-12, 13)}
-
-
-def _base(money: Money) -> Decimal:
-    """:attr:`Money.base_amount` computed in the expression language's context, as it is there."""
-    e = money.unit.exponent
-    if e >= 0:
-        return _EXPR_CTX.multiply(money.amount, _POWERS[e])
-    return _EXPR_CTX.divide(money.amount, _POWERS[e])
 
 
 def condition_fn(expr: Expression) -> Callable[[Facts], bool]:
@@ -250,6 +295,23 @@ def leaf_fn(ind: Indicator, rubric: Rubric) -> LeafFn:
             return points, _ZERO, None, CANNOT_RATE
         raise Fallback  # missing = "error": the engine names what is missing
 
+    if applicable is None and measure is not None:
+        def measured(facts: Facts, assessment: Assessment | None) -> LeafOutcome:
+            # The common leaf (a measure, no condition) without an assessment, in short.
+            if assessment is not None:
+                return leaf(facts, assessment)
+            try:
+                value = measure(facts)
+            except MeasureUnavailable:
+                return missing(None)
+            if type(value) is not Decimal and isinstance(value, Money):
+                if unit is None:
+                    raise Fallback
+                value = value.to(unit).amount
+            raw = rule(value)
+            return points, rnd(_ZERO if raw < _ZERO else points if raw > points else raw), \
+                value, False
+
     def leaf(facts: Facts, assessment: Assessment | None) -> LeafOutcome:
         override = None
         if assessment is not None and assessment.score is not None \
@@ -277,5 +339,5 @@ def leaf_fn(ind: Indicator, rubric: Rubric) -> LeafFn:
         raw = rule(value)
         score = rnd(_ZERO if raw < _ZERO else points if raw > points else raw)
         return points, score if override is None else override, value, False
-    return leaf
+    return measured if applicable is None and measure is not None else leaf
 

@@ -47,7 +47,10 @@ def _constant(value: Value) -> _Compiled:
 def _load(name: str) -> _Compiled:
     def load(resolve: _Resolve) -> Value:
         value = resolve(name)
-        if (type(value) is Decimal or isinstance(value, Decimal)) and value.is_finite():
+        kind = type(value)
+        if kind is Money or kind is str:
+            return value  # as _from_data gives them
+        if isinstance(value, Decimal) and value.is_finite():
             return value
         return _from_data(name, value)
     return load

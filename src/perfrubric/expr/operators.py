@@ -44,7 +44,34 @@ _MONEY_OPS: Final[dict[str, Callable[[Value, Value], Value]]] = {
 }
 
 
+_POWERS: Final = {e: Decimal(10 ** e) for e in range(0, 13)}
+
+
+def _money(amount: Decimal, unit: Any) -> Money:
+    """``Money(amount, unit)`` for a computed amount: checked finite, as the constructor does."""
+    if amount.is_finite():
+        return Money._checked(amount, unit)
+    return Money(amount, unit)  # the constructor says what is wrong
+
+
+def base_amount(money: Money) -> Decimal:
+    """:attr:`Money.base_amount` computed in the expression language's context, as there."""
+    e = money.unit.exponent
+    if e >= 0:
+        return _CTX.multiply(money.amount, _POWERS[e])
+    return _CTX.divide(money.amount, _POWERS[-e])
+
+
 def _money_arith(op: str, a: Value, b: Value, where: str) -> Value:
+    if type(a) is Money and type(b) is Money and a.unit is b.unit:
+        # Two amounts in one unit (the common case), computed as Money's operators do
+        # in this context: the other converted to this unit is itself (× 1, exact).
+        if op == "-":
+            return _money(_CTX.subtract(a.amount, b.amount), a.unit)
+        if op == "+":
+            return _money(_CTX.add(a.amount, b.amount), a.unit)
+        if op == "/" and b.amount:
+            return _CTX.divide(base_amount(a), base_amount(b))
     a_money, b_money = isinstance(a, Money), isinstance(b, Money)
     a_num = a_money or isinstance(a, Decimal)
     b_num = b_money or isinstance(b, Decimal)
@@ -119,6 +146,8 @@ def _order(op: str, compare: Callable[[Any, Any], Any]) -> _Binary:
     def ordered(a: Value, b: Value, where: str) -> Value:
         if isinstance(a, Decimal) and isinstance(b, Decimal):
             return bool(compare(a, b))
+        if type(a) is Money and type(b) is Decimal and not b:
+            return bool(compare(a.amount, b))  # against zero: the amount's sign (as below)
         x, y = _same_money(op, a, b, where)
         try:
             with decimal.localcontext(_CTX):
