@@ -79,12 +79,13 @@ def float_text(text: str) -> Any:
 
 def clean(value: Any) -> Any:
     """A cell as a plain Python value; ``None`` for an empty cell (missing, never 0)."""
-    if value is None:
-        return None
     kind = type(value)
+    if kind is int or value is None:
+        return value
     if kind is str:
         text = value.strip()
-        if _FLOAT_NOISE.match(text):
+        # float noise has 16 digits or more (float_text keeps anything shorter as written)
+        if len(text) > 16 and _FLOAT_NOISE.match(text):
             return float_text(text)
         return text or None
     if kind is float:

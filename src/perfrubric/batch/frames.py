@@ -27,7 +27,7 @@ def _parquet_table(path: str) -> Table:
         for batch in handle.iter_batches(batch_size=4096):
             columns = [batch.column(i).to_pylist() for i in range(batch.num_columns)]
             for values in zip(*columns, strict=True):
-                yield Row(position, position + 2, tuple(clean(v) for v in values))
+                yield Row(position, position + 2, tuple(map(clean, values)))
                 position += 1
 
     return Table(headers, rows(), file=path, library="pyarrow")
@@ -37,8 +37,8 @@ def _pandas_table(frame: Any) -> Table:
     headers = tuple(str(c) for c in frame.columns)
 
     def rows() -> Iterator[Row]:
-        for position, (label, *values) in enumerate(frame.itertuples(index=True, name=None)):
-            yield Row(position, position, tuple(clean(v) for v in values), label)
+        for position, record in enumerate(frame.itertuples(index=True, name=None)):
+            yield Row(position, position, tuple(map(clean, record[1:])), record[0])
 
     return Table(headers, rows(), frame=True, library="pandas")
 
@@ -48,7 +48,7 @@ def _polars_table(frame: Any) -> Table:
 
     def rows() -> Iterator[Row]:
         for position, values in enumerate(frame.iter_rows()):
-            yield Row(position, position, tuple(clean(v) for v in values))
+            yield Row(position, position, tuple(map(clean, values)))
 
     return Table(headers, rows(), frame=True, library="polars")
 
@@ -61,7 +61,7 @@ def _arrow_table(table: Any) -> Table:
         for batch in table.to_batches(max_chunksize=4096):
             columns = [batch.column(i).to_pylist() for i in range(batch.num_columns)]
             for values in zip(*columns, strict=True):
-                yield Row(position, position, tuple(clean(v) for v in values))
+                yield Row(position, position, tuple(map(clean, values)))
                 position += 1
 
     return Table(headers, rows(), frame=True, library="pyarrow")

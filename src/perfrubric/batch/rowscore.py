@@ -45,9 +45,11 @@ from ..data.facts import (
     _TARGET_AGGREGATES,
     _TARGET_FIELDS,
     Facts,
-    _aggregate,
+    TargetSummary,
     _plain,
     _target_value,
+    aggregate_summaries,
+    target_summary,
 )
 from ..data.fields import _count, _fact_value, _non_negative_money, _opt_money
 from ..data.model import Assessment, Budget, Department, Sangong, Staffing, Target
@@ -101,6 +103,8 @@ class _Group:
     def read(self, values: tuple[Any, ...]) -> Any:
         """The group's object from the row's cells; ``None`` when all its cells are empty.
 
+        A target comes with its :func:`~perfrubric.data.facts.target_summary`.
+
         Kept by its cells when they are text, whole numbers or empty (cells
         equal only when they are the same value); others are built each time.
         """
@@ -127,6 +131,8 @@ class _Group:
         item = {self.key: self.ident, **fields}
         if self.cls is Target:
             item.setdefault("name", self.ident)
+            target = build(Target, item)
+            return target, target_summary(target)  # what the aggregates read, once
         return build(self.cls, item)
 
 
@@ -140,23 +146,6 @@ def _plain_cells(cells: tuple[Any, ...]) -> bool:
         if kind is not str and kind is not int and cell is not None:
             return False
     return True
-
-
-def _texts_kept(read: _Read) -> _Read:
-    """*read*, its values for text cells kept (a column's texts repeat: 是, 好, 已制定、…)."""
-    kept: dict[str, Any] = {}
-
-    def remembered(cell: Any) -> Any:
-        if type(cell) is not str:
-            return read(cell)
-        found = kept.get(cell, _NOT_BUILT)
-        if found is _NOT_BUILT:
-            found = read(cell)
-            if len(kept) >= _CACHE:
-                kept.clear()
-            kept[cell] = found
-        return found
-    return remembered
 
 
 class RowScorer:
@@ -174,7 +163,8 @@ class RowScorer:
         self._compiled = compiled
         self._shares = tuple(compiled.share_names)
         self._head: list[tuple[int, str, _Read, _Read]] = []
-        self._fields: list[tuple[int, str | None, _Read, _Read]] = []
+        #: (column, fact name or None, reader, the reader's values of text cells kept)
+        self._fields: list[tuple[int, str | None, _Read, dict[str, Any]]] = []
         groups: dict[tuple[str, str], _Group] = {}
         seen: set[tuple[str, ...]] = set()
         given: set[str] = set()
@@ -195,8 +185,7 @@ class RowScorer:
                 if read is None:
                     raise _Unsupported
                 read = _lane(cls, parts[-1], column, convert, _plain_of(read))
-                self._fields.append((index, name if name in needed else None, _same,
-                                     _texts_kept(read)))
+                self._fields.append((index, name if name in needed else None, read, {}))
                 given.add(name)
                 place = parts
             elif parts[0] == "facts" and len(parts) == 2:
@@ -207,8 +196,7 @@ class RowScorer:
                     read = _whole_lane(convert, read, _fact_value)
                 else:
                     read = _composed(convert, read)
-                self._fields.append((index, name if name in needed else None, _same,
-                                     _texts_kept(read)))
+                self._fields.append((index, name if name in needed else None, read, {}))
                 given.add(name)
                 place = parts
             elif parts[0] in ("target", "targets") and len(parts) == 3 \
@@ -306,27 +294,38 @@ class RowScorer:
             name = key  # as the document: a unit without a name is named by its key
             _read_name(name)
         facts: dict[str, Any] = dict(self._constants)
-        for index, fact, convert, read in self._fields:
+        for index, fact, read, kept in self._fields:
             cell = values[index]
             if cell is None:
                 continue
-            if type(cell) is BadCell:
+            kind = type(cell)
+            if kind is str:  # a column's texts repeat (是, 好, 已制定、…): read once each
+                value = kept.get(cell, _NOT_BUILT)
+                if value is _NOT_BUILT:
+                    value = read(cell)
+                    if len(kept) >= _CACHE:
+                        kept.clear()
+                    kept[cell] = value
+            elif kind is BadCell:
                 raise _Unsupported
-            value = read(convert(cell))
+            else:
+                value = read(cell)
             if fact is not None and value is not None:
                 facts[fact] = value
         targets: list[Target] = []
+        summaries: list[TargetSummary] = []
         assessed: dict[str, Assessment] = {}
         for group in self._groups:
             item = group.read(values)
             if item is None:
                 continue
             if group.cls is Target:
-                targets.append(item)
+                targets.append(item[0])
+                summaries.append(item[1])
             else:
                 assessed[group.ident] = item
         if self._aggregates:
-            self._aggregate(targets, facts)
+            self._aggregate(targets, summaries, facts)
         if self._targets_own:
             by_id = {t.id: t for t in targets}
             for fact, tid, field in self._targets_own:
@@ -340,25 +339,22 @@ class RowScorer:
                 str(code) if isinstance(code, (str, int)) and str(code) else None,
                 name if isinstance(name, str) and name else str(key))
 
-    def _aggregate(self, targets: list[Target], facts: dict[str, Any]) -> None:
+    def _aggregate(self, targets: list[Target], summaries: list[TargetSummary],
+                   facts: dict[str, Any]) -> None:
         found: dict[str, Any] = {}
         why: dict[str, str] = {}
-        _aggregate(targets, "targets", found, why)
+        aggregate_summaries(summaries, "targets", found, why)
         if self._categories:
-            by_category: dict[str, list[Target]] = {}
-            for target in targets:
+            by_category: dict[str, list[TargetSummary]] = {}
+            for target, summary in zip(targets, summaries, strict=True):
                 if target.category is not None:
-                    by_category.setdefault(target.category, []).append(target)
+                    by_category.setdefault(target.category, []).append(summary)
             for category, members in by_category.items():
-                _aggregate(members, f"targets.category.{category}", found, why)
+                aggregate_summaries(members, f"targets.category.{category}", found, why)
         for fact in self._aggregates:
             value = found.get(fact)
             if value is not None:
                 facts[fact] = value
-
-
-def _same(value: Any) -> Any:
-    return value
 
 
 def _composed(convert: _Read, read: _Read) -> _Read:

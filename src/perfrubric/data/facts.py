@@ -275,17 +275,33 @@ def _flatten(table: Mapping[str, Any], prefix: str, out: dict[str, Any]) -> None
             out[f"{prefix}.{key}"] = value
 
 
+#: What the aggregates read of one target: (id, reached, completion, result pending).
+TargetSummary = tuple[str, "bool | None", "Decimal | None", bool]
+
+
+def target_summary(target: Target) -> TargetSummary:
+    """The figures of *target* the aggregates over targets read (its properties, once)."""
+    return (target.id, target.reached, target.completion,
+            target.target is not None and target.actual is None)
+
+
 def _aggregate(targets: tuple[Target, ...] | list[Target], prefix: str,
                out: dict[str, Any], why: dict[str, str]) -> None:
-    reached = [r for r in (t.reached for t in targets) if r is not None]
+    aggregate_summaries([target_summary(t) for t in targets], prefix, out, why)
+
+
+def aggregate_summaries(summaries: list[TargetSummary], prefix: str, out: dict[str, Any],
+                        why: dict[str, str]) -> None:
+    """The aggregates over targets (``<prefix>.count`` …) from their summaries, into *out*."""
+    reached = [r for _, r, _, _ in summaries if r is not None]
     done = sum(reached)
-    completions = [c for c in (t.completion for t in targets) if c is not None]
-    out[f"{prefix}.count"] = Decimal(len(targets))
+    completions = [c for _, _, c, _ in summaries if c is not None]
+    out[f"{prefix}.count"] = Decimal(len(summaries))
     out[f"{prefix}.known_count"] = Decimal(len(reached))
     out[f"{prefix}.reached_count"] = Decimal(done)
     # A target with a planned value and no result is not reported: a share or a
     # mean over the others would silently give it their average, so there is none.
-    pending = [t.id for t in targets if t.target is not None and t.actual is None]
+    pending = [ident for ident, _, _, waiting in summaries if waiting]
     out[f"{prefix}.reached_share"] = (Decimal(done) / len(reached)
                                       if reached and not pending else None)
     out[f"{prefix}.completion"] = (sum(completions, Decimal(0)) / len(completions)
@@ -474,6 +490,17 @@ class Facts:
         except KeyError:
             detail = self.absent.get(name) or self._no_value(name)
             raise MeasureUnavailable("missing", detail) from None
+
+    def resolve_quietly(self, name: str) -> Value:
+        """:meth:`resolve` without the explanation of a missing name (built only for a message).
+
+        For callers that never show it (the compiled totals path, which hands
+        anything it cannot score to the engine, whose messages explain).
+        """
+        try:
+            return self.values[name]
+        except KeyError:
+            raise MeasureUnavailable("missing", repr(name)) from None
 
     def _no_value(self, name: str) -> str:
         parts = name.split(".")

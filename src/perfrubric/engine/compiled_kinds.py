@@ -184,7 +184,7 @@ def measure_fn(expr: Expression) -> Callable[[Facts], Value]:
             value = facts.values.get(name)
             kind = type(value)
             if value is None:
-                return evaluate(facts.resolve)  # absent: the expression says so
+                return evaluate(facts.resolve_quietly)  # absent: the expression says so
             if kind is str or kind is Money or kind is bool:
                 return value
             if isinstance(value, tuple) and all(type(item) is str for item in value):
@@ -192,12 +192,12 @@ def measure_fn(expr: Expression) -> Callable[[Facts], Value]:
             if isinstance(value, Decimal) and value.is_finite() \
                     and (value or not value.is_signed()):
                 return value
-            return evaluate(facts.resolve)  # absent, -0, or anything else: the expression
+            return evaluate(facts.resolve_quietly)  # absent, -0, or anything else: the expression
         return single
     match = _RATIO.fullmatch(expr.source)
     if match is None or not {match[1], match[2]} <= expr.names:
         def general(facts: Facts) -> Value:
-            return evaluate(facts.resolve)
+            return evaluate(facts.resolve_quietly)
         return general
     top, bottom, divide = match[1], match[2], _EXPR_CTX.divide
 
@@ -212,7 +212,7 @@ def measure_fn(expr: Expression) -> Callable[[Facts], Value]:
             # Money / Money as the expression divides it: the base amounts (元), in its context
             x = divide(base_amount(a), base_amount(b))
         else:
-            return evaluate(facts.resolve)
+            return evaluate(facts.resolve_quietly)
         return x if x or not x.is_signed() else x.copy_abs()
     return ratio
 
@@ -229,7 +229,7 @@ def condition_fn(expr: Expression) -> Callable[[Facts], bool]:
 
     def holds(facts: Facts) -> bool:
         try:
-            value = evaluate(facts.resolve)
+            value = evaluate(facts.resolve_quietly)
         except MeasureUnavailable:
             raise
         except (PerfrubricError, ArithmeticError):
@@ -339,5 +339,15 @@ def leaf_fn(ind: Indicator, rubric: Rubric) -> LeafFn:
         raw = rule(value)
         score = rnd(_ZERO if raw < _ZERO else points if raw > points else raw)
         return points, score if override is None else override, value, False
+    if applicable is None and measure is None:
+        def assessed(facts: Facts, assessment: Assessment | None) -> LeafOutcome:
+            # A leaf the evaluator rates with a level only (好/较好/…), in short.
+            if assessment is None or assessment.score is not None or assessment.level is None:
+                return leaf(facts, assessment)
+            value = assessment.level
+            raw = rule(value)
+            return points, rnd(_ZERO if raw < _ZERO else points if raw > points else raw), \
+                value, False
+        return assessed
     return measured if applicable is None and measure is not None else leaf
 
