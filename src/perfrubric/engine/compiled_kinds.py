@@ -89,7 +89,11 @@ def rule_fn(ind: Indicator) -> Callable[[Value], Decimal]:
         def step(x: Value) -> Decimal:
             if not isinstance(x, Decimal):
                 raise Fallback
-            excess = max(x - limit if above else limit - x, _ZERO)
+            excess = x - limit if above else limit - x
+            if excess <= _ZERO:
+                # within the limit: nothing deducted (the same number as points − 0 × deduct,
+                # which the leaf's rounding writes the same)
+                return points
             return points - min(count(excess) * deduct, room)
         return step
     if kind is Bands:
@@ -204,13 +208,15 @@ def measure_fn(expr: Expression) -> Callable[[Facts], Value]:
     def ratio(facts: Facts) -> Value:
         values: Mapping[str, Any] = facts.values
         a, b = values.get(top), values.get(bottom)
-        if isinstance(a, Decimal) and isinstance(b, Decimal) and b and a.is_finite() \
+        if type(a) is Money:
+            if type(b) is Money and b.amount and a.unit.currency == b.unit.currency:
+                # Money / Money as the expression divides it: the base amounts (元), in its context
+                x = divide(base_amount(a), base_amount(b))
+            else:
+                return evaluate(facts.resolve_quietly)
+        elif isinstance(a, Decimal) and isinstance(b, Decimal) and b and a.is_finite() \
                 and b.is_finite():
             x = divide(a, b)
-        elif type(a) is Money and type(b) is Money and b.amount \
-                and a.unit.currency == b.unit.currency:
-            # Money / Money as the expression divides it: the base amounts (元), in its context
-            x = divide(base_amount(a), base_amount(b))
         else:
             return evaluate(facts.resolve_quietly)
         return x if x or not x.is_signed() else x.copy_abs()
