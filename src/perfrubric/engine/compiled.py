@@ -184,13 +184,13 @@ def _flat(rubric: Rubric, leaves: Mapping[int, tuple[Indicator, LeafFn]],
     """The leaves in table order, when summing them in one loop gives the tree's sums.
 
     Every score is rounded to its declared places, or is an assessed score
-    of at most 12 places, and lies within its points: while the points add
+    of at most 15 places, and lies within its points: while the points add
     up to few enough digits every sum is exact, so its order does not
     matter.  Either-or groups (a choice per department) keep the tree.
     """
     if rubric.either_or or target_rows.has_target_rows(rubric):
         return None
-    places = 12  # an assessed score's places at most (the data's bound)
+    places = 15  # an assessed score's places at most (the data's bound: 12, 15 for a Decimal)
     for ind in rubric.leaves():
         rounding = ind.rounding or rubric.rounding
         exponent = ind.points.as_tuple().exponent
