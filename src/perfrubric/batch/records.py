@@ -9,6 +9,7 @@ errors are located at their cells.
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections import deque
 from collections.abc import Iterator, Mapping
@@ -43,6 +44,8 @@ from .tables import (
 if TYPE_CHECKING:
     from concurrent.futures import Future
 
+#: Rows a row scorer reads, then scores, at a time (memory stays bounded).
+_CHUNK = 128
 _TABLE_SUFFIXES = (".csv", ".parquet", ".pq", *EXCEL_SUFFIXES)
 _DATA_SUFFIXES = (".toml", ".json")
 
@@ -79,17 +82,22 @@ def _doc_key(doc: Mapping[str, Any], index: int) -> str:
 def _table_items(table: Table, plan: Plan, start: int = 0,
                  fast: RowScorer | None = None) -> Iterator[_Item | BatchResult]:
     """The rows of *table* as work items; with *fast*, a row it scores is its result already."""
-    for i, row in enumerate(table.rows, start=start):
-        if fast is not None:
-            scored = fast.score(row)
-            if scored is not None:  # scored from its cells: its result, at once
+    if fast is None:
+        for i, row in enumerate(table.rows, start=start):
+            yield _row_item(i, row, plan, table.file)
+        return
+    rows, i = iter(table.rows), start
+    while chunk := list(itertools.islice(rows, _CHUNK)):
+        for row, scored in zip(chunk, fast.score_many(chunk), strict=True):
+            if scored is None:
+                yield _row_item(i, row, plan, table.file)
+            else:  # scored from its cells: its result, at once
                 totals = scored.totals
                 yield BatchResult(i, scored.key, totals.status, totals.total, totals.grade,
                                   totals.scores, totals.measured, None, row=row.number,
                                   file=row.file or table.file, code=scored.code,
                                   name=scored.name)
-                continue
-        yield _row_item(i, row, plan, table.file)
+            i += 1
 
 
 def _row_item(index: int, row: Row, plan: Plan, file: str | None) -> _Item:

@@ -319,6 +319,60 @@ class CompiledRubric:
             raise Fallback
         return self._walk(self._tops, facts, assessed)
 
+    def score_facts_many(self, items: list[tuple[Facts, Mapping[str, Assessment]]],
+                         ) -> list[Totals | None]:
+        """:meth:`score_facts` of each of *items*; ``None`` where it would raise.
+
+        With flat sums, each leaf is scored for all the items before the
+        next (its code and constants stay in the processor's caches); the
+        numbers are those of :meth:`score_facts` one by one.
+        """
+        flat = self._flat
+        if flat is None or not self.supported or self._forms \
+                or decimal.getcontext().prec < 28:
+            return [self._attempt(facts, assessed) for facts, assessed in items]
+        failed: set[int] = set()
+        columns: list[list[Any]] = []
+        for path, fn in flat:
+            column: list[Any] = []
+            for j, (facts, assessed) in enumerate(items):
+                if j in failed:
+                    column.append(None)
+                    continue
+                try:
+                    column.append(fn(facts, assessed.get(path) if assessed else None))
+                except (Fallback, PerfrubricError, ArithmeticError):
+                    failed.add(j)
+                    column.append(None)
+            columns.append(column)
+        out: list[Totals | None] = []
+        paths = [path for path, _ in flat]
+        for j in range(len(items)):
+            if j in failed:
+                out.append(None)
+                continue
+            scores: dict[str, Decimal] = {}
+            measured: dict[str, Value] = {}
+            raw = counted = _ZERO
+            cannot_rate = False
+            for path, column in zip(paths, columns):
+                c, score, value, cannot = column[j]
+                scores[path] = score
+                if value is not None:
+                    measured[path] = value
+                if cannot:
+                    cannot_rate = True
+                counted += c
+                raw += score
+            out.append(self._totals(raw, counted, cannot_rate, scores, measured))
+        return out
+
+    def _attempt(self, facts: Facts, assessed: Mapping[str, Assessment]) -> Totals | None:
+        try:
+            return self.score_facts(facts, assessed)
+        except (Fallback, PerfrubricError, ArithmeticError):
+            return None
+
     def _walk(self, tops: tuple[_Node, ...], facts: Facts,
               assessed: Mapping[str, Assessment]) -> Totals:
         if self._flat is not None and tops is self._tops and decimal.getcontext().prec >= 28:
