@@ -55,9 +55,8 @@ from ..data.fields import _count, _fact_value, _non_negative_money, _opt_money
 from ..data.model import Assessment, Budget, Department, Sangong, Staffing, Target
 from ..data.quick import build, fact_reader, field_reader
 from ..decimals import _MAX_INT, to_decimal
-from ..engine.compiled import CompiledRubric, Fallback, Totals
+from ..engine.compiled import CompiledRubric, Totals
 from ..engine.target_rows import has_target_rows
-from ..errors import PerfrubricError
 from ..units import UNITS, Money
 from .cells import BadCell
 from .documents import Plan, cell_reader
