@@ -355,7 +355,7 @@ class CompiledRubric:
             measured: dict[str, Value] = {}
             raw = counted = _ZERO
             cannot_rate = False
-            for path, column in zip(paths, columns):
+            for path, column in zip(paths, columns, strict=True):
                 c, score, value, cannot = column[j]
                 scores[path] = score
                 if value is not None:
