@@ -131,9 +131,9 @@ def _long_items(source: Any, mapping: ColumnMap) -> Iterator[_Item]:
         yield _Item(i, form.key, payload, form.rows[0], plan, form.cells, form.file)
 
 
-def _fast(rubric: Rubric, plan: Plan, wanted: bool) -> RowScorer | None:
+def _fast(rubric: Rubric, plan: Plan, wanted: bool, measured: bool = True) -> RowScorer | None:
     """The row scorer of *plan*, when totals are wanted in this process and it compiles."""
-    return RowScorer.build(plan, _compiled(rubric)) if wanted else None
+    return RowScorer.build(plan, _compiled(rubric), measured=measured) if wanted else None
 
 
 def _items(records: Any, mapping: ColumnMap, rubric: Rubric,
@@ -410,7 +410,8 @@ def score_table(rubric: Rubric, table: Any, *,
         plan = Plan(opened, column_map)
         _check_required(rubric, plan, column_map)
         check_share_columns(rubric, plan, column_map)
-        items = _table_items(opened, plan, fast=_fast(rubric, plan, workers == 1 and not trace))
+        items = _table_items(opened, plan, fast=_fast(rubric, plan, workers == 1 and not trace,
+                                                      measured))
     collector = _Collector(rubric, measured)
     for result in _run(rubric, items, workers=workers, trace=trace, chunk_size=64,
                        measured=measured):

@@ -127,30 +127,32 @@ class _Collector:
         self.tiers = frozenset(form_tiers(rubric))
         #: one list per indicator row of the forms (ROW_COLUMNS), for the rows sheet
         self.form_rows: list[list[Any]] = []
+        self._heads = [self.columns[name] for name in _KEY_COLUMNS]
+        self._leaf_columns = [(path, self.columns[path]) for path in self.leaves]
 
     def add(self, result: BatchResult) -> None:
         c = self.columns
-        c["row"].append(result.row if result.row is not None else result.index)
-        c["key"].append(result.key)
-        c["code"].append(result.code)
-        # a project form is named by its 项目名称 (the form's header) before the data's name
-        c["name"].append(result.form.name if result.form is not None and result.form.name
-                         else result.name)
-        c["total"].append(result.total)
-        c["grade"].append(result.grade)
-        c["status"].append(result.status)
-        c["error"].append(_error_text(result))
         form = result.form
+        for column, value in zip(self._heads, (
+                result.row if result.row is not None else result.index, result.key, result.code,
+                # a project form is named by its 项目名称 (the form's header) before the data's
+                form.name if form is not None and form.name else result.name,
+                result.total, result.grade, result.status,
+                _error_text(result) if result.error is not None else None), strict=True):
+            column.append(value)
         if self.tiers:
             c["department"].append(form.department if form is not None else None)
             c["printed_total"].append(form.printed_total if form is not None else None)
             c["deviations"].append(form.deviations if form is not None else None)
             c["excluded"].append("、".join(form.excluded) or None if form is not None else None)
-        for path in self.leaves:
-            if form is not None and path in self.tiers:
-                c[path].append(form.tiers.get(path))
-            else:
-                c[path].append(result.scores.get(path))
+        if form is None:
+            scores = result.scores
+            for path, column in self._leaf_columns:
+                column.append(scores.get(path))
+        else:
+            for path, column in self._leaf_columns:
+                column.append(form.tiers.get(path) if path in self.tiers
+                              else result.scores.get(path))
         if form is not None:
             for r in form.rows:
                 self.form_rows.append([result.key, r.line, r.path, r.points, r.target, r.actual,

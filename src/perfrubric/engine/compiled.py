@@ -319,13 +319,14 @@ class CompiledRubric:
             raise Fallback
         return self._walk(self._tops, facts, assessed)
 
-    def score_facts_many(self, items: list[tuple[Facts, Mapping[str, Assessment]]],
-                         ) -> list[Totals | None]:
+    def score_facts_many(self, items: list[tuple[Facts, Mapping[str, Assessment]]], *,
+                         measured: bool = True) -> list[Totals | None]:
         """:meth:`score_facts` of each of *items*; ``None`` where it would raise.
 
         With flat sums, each leaf is scored for all the items before the
         next (its code and constants stay in the processor's caches); the
-        numbers are those of :meth:`score_facts` one by one.
+        numbers are those of :meth:`score_facts` one by one.  Without
+        *measured* the totals' measured values are left empty.
         """
         flat = self._flat
         if flat is None or not self.supported or self._forms \
@@ -347,24 +348,25 @@ class CompiledRubric:
             columns.append(column)
         out: list[Totals | None] = []
         paths = [path for path, _ in flat]
+        keep = measured
         for j in range(len(items)):
             if j in failed:
                 out.append(None)
                 continue
             scores: dict[str, Decimal] = {}
-            measured: dict[str, Value] = {}
+            values: dict[str, Value] = {}
             raw = counted = _ZERO
             cannot_rate = False
             for path, column in zip(paths, columns, strict=True):
                 c, score, value, cannot = column[j]
                 scores[path] = score
-                if value is not None:
-                    measured[path] = value
+                if value is not None and keep:
+                    values[path] = value
                 if cannot:
                     cannot_rate = True
                 counted += c
                 raw += score
-            out.append(self._totals(raw, counted, cannot_rate, scores, measured))
+            out.append(self._totals(raw, counted, cannot_rate, scores, values))
         return out
 
     def _attempt(self, facts: Facts, assessed: Mapping[str, Assessment]) -> Totals | None:
