@@ -83,3 +83,85 @@ def test_float_noise_in_a_cell_still_reads_as_the_float_it_shows() -> None:
     assert clean("441.18000000000006") == Decimal("441.18")
     assert clean(" 96.89999999999999 ") == Decimal("96.9")
     assert clean("0.100000000000000005") == "0.100000000000000005"  # exact: kept as written
+
+
+# -- measures and conditions of the compiled path --------------------------------------------
+
+from perfrubric.data.facts import Facts  # noqa: E402
+from perfrubric.engine.compiled_kinds import Fallback, condition_fn, measure_fn  # noqa: E402
+from perfrubric.errors import PerfrubricError  # noqa: E402
+
+#: A data value as the facts hold it: amounts (in one unit or not), numbers, zero, absent.
+_values = st.one_of(
+    st.none(),
+    st.builds(Money, amounts, st.sampled_from([UNITS["万元"], UNITS["元"]])),
+    amounts, st.just(Decimal(0)), st.just(Decimal("-0")), st.just("是"), st.booleans())
+
+
+def _outcome(run: object, facts: Facts) -> tuple[str, str]:
+    """What a measure or condition gives: its value's type and digits, or the error's kind."""
+    try:
+        value = run(facts)  # type: ignore[operator]
+    except Fallback:
+        return ("fallback", "")
+    except PerfrubricError as exc:
+        return (type(exc).__name__, getattr(exc, "reason", ""))
+    except ArithmeticError as exc:
+        return ("arithmetic", type(exc).__name__)
+    return (type(value).__name__, str(value))
+
+
+@given(st.sampled_from(["(a - b) / c", "abs(a - b) / c", "abs(a-b)/c", "( a - b ) / a",
+                        "a / b", "a"]),
+       _values, _values, _values)
+def test_compiled_measures_give_what_the_expression_gives(source: str, a: object, b: object,
+                                                          c: object) -> None:
+    expr = parse_expression(source)
+    facts = Facts({k: v for k, v in (("a", a), ("b", b), ("c", c)) if v is not None})
+
+    def general(f: Facts) -> object:
+        return expr.evaluate(f.resolve)
+    want = _outcome(general, facts)
+    got = _outcome(measure_fn(expr), facts)
+    assert got == want
+
+
+@given(st.sampled_from([">", ">=", "<", "<="]), _values)
+def test_a_compiled_sign_condition_gives_what_the_expression_gives(op: str, a: object) -> None:
+    expr = parse_expression(f"a {op} 0")
+    facts = Facts({"a": a} if a is not None else {})
+
+    def general(f: Facts) -> object:
+        try:
+            value = expr.evaluate(f.resolve)
+        except PerfrubricError as exc:
+            if getattr(exc, "reason", None) == "missing":
+                raise
+            raise Fallback from None
+        if not isinstance(value, bool):
+            raise Fallback
+        return value
+    assert _outcome(condition_fn(expr), facts) == _outcome(general, facts)
+
+
+@given(st.sampled_from(["(a - b) / c", "abs(a - b) / c", "a / b", "a / c"]), units,
+       amounts, amounts, amounts)
+def test_compiled_measures_over_amounts_of_one_unit(source: str, unit: object, a: Decimal,
+                                                    b: Decimal, c: Decimal) -> None:
+    expr = parse_expression(source)
+    facts = Facts({"a": Money(a, unit), "b": Money(b, unit), "c": Money(c, unit)})
+
+    def general(f: Facts) -> object:
+        return expr.evaluate(f.resolve)
+    assert _outcome(measure_fn(expr), facts) == _outcome(general, facts)
+
+
+@given(st.sampled_from(["(a - b) / c", "abs(a - b) / c"]), amounts, amounts, amounts)
+def test_compiled_measures_over_plain_numbers(source: str, a: Decimal, b: Decimal,
+                                              c: Decimal) -> None:
+    expr = parse_expression(source)
+    facts = Facts({"a": a, "b": b, "c": c})
+
+    def general(f: Facts) -> object:
+        return expr.evaluate(f.resolve)
+    assert _outcome(measure_fn(expr), facts) == _outcome(general, facts)

@@ -25,6 +25,7 @@ So the compiled path never gives a number the engine would not.
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Callable, Mapping
 from decimal import Decimal
@@ -34,7 +35,7 @@ from ..data.facts import Facts
 from ..data.model import Assessment
 from ..errors import MeasureUnavailable, PerfrubricError
 from ..expr import Expression, Value
-from ..expr.operators import base_amount
+from ..expr.operators import base_amount, base_of
 from ..expr.values import _CTX as _EXPR_CTX
 from ..indicators.bands import Bands
 from ..indicators.ratio import Ratio
@@ -198,6 +199,9 @@ def measure_fn(expr: Expression) -> Callable[[Facts], Value]:
                 return value
             return evaluate(facts.resolve_quietly)  # absent, -0, or anything else: the expression
         return single
+    change = _CHANGE.fullmatch(expr.source)
+    if change is not None and {change[2], change[3], change[4]} <= expr.names:
+        return _change_fn(evaluate, change[2], change[3], change[4], bool(change[1]))
     match = _RATIO.fullmatch(expr.source)
     if match is None or not {match[1], match[2]} <= expr.names:
         def general(facts: Facts) -> Value:
@@ -225,6 +229,46 @@ def measure_fn(expr: Expression) -> Callable[[Facts], Value]:
 
 
 
+_NAME = r"([A-Za-z_\u0080-\uffff][\w.]*)"
+#: ``(a - b) / c`` and ``abs(a - b) / c`` over data names: a change, a deviation.
+_CHANGE = re.compile(rf"\s*(abs\s*)?\(\s*{_NAME}\s*-\s*{_NAME}\s*\)\s*/\s*{_NAME}\s*")
+#: ``a > 0`` (and ``>=``, ``<``, ``<=``) over a data name: a condition on a figure's sign.
+_SIGN = re.compile(rf"\s*{_NAME}\s*(>=|<=|>|<)\s*0\s*")
+_COMPARE: Mapping[str, Callable[[Any, Any], bool]] = {
+    ">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le}
+
+
+def _change_fn(evaluate: Callable[[Any], Value], first: str, second: str, base: str,
+               absolute: bool) -> Callable[[Facts], Value]:
+    """``(first - second) / base`` (with *absolute*, ``abs(first - second) / base``).
+
+    Computed as the expression computes it — in its context, amounts of one
+    unit through their base amounts — when all three are amounts of one unit
+    or all three are finite numbers and *base* is not zero; anything else
+    (absent, mixed, zero) goes through the expression, which says what is wrong.
+    """
+    ctx = _EXPR_CTX
+
+    def changed(facts: Facts) -> Value:
+        values: Mapping[str, Any] = facts.values
+        a, b, c = values.get(first), values.get(second), values.get(base)
+        if type(a) is Money and type(b) is Money and type(c) is Money \
+                and a.unit is b.unit and b.unit is c.unit and c.amount:
+            d = ctx.subtract(a.amount, b.amount)
+            if absolute:
+                d = ctx.abs(d)
+            exponent = a.unit.exponent
+            x = ctx.divide(base_of(d, exponent), base_of(c.amount, exponent))
+        elif isinstance(a, Decimal) and isinstance(b, Decimal) and isinstance(c, Decimal) \
+                and c and a.is_finite() and b.is_finite() and c.is_finite():
+            d = ctx.subtract(a, b)
+            x = ctx.divide(ctx.abs(d) if absolute else d, c)
+        else:
+            return evaluate(facts.resolve_quietly)
+        return x if x or not x.is_signed() else x.copy_abs()
+    return changed
+
+
 def condition_fn(expr: Expression) -> Callable[[Facts], bool]:
     """A condition (``applicable``, an either-or's ``when``) as a function of the facts.
 
@@ -233,7 +277,7 @@ def condition_fn(expr: Expression) -> Callable[[Facts], bool]:
     """
     evaluate = expr.evaluate
 
-    def holds(facts: Facts) -> bool:
+    def general(facts: Facts) -> bool:
         try:
             value = evaluate(facts.resolve_quietly)
         except MeasureUnavailable:
@@ -243,7 +287,21 @@ def condition_fn(expr: Expression) -> Callable[[Facts], bool]:
         if not isinstance(value, bool):
             raise Fallback  # not true or false: the engine says so
         return value
-    return holds
+
+    sign = _SIGN.fullmatch(expr.source)
+    if sign is None or sign[1] not in expr.names:
+        return general
+    name, compare = sign[1], _COMPARE[sign[2]]
+
+    def signed(facts: Facts) -> bool:
+        # a figure against zero: an amount by its amount, a number as it is
+        value = facts.values.get(name)
+        if type(value) is Money:
+            return compare(value.amount, _ZERO)
+        if isinstance(value, Decimal) and value.is_finite():
+            return compare(value, _ZERO)
+        return general(facts)
+    return signed
 
 
 def _no_rule(value: Value) -> Decimal:

@@ -56,10 +56,14 @@ def _money(amount: Decimal, unit: Any) -> Money:
 
 def base_amount(money: Money) -> Decimal:
     """:attr:`Money.base_amount` computed in the expression language's context, as there."""
-    e = money.unit.exponent
-    if e >= 0:
-        return _CTX.multiply(money.amount, _POWERS[e])
-    return _CTX.divide(money.amount, _POWERS[-e])
+    return base_of(money.amount, money.unit.exponent)
+
+
+def base_of(amount: Decimal, exponent: int) -> Decimal:
+    """*amount* of a unit of 10***exponent* in its currency's base unit, as :func:`base_amount`."""
+    if exponent >= 0:
+        return _CTX.multiply(amount, _POWERS[exponent])
+    return _CTX.divide(amount, _POWERS[-exponent])
 
 
 def _money_arith(op: str, a: Value, b: Value, where: str) -> Value:
