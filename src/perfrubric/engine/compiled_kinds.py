@@ -359,6 +359,15 @@ def leaf_fn(ind: Indicator, rubric: Rubric) -> LeafFn:
             return points, _ZERO, None, CANNOT_RATE
         raise Fallback  # missing = "error": the engine names what is missing
 
+    def rate(value: Value) -> tuple[Value, Decimal]:
+        """The measured value (money in the leaf's unit) and its score, clamped and rounded."""
+        if type(value) is not Decimal and isinstance(value, Money):
+            if unit is None:
+                raise Fallback
+            value = value.to(unit).amount
+        raw = rule(value)
+        return value, rnd(_ZERO if raw < _ZERO else points if raw > points else raw)
+
     if applicable is None and measure is not None:
         def measured(facts: Facts, assessment: Assessment | None) -> LeafOutcome:
             # The common leaf (a measure, no condition) without an assessment, in short.
@@ -368,13 +377,8 @@ def leaf_fn(ind: Indicator, rubric: Rubric) -> LeafFn:
                 value = measure(facts)
             except MeasureUnavailable:
                 return missing(None)
-            if type(value) is not Decimal and isinstance(value, Money):
-                if unit is None:
-                    raise Fallback
-                value = value.to(unit).amount
-            raw = rule(value)
-            return points, rnd(_ZERO if raw < _ZERO else points if raw > points else raw), \
-                value, False
+            value, score = rate(value)
+            return points, score, value, False
 
     def leaf(facts: Facts, assessment: Assessment | None) -> LeafOutcome:
         override = None
@@ -396,22 +400,15 @@ def leaf_fn(ind: Indicator, rubric: Rubric) -> LeafFn:
             value = measure(facts) if measure is not None else _assessed(ind, assessment)
         except MeasureUnavailable:
             return missing(override)
-        if type(value) is not Decimal and isinstance(value, Money):
-            if unit is None:
-                raise Fallback
-            value = value.to(unit).amount
-        raw = rule(value)
-        score = rnd(_ZERO if raw < _ZERO else points if raw > points else raw)
+        value, score = rate(value)
         return points, score if override is None else override, value, False
     if applicable is None and measure is None:
         def assessed(facts: Facts, assessment: Assessment | None) -> LeafOutcome:
             # A leaf the evaluator rates with a level only (好/较好/…), in short.
             if assessment is None or assessment.score is not None or assessment.level is None:
                 return leaf(facts, assessment)
-            value = assessment.level
-            raw = rule(value)
-            return points, rnd(_ZERO if raw < _ZERO else points if raw > points else raw), \
-                value, False
+            value, score = rate(assessment.level)
+            return points, score, value, False
         return assessed
     return measured if applicable is None and measure is not None else leaf
 
