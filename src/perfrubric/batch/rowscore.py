@@ -63,7 +63,7 @@ from .documents import Plan, cell_reader
 from .mapping import Column
 from .rows import Row
 
-__all__ = ["RowScorer", "Scored"]
+__all__ = ["RowScorer", "RowScored"]
 
 _Read = Callable[[Any], Any]
 _SECTIONS: dict[tuple[str, ...], type] = {("staffing",): Staffing, ("budget",): Budget,
@@ -78,7 +78,7 @@ class _Unsupported(Exception):
 
 
 @attrs.frozen
-class Scored:
+class RowScored:
     """A row scored from its cells: its totals, key, and the department's code and name."""
 
     totals: Totals
@@ -151,7 +151,7 @@ class RowScorer:
     """A table's rows scored from their cells for totals; see the module's text.
 
     Build it with :meth:`build` (``None`` when the table or the rubric is
-    not one it compiles); :meth:`score` gives a row's :class:`Scored`, or
+    not one it compiles); :meth:`score` gives a row's :class:`RowScored`, or
     ``None`` for a row the general path must score.
     """
 
@@ -261,11 +261,11 @@ class RowScorer:
                 raise _Unsupported
         return constants, own, aggregates
 
-    def score(self, row: Row) -> Scored | None:
+    def score(self, row: Row) -> RowScored | None:
         """*row* scored from its cells, or ``None`` when the general path must score it."""
         return self.score_many([row])[0]
 
-    def score_many(self, rows: list[Row]) -> list[Scored | None]:
+    def score_many(self, rows: list[Row]) -> list[RowScored | None]:
         """Each of *rows* scored from its cells (``None``: the general path scores it).
 
         All the rows are read first, then all are scored: each stage's code
@@ -295,12 +295,12 @@ class RowScorer:
                 continue  # a bare number under a share: the general path refuses it
             items.append((Facts(facts, _NO_REASONS, tuple(t.id for t in targets)), assessed))
             where.append(j)
-        out: list[Scored | None] = [None] * len(rows)
+        out: list[RowScored | None] = [None] * len(rows)
         scored = self._compiled.score_facts_many(items, measured=self._measured)
         for j, totals in zip(where, scored, strict=True):
             if totals is not None:
                 key, code, name = read[j][3:]
-                out[j] = Scored(totals, key, code, name)
+                out[j] = RowScored(totals, key, code, name)
         return out
 
     def _figures(self, rows: list[Row]) -> list[dict[str, Any] | None]:
