@@ -63,7 +63,7 @@ from .documents import Plan, cell_reader
 from .mapping import Column
 from .rows import Row
 
-__all__ = ["RowScorer", "RowScored"]
+__all__ = ["RowScored", "RowScorer"]
 
 _Read = Callable[[Any], Any]
 _SECTIONS: dict[tuple[str, ...], type] = {("staffing",): Staffing, ("budget",): Budget,
