@@ -13,7 +13,8 @@ cells with a regular expression and applies the form's rule in ``Decimal``:
 - a qualitative row: the evaluator's score printed on the form;
 - the tiers' sum, rescaled to 100 when a tier has no row; graded 优/良/中/差.
 
-Prints the time per form of each, ``ratio forms / baseline`` (goal ≤ 3),
+Prints the time per form of each (CPU time, best of three runs),
+``ratio forms / baseline`` (goal ≤ 3),
 forms per second on one core and with 2 workers, and checks that every
 total agrees.
 
@@ -128,18 +129,26 @@ def _form(rows: list[Any]) -> tuple[str, Decimal, str]:
     return first[0], total, _grade(total)
 
 
+def _best(run: Any, times: int = 3) -> tuple[float, Any]:
+    """The least CPU time of *times* runs of *run*, and its result."""
+    best, out = float("inf"), None
+    for _ in range(times):
+        start = time.process_time()
+        out = run()
+        best = min(best, time.process_time() - start)
+    return best, out
+
+
 def main(n: int) -> None:
     frame = table(n)
     rubric = pr.builtin("mof-2020-project-self")
     mapping = load_mapping(MAPPING)
     score_table(rubric, frame.head(24), mapping=mapping)   # warm up: compile, import
 
-    start = time.perf_counter()
-    hand = baseline(frame)
-    t_hand = time.perf_counter() - start
-    start = time.perf_counter()
-    scored = score_table(rubric, frame, mapping=mapping)
-    t_one = time.perf_counter() - start
+    # CPU time of this process, best of three: a busy machine slows both alike.
+    t_hand, hand = _best(lambda: baseline(frame))
+    t_one, scored = _best(lambda: score_table(rubric, frame, mapping=mapping))
+    # Workers spend CPU time in other processes: wall-clock time there.
     start = time.perf_counter()
     two = score_table(rubric, frame, mapping=mapping, workers=2)
     t_two = time.perf_counter() - start
@@ -152,7 +161,8 @@ def main(n: int) -> None:
     print(f"hand-written loop (regex + Decimal): {t_hand / n * 1e6:8.0f} µs per form")
     print(f"score_table, one process:            {t_one / n * 1e6:8.0f} µs per form")
     print(f"ratio forms / baseline: {t_one / t_hand:.2f}")
-    print(f"forms per second: {n / t_one:,.0f} on one core, {n / t_two:,.0f} with 2 workers")
+    print(f"forms per second: {n / t_one:,.0f} on one core, {n / t_two:,.0f} with 2 workers "
+          "(wall clock)")
     print("totals agree: True")
 
 

@@ -37,8 +37,17 @@ def _pandas_table(frame: Any) -> Table:
     headers = tuple(str(c) for c in frame.columns)
 
     def rows() -> Iterator[Row]:
-        for position, (label, *values) in enumerate(frame.itertuples(index=True, name=None)):
-            yield Row(position, position, tuple(clean(v) for v in values), label)
+        # Column by column, a block at a time: a column's tolist() is many times quicker
+        # than itertuples() and gives the same Python values.
+        width = frame.shape[1]
+        for start in range(0, len(frame), 4096):
+            block = frame.iloc[start:start + 4096]
+            labels = block.index.tolist()
+            columns = [block.iloc[:, i].tolist() for i in range(width)]
+            for offset, values in enumerate(zip(*columns, strict=True) if width
+                                            else ((),) * len(labels)):
+                yield Row(start + offset, start + offset, tuple(map(clean, values)),
+                          labels[offset])
 
     return Table(headers, rows(), frame=True, library="pandas")
 

@@ -22,9 +22,18 @@ from ..engine.compiled import CompiledRubric, Totals
 from ..errors import DataError, EvaluationError, PerfrubricError, Problem
 from ..rubrics.model import Rubric
 from .layout import Layout, load_layout, template_rows
-from .long import LongPlan
+from .long import LongForm, LongPlan
 from .results import BatchResult, _Collector
-from .scoring import Refused, _compiled, _Outcome, _score, _unpack, _worker_chunk, _worker_init
+from .scoring import (
+    Refused,
+    Scored,
+    _compiled,
+    _Outcome,
+    _score,
+    _unpack,
+    _worker_chunk,
+    _worker_init,
+)
 from .shares import check_share_columns
 from .tables import (
     EXCEL_SUFFIXES,
@@ -89,8 +98,14 @@ def _row_item(index: int, row: Row, plan: Plan, file: str | None) -> _Item:
     return _Item(index, doc.key, doc.document, row, plan, doc.cells, row.file or file)
 
 
-def _long_items(source: Any, mapping: ColumnMap) -> Iterator[_Item]:
-    """The forms of a long table (one row per indicator) as work items, read lazily."""
+def _long_items(source: Any, mapping: ColumnMap, rubric: Rubric | None = None
+                ) -> Iterator[_Item]:
+    """The forms of a long table (one row per indicator) as work items, read lazily.
+
+    With *rubric* (totals only), each ordinary form is scored from its cells
+    as it is read (:class:`~perfrubric.batch.formscore.FormScorer`); any
+    other goes as a data document to be scored the general way.
+    """
     if not _is_table(source):
         raise PerfrubricError("layout = \"long\" reads one table (a .xlsx, .csv or .parquet "
                               "file, or a DataFrame) with one row per indicator, not "
@@ -106,16 +121,31 @@ def _long_items(source: Any, mapping: ColumnMap) -> Iterator[_Item]:
         funds = open_table(source, sheet=mapping.funds.sheet,
                            header_row=mapping.funds.header_row)
     plan = LongPlan(table, mapping, funds)
-    for i, form in enumerate(plan.forms()):
+    scorer = None
+    if rubric is not None:
+        from .formscore import FormScorer
+
+        scorer = FormScorer(plan, _compiled(rubric))
+        if not scorer.supported:
+            scorer = None
+    for i, group in enumerate(plan.groups()):
+        if isinstance(group, LongForm):
+            form = group
+        else:
+            scored = scorer.score(*group) if scorer is not None else None
+            if scored is not None:
+                yield _Item(i, group[0], scored, group[1][0], plan, {}, table.file)
+                continue
+            form = plan.form(*group)
         payload: Any = form.document if form.document is not None else Refused(form.problems)
         yield _Item(i, form.key, payload, form.rows[0], plan, form.cells, form.file)
 
 
 def _items(records: Any, mapping: ColumnMap, rubric: Rubric,
-           layout: Layout | None = None) -> Iterator[_Item]:
-    """The records of a batch as work items, read lazily."""
+           layout: Layout | None = None, *, fast: bool = False) -> Iterator[_Item]:
+    """The records of a batch as work items, read lazily (*fast*: totals only)."""
     if mapping.layout == "long" and layout is None:
-        yield from _long_items(records, mapping)
+        yield from _long_items(records, mapping, rubric if fast else None)
         return
     if layout is not None:
         if not isinstance(records, (str, os.PathLike)):
@@ -164,6 +194,8 @@ def _items(records: Any, mapping: ColumnMap, rubric: Rubric,
 def _names(payload: Any) -> tuple[str | None, str | None]:
     """The department's code and name as a record gives them (else ``None``)."""
     if isinstance(payload, Department):
+        return payload.code, payload.name
+    if type(payload) is Scored:
         return payload.code, payload.name
     head = payload.get("department") if isinstance(payload, Mapping) else None
     if not isinstance(head, Mapping):
@@ -270,7 +302,7 @@ def evaluate_many(rubric: Rubric, records: Any, *, workers: int = 1, trace: bool
     template = None
     if layout is not None:
         template = layout if isinstance(layout, Layout) else load_layout(layout)
-    items = _items(records, column_map, rubric, template)
+    items = _items(records, column_map, rubric, template, fast=not trace)
     return _run(rubric, items, workers=workers, trace=trace, chunk_size=chunk_size,
                 measured=measured)
 
@@ -374,7 +406,7 @@ def score_table(rubric: Rubric, table: Any, *,
                               f"Table or a file path, got {type(table).__name__}")
     items: Iterator[_Item]
     if column_map.layout == "long":
-        items = _long_items(table, column_map)
+        items = _long_items(table, column_map, None if trace else rubric)
     else:
         opened = open_table(table, sheet=column_map.sheet, header_row=column_map.header_row)
         plan = Plan(opened, column_map)

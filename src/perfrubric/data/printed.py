@@ -300,9 +300,67 @@ _READ_SIZE = 4096
 _HASHABLE_UNITS = (tuple, frozenset)
 
 
+#: The commonest printed value, read in one step: a sign (≥ ≤ =), plain digits, a unit.
+_PLAIN = re.compile(r"([≥≤=]?)([0-9]{1,15}(?:\.[0-9]{1,12})?)([^0-9.,\s+\-±]{0,8})")
+_PLAIN_SIGNS: Final[dict[str, str | None]] = {"": None, "≥": ">=", "≤": "<=", "=": "="}
+
+
 def _parse(text: object, *, actual: bool,
            units: tuple[str, ...] | frozenset[str]) -> Printed:
     """:func:`parse_printed` itself (uncached)."""
+    if type(text) is str:
+        plain = _PLAIN.fullmatch(text)
+        if plain is not None:
+            found = _plain(text, plain, actual, units)
+            if found is not None:
+                return found
+    return _parse_general(text, actual=actual, units=units)
+
+
+def _plain(text: str, plain: re.Match[str], actual: bool,
+           units: tuple[str, ...] | frozenset[str]) -> Printed | None:
+    """*text* read as :func:`_parse_general` reads it, when it is plainly ``≥50个``; else ``None``.
+
+    Only a text every step of the general reading leaves as it is takes this
+    lane: no space, nothing NFKC changes, no look-alike sign, no date, no
+    operator word, a unit the general reading knows as it stands, a number
+    within the bounds by its shape (at most 15 digits before the point and
+    12 after, so :func:`~perfrubric.decimals.check_bounds` keeps it as it is).
+    ``tests/test_printed.py`` checks that both readings agree.
+    """
+    sign, digits, unit = plain.groups()
+    if unit:
+        known = _PLAIN_UNITS.get(unit) if not units else None
+        if known is None:
+            known = _plain_unit(unit, units)
+            if not units:
+                _PLAIN_UNITS[unit] = known
+        if not known or (unit[0] in "年月日" and _DATE.search(text) is not None):
+            return None
+    operator = _PLAIN_SIGNS[sign]
+    notes: tuple[str, ...] = ()
+    if operator is not None and actual:
+        notes = (f"the actual is printed with the sign '{_SYMBOL[operator]}'; read as its "
+                 "number",)
+    return Printed(text, operator, Decimal(digits), unit or None, None, notes)
+
+
+def _plain_unit(unit: str, units: tuple[str, ...] | frozenset[str]) -> bool:
+    """Whether the general reading takes *unit* after a number exactly as it stands."""
+    return ((unit in _RATES or unit in UNITS or unit in COUNT_UNITS or unit in units
+             or unit == "万")
+            and unit[-1] not in _SUFFIX_TAILS and not _EXPONENT.match(unit)
+            and "百分之" not in unit and unicodedata.is_normalized("NFKC", unit)
+            and not any(ch in LOOK_ALIKES for ch in unit))
+
+
+#: Units after a number, by whether :func:`_plain` takes them (without declared units).
+_PLAIN_UNITS: dict[str, bool] = {}
+
+
+def _parse_general(text: object, *, actual: bool,
+                   units: tuple[str, ...] | frozenset[str]) -> Printed:
+    """:func:`parse_printed` step by step: every spelling, every check."""
     if isinstance(text, bool):
         raise PrintedValueError(f"expected a value such as \"≥50个\", \"85%\" or text, got "
                                 f"{text!r}")
