@@ -346,10 +346,13 @@ def _plain(text: str, plain: re.Match[str], actual: bool,
 
 
 def _plain_unit(unit: str, units: tuple[str, ...] | frozenset[str]) -> bool:
-    """Whether the general reading takes *unit* after a number exactly as it stands."""
+    """Whether the general reading takes *unit* after a number exactly as it stands.
+
+    (A unit here has no digit, so it never starts an exponent.)
+    """
     return ((unit in _RATES or unit in UNITS or unit in COUNT_UNITS or unit in units
              or unit == "万")
-            and unit[-1] not in _SUFFIX_TAILS and not _EXPONENT.match(unit)
+            and unit[-1] not in _SUFFIX_TAILS
             and "百分之" not in unit and unicodedata.is_normalized("NFKC", unit)
             and not any(ch in LOOK_ALIKES for ch in unit))
 
