@@ -59,6 +59,10 @@ def cell_ref(sheet: str | None, row: int, index: int) -> str:
 _FLOAT_NOISE = re.compile(r"[-+]?[0-9]+\.[0-9]*(?:0{5,}|9{5,})[0-9]{1,3}")
 
 
+#: The first characters a float's noise can start with (most text cells skip the pattern).
+_NOISE_HEADS = frozenset("0123456789+-")
+
+
 def float_text(text: str) -> Any:
     """A cell's text that is a binary float's noise, read as the float it shows (15 digits).
 
@@ -84,7 +88,7 @@ def clean(value: Any) -> Any:
     kind = type(value)
     if kind is str:
         text = value.strip()
-        if _FLOAT_NOISE.match(text):
+        if text[:1] in _NOISE_HEADS and _FLOAT_NOISE.match(text):
             return float_text(text)
         return text or None
     if kind is float:

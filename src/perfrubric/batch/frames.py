@@ -43,11 +43,10 @@ def _pandas_table(frame: Any) -> Table:
         for start in range(0, len(frame), 4096):
             block = frame.iloc[start:start + 4096]
             labels = block.index.tolist()
-            columns = [block.iloc[:, i].tolist() for i in range(width)]
+            columns = [list(map(clean, block.iloc[:, i].tolist())) for i in range(width)]
             for offset, values in enumerate(zip(*columns, strict=True) if width
                                             else ((),) * len(labels)):
-                yield Row(start + offset, start + offset, tuple(map(clean, values)),
-                          labels[offset])
+                yield Row(start + offset, start + offset, values, labels[offset])
 
     return Table(headers, rows(), frame=True, library="pandas")
 

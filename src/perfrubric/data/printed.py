@@ -283,13 +283,20 @@ def parse_printed(text: object, *, actual: bool = False,
     if type(text) is str and type(units) in _HASHABLE_UNITS:
         # The same text reads the same way every time (Printed is frozen): a county's
         # forms repeat "=100%" and "≥90%" thousands of times. Only what reads is kept.
+        # A text is kept from its second reading on: figures read once (most actual
+        # values) would only fill the cache and give the garbage collector work.
         key = (text, actual, units)
         found = _READ.get(key)
         if found is None:
             found = _parse(text, actual=actual, units=units)
-            if len(_READ) >= _READ_SIZE:
-                _READ.clear()
-            _READ[key] = found
+            if text in _SEEN:
+                if len(_READ) >= _READ_SIZE:
+                    _READ.clear()
+                _READ[key] = found
+            else:
+                if len(_SEEN) >= 4 * _READ_SIZE:
+                    _SEEN.clear()
+                _SEEN.add(text)
         return found
     return _parse(text, actual=actual, units=units)
 
@@ -297,6 +304,8 @@ def parse_printed(text: object, *, actual: bool = False,
 #: Printed texts already read: (text, actual, units) → Printed (bounded).
 _READ: dict[tuple[str, bool, tuple[str, ...] | frozenset[str]], Printed] = {}
 _READ_SIZE = 4096
+#: Texts read once (bounded): a text is cached when it comes again.
+_SEEN: set[str] = set()
 _HASHABLE_UNITS = (tuple, frozenset)
 
 

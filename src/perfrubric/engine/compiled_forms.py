@@ -37,7 +37,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from ..data.facts import Facts
 from ..data.fields import _is_name_part
@@ -63,6 +63,8 @@ _ONE = Decimal(1)
 _MOST_POINTS = Decimal(1_000_000)
 _LEVELS = {lv.name: lv for lv in QUALITATIVE_LEVELS}
 _NO_FACTS = Facts({})
+#: A place not looked up yet.
+_UNSEEN: tuple[str, str | None] = ("", None)
 #: The name a generated quantitative row's measure reads (its own target's completion).
 _COMPLETION = "targets.row.completion"
 
@@ -141,18 +143,21 @@ def read_row(name: str | None, indicator: str | None, target: str | None,
     if given is None or given is False or printed is False:
         return None
     assert isinstance(given, Decimal) and (printed is None or isinstance(printed, Decimal))
+    reading = _TARGETS.get(f"{indicator}\x1f{target}")
+    if reading is None:
+        reading = _target(target, indicator)
+    if reading is False:
+        return None
+    t, value, direction = reading
     try:
-        t = parse_printed(target, units=())
         a = parse_printed(actual, actual=True, units=()) if actual is not None else None
     except PrintedValueError:
         return None
-    if t.unit == "万" or (a is not None and a.unit == "万"):
+    if a is not None and a.unit == "万":
         return None  # 万 alone: read as 万元 in a money row only, with a note
-    if t.number is not None:
+    if value is not None:
         if level is not None:
             return None  # a level judges a qualitative target: the model refuses it
-        value = t.value
-        assert value is not None
         if a is None:
             return FormRow(name, indicator, given, printed, t, a, None, None, line)
         try:
@@ -161,8 +166,7 @@ def read_row(name: str | None, indicator: str | None, target: str | None,
             return None
         if reached is None:  # pragma: no cover - a quantitative pair always reconciles to a number
             return None
-        direction = t.direction or ("lower" if "成本指标" in indicator.split("/") else "higher")
-        completion = _completion(value, reached, direction, t.is_tolerance)
+        completion = _completion(value, reached, direction, t.operator == "±")
         return FormRow(name, indicator, given, printed, t, a, completion, None, line)
     judged = None
     if level is not None:
@@ -183,6 +187,36 @@ def read_row(name: str | None, indicator: str | None, target: str | None,
         else:
             judged = named
     return FormRow(name, indicator, given, printed, t, a, None, judged, line)
+
+
+#: A target's text read in its row's place: "place\x1ftarget" → (printed, value,
+#: direction), ``False`` when the row needs the general path.  Kept from a text's second
+#: reading on (see ``parse_printed``).
+_TARGETS: dict[str, tuple[Printed, Decimal | None, str] | Literal[False]] = {}
+_SEEN: set[str] = set()
+
+
+def _target(target: str, indicator: str) -> tuple[Printed, Decimal | None, str] | Literal[False]:
+    """The target of a row placed at *indicator*, as :class:`Target` reads it (cached)."""
+    try:
+        t = parse_printed(target, units=())
+    except PrintedValueError:
+        found: tuple[Printed, Decimal | None, str] | Literal[False] = False
+    else:
+        # 万 alone: read as 万元 in a money row only, with a note (the general path)
+        found = False if t.unit == "万" else (
+            t, t.value,
+            t.direction or ("lower" if "成本指标" in indicator.split("/") else "higher"))
+    key = f"{indicator}\x1f{target}"
+    if key in _SEEN:
+        if len(_TARGETS) > 4096:
+            _TARGETS.clear()
+        _TARGETS[key] = found
+    else:
+        if len(_SEEN) > 16384:
+            _SEEN.clear()
+        _SEEN.add(key)
+    return found
 
 
 def _completion(target: Decimal, actual: Decimal, direction: str, tolerance: bool) -> Decimal:
@@ -228,6 +262,13 @@ class CompiledForm:
         self._places = rubric.rounding.places
         self._leaves: dict[tuple[Any, ...], LeafFn] = {}
         self._ratios: dict[Decimal, Callable[[Decimal], tuple[Decimal, Decimal]]] = {}
+        self._places_of: dict[str, tuple[str, str | None] | None] = {}
+        #: each tier's sub-tiers in the engine's order: none (rows directly under it) first
+        self._ranks: dict[str, dict[str | None, int]] = {}
+        for path, tier in self.tiers.items():
+            assert tier.target_rows is not None
+            self._ranks[path] = {None: 0, **{sub: i + 1 for i, sub
+                                             in enumerate(tier.target_rows.tiers)}}
 
     def _leaf(self, points: Decimal, qualitative: bool, judged: bool, policy: MissingPolicy
               ) -> LeafFn:
@@ -271,6 +312,21 @@ class CompiledForm:
             found = self._ratios[points] = ratio
         return found
 
+    def _place(self, where: str) -> tuple[str, str | None] | None:
+        """The tier and sub-tier a row placed at *where* goes in (``None``: none takes it)."""
+        tier = next((p for p in self.tiers if where == p or where.startswith(p + "/")), None)
+        place: tuple[str, str | None] | None = None
+        if tier is not None:
+            spec = self.tiers[tier].target_rows
+            assert spec is not None
+            sub = where[len(tier) + 1:] or None
+            if sub is None or not ("/" in sub or (spec.tiers and sub not in spec.tiers)):
+                place = (tier, sub)
+        if len(self._places_of) > 4096:
+            self._places_of.clear()
+        self._places_of[where] = place
+        return place
+
     def run(self, rows: Sequence[FormRow], values: Mapping[str, Value]) -> Totals | None:
         """Score one form: its *rows* in the data's order, *values* of :attr:`names`.
 
@@ -280,18 +336,14 @@ class CompiledForm:
         if not self.supported:
             return None
         placed: dict[str, list[tuple[FormRow, str | None]]] = {p: [] for p in self.tiers}
+        places = self._places_of
         for row in rows:
-            where = row.indicator
-            tier = next((p for p in self.tiers if where == p or where.startswith(p + "/")),
-                        None)
-            if tier is None:
+            place = places.get(row.indicator, _UNSEEN)
+            if place is _UNSEEN:
+                place = self._place(row.indicator)
+            if place is None:
                 return None
-            spec = self.tiers[tier].target_rows
-            assert spec is not None
-            sub = where[len(tier) + 1:] or None
-            if sub is not None and ("/" in sub or (spec.tiers and sub not in spec.tiers)):
-                return None
-            placed[tier].append((row, sub))
+            placed[place[0]].append((row, place[1]))
         walk = _Walk(Facts(dict(values)), {}, frozenset())
         raw = counted = _ZERO
         try:
@@ -340,47 +392,56 @@ class CompiledForm:
                 return None
             shares = apportion(tier.points, declared, self._places)
         policy = _missing(spec)
-        subs: dict[str | None, list[tuple[str, FormRow, Decimal]]] = {}
+        # The engine orders a tier's rows by sub-tier (rows directly under the tier, then the
+        # declared sub-tiers, then others as they come), keeping the data's order within
+        # each.  Rows already in that order are scored as they come; others (rare) go the
+        # general way.
+        ranks = self._ranks[tier.path]
+        others: dict[str, int] = {}
+        last = 0
+        used: list[str | None] = []  # the sub-tiers of the rows, in order
         seen: set[str] = set()
         top = tier.path
-        for (row, sub), share in zip(rows, shares, strict=True):
-            path = f"{top}/{sub}/{_segment(row.name)}" if sub else f"{top}/{_segment(row.name)}"
-            if path in seen:
-                return None
-            seen.add(path)
-            found = subs.get(sub)
-            if found is None:
-                found = subs[sub] = []
-            found.append((path, row, share))
-        if None in subs and any(f"{top}/{sub}" in seen for sub in subs if sub is not None):
-            return None  # a row named like a sub-tier, directly under the tier
-        order: Sequence[str | None] = (None, *spec.tiers)
-        if any(sub is not None and sub not in spec.tiers for sub in subs):
-            order = (*order, *[s for s in subs if s is not None and s not in spec.tiers])
         counted = score = _ZERO
         scores, measured = walk.scores, walk.measured
-        for sub in order:
-            for path, row, share in subs.get(sub, ()):
-                if row.qualitative:
-                    judged = None
-                    if row.level is not None:
-                        judged = Assessment(indicator=path, level=row.level,
-                                            score=_judgement(row, share))
-                    c, s, value, cannot_rate = self._leaf(share, True, judged is not None,
-                                                          policy)(_NO_FACTS, judged)
-                elif row.completion is not None:
-                    c, cannot_rate = share, False
-                    s, value = self._ratio(share)(row.completion)
-                else:  # no result: the row's missing policy
-                    c, s, value, cannot_rate = self._leaf(share, False, False, policy)(
-                        _NO_FACTS, None)
-                scores[path] = s
-                if value is not None:
-                    measured[path] = value
-                if cannot_rate:
-                    walk.cannot_rate = True
-                counted += c
-                score += s
+        for (row, sub), share in zip(rows, shares, strict=True):
+            rank = ranks.get(sub)
+            if rank is None:
+                assert sub is not None
+                rank = others.get(sub)
+                if rank is None:
+                    rank = others[sub] = len(ranks) + len(others)
+            if rank < last:
+                return None
+            if rank != last or not seen:
+                used.append(sub)
+            last = rank
+            path = f"{top}/{sub}/{_segment(row.name)}" if sub else f"{top}/{_segment(row.name)}"
+            if path in seen:
+                return None  # two rows of one name
+            seen.add(path)
+            if row.qualitative:
+                judged = None
+                if row.level is not None:
+                    judged = Assessment(indicator=path, level=row.level,
+                                        score=_judgement(row, share))
+                c, s, value, cannot_rate = self._leaf(share, True, judged is not None,
+                                                      policy)(_NO_FACTS, judged)
+            elif row.completion is not None:
+                c, cannot_rate = share, False
+                s, value = self._ratio(share)(row.completion)
+            else:  # no result: the row's missing policy
+                c, s, value, cannot_rate = self._leaf(share, False, False, policy)(
+                    _NO_FACTS, None)
+            scores[path] = s
+            if value is not None:
+                measured[path] = value
+            if cannot_rate:
+                walk.cannot_rate = True
+            counted += c
+            score += s
+        if used[0] is None and any(f"{top}/{sub}" in seen for sub in used[1:]):
+            return None  # a row named like a sub-tier used by other rows, directly under the tier
         return counted, score
 
 
