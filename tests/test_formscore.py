@@ -311,8 +311,12 @@ def test_score_table_is_the_same_both_ways_and_with_workers() -> None:
     with _general():
         slow = score_table(RUBRIC, frame, mapping=SPLIT)
     assert fast.equals(slow)
+    # Forms scored as they are read are not sent to workers; others are, with the same table.
     two = score_table(RUBRIC, frame, mapping=SPLIT, workers=2)
     assert two.equals(fast)
+    with _general():
+        pooled = score_table(RUBRIC, frame, mapping=SPLIT, workers=2)
+    assert pooled.equals(fast)
 
 
 def test_trace_takes_the_general_way() -> None:

@@ -106,6 +106,16 @@ def _long_items(source: Any, mapping: ColumnMap, rubric: Rubric | None = None
     as it is read (:class:`~perfrubric.batch.formscore.FormScorer`); any
     other goes as a data document to be scored the general way.
     """
+    yield from _long_source(source, mapping, rubric)[0]
+
+
+def _long_source(source: Any, mapping: ColumnMap, rubric: Rubric | None = None
+                 ) -> tuple[Iterator[_Item], bool]:
+    """:func:`_long_items`, the table opened now; and whether forms are scored as read.
+
+    When they are, a pool of workers has nothing left to do but send each
+    result back: the caller scores in this process.
+    """
     if not _is_table(source):
         raise PerfrubricError("layout = \"long\" reads one table (a .xlsx, .csv or .parquet "
                               "file, or a DataFrame) with one row per indicator, not "
@@ -128,6 +138,11 @@ def _long_items(source: Any, mapping: ColumnMap, rubric: Rubric | None = None
         scorer = FormScorer(plan, _compiled(rubric))
         if not scorer.supported:
             scorer = None
+    return _long_forms(plan, scorer), scorer is not None
+
+
+def _long_forms(plan: LongPlan, scorer: Any) -> Iterator[_Item]:
+    table = plan.table
     for i, group in enumerate(plan.groups()):
         if isinstance(group, LongForm):
             form = group
@@ -142,10 +157,10 @@ def _long_items(source: Any, mapping: ColumnMap, rubric: Rubric | None = None
 
 
 def _items(records: Any, mapping: ColumnMap, rubric: Rubric,
-           layout: Layout | None = None, *, fast: bool = False) -> Iterator[_Item]:
-    """The records of a batch as work items, read lazily (*fast*: totals only)."""
+           layout: Layout | None = None) -> Iterator[_Item]:
+    """The records of a batch as work items, read lazily."""
     if mapping.layout == "long" and layout is None:
-        yield from _long_items(records, mapping, rubric if fast else None)
+        yield from _long_items(records, mapping)
         return
     if layout is not None:
         if not isinstance(records, (str, os.PathLike)):
@@ -302,7 +317,11 @@ def evaluate_many(rubric: Rubric, records: Any, *, workers: int = 1, trace: bool
     template = None
     if layout is not None:
         template = layout if isinstance(layout, Layout) else load_layout(layout)
-    items = _items(records, column_map, rubric, template, fast=not trace)
+    if column_map.layout == "long" and template is None and not trace:
+        items, read_scored = _long_source(records, column_map, rubric)
+        workers = 1 if read_scored else workers
+    else:
+        items = _items(records, column_map, rubric, template)
     return _run(rubric, items, workers=workers, trace=trace, chunk_size=chunk_size,
                 measured=measured)
 
@@ -406,7 +425,8 @@ def score_table(rubric: Rubric, table: Any, *,
                               f"Table or a file path, got {type(table).__name__}")
     items: Iterator[_Item]
     if column_map.layout == "long":
-        items = _long_items(table, column_map, None if trace else rubric)
+        items, read_scored = _long_source(table, column_map, None if trace else rubric)
+        workers = 1 if read_scored else workers
     else:
         opened = open_table(table, sheet=column_map.sheet, header_row=column_map.header_row)
         plan = Plan(opened, column_map)

@@ -37,7 +37,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any
 
 from ..data.facts import Facts
 from ..data.fields import _is_name_part
@@ -143,18 +143,14 @@ def read_row(name: str | None, indicator: str | None, target: str | None,
     if given is None or given is False or printed is False:
         return None
     assert isinstance(given, Decimal) and (printed is None or isinstance(printed, Decimal))
-    reading = _TARGETS.get(f"{indicator}\x1f{target}")
-    if reading is None:
-        reading = _target(target, indicator)
-    if reading is False:
-        return None
-    t, value, direction = reading
     try:
+        t = parse_printed(target, units=())
         a = parse_printed(actual, actual=True, units=()) if actual is not None else None
     except PrintedValueError:
         return None
-    if a is not None and a.unit == "万":
+    if t.unit == "万" or (a is not None and a.unit == "万"):
         return None  # 万 alone: read as 万元 in a money row only, with a note
+    value = t.value
     if value is not None:
         if level is not None:
             return None  # a level judges a qualitative target: the model refuses it
@@ -166,6 +162,14 @@ def read_row(name: str | None, indicator: str | None, target: str | None,
             return None
         if reached is None:  # pragma: no cover - a quantitative pair always reconciles to a number
             return None
+        direction = t.direction
+        if direction is None:  # no sign: a cost is lower-is-better, anything else higher
+            cost = _COST.get(indicator)
+            if cost is None:
+                if len(_COST) > 4096:
+                    _COST.clear()
+                cost = _COST[indicator] = "成本指标" in indicator.split("/")
+            direction = "lower" if cost else "higher"
         completion = _completion(value, reached, direction, t.operator == "±")
         return FormRow(name, indicator, given, printed, t, a, completion, None, line)
     judged = None
@@ -189,34 +193,8 @@ def read_row(name: str | None, indicator: str | None, target: str | None,
     return FormRow(name, indicator, given, printed, t, a, None, judged, line)
 
 
-#: A target's text read in its row's place: "place\x1ftarget" → (printed, value,
-#: direction), ``False`` when the row needs the general path.  Kept from a text's second
-#: reading on (see ``parse_printed``).
-_TARGETS: dict[str, tuple[Printed, Decimal | None, str] | Literal[False]] = {}
-_SEEN: set[str] = set()
-
-
-def _target(target: str, indicator: str) -> tuple[Printed, Decimal | None, str] | Literal[False]:
-    """The target of a row placed at *indicator*, as :class:`Target` reads it (cached)."""
-    try:
-        t = parse_printed(target, units=())
-    except PrintedValueError:
-        found: tuple[Printed, Decimal | None, str] | Literal[False] = False
-    else:
-        # 万 alone: read as 万元 in a money row only, with a note (the general path)
-        found = False if t.unit == "万" else (
-            t, t.value,
-            t.direction or ("lower" if "成本指标" in indicator.split("/") else "higher"))
-    key = f"{indicator}\x1f{target}"
-    if key in _SEEN:
-        if len(_TARGETS) > 4096:
-            _TARGETS.clear()
-        _TARGETS[key] = found
-    else:
-        if len(_SEEN) > 16384:
-            _SEEN.clear()
-        _SEEN.add(key)
-    return found
+#: Whether a row's place is under 成本指标, by place.
+_COST: dict[str, bool] = {}
 
 
 def _completion(target: Decimal, actual: Decimal, direction: str, tolerance: bool) -> Decimal:
