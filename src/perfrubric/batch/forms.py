@@ -153,12 +153,15 @@ def form_review(rubric: Rubric, dept: Department, scores: Mapping[str, Decimal]
 
 def review_rows(rubric: Rubric, targets: Sequence[_ReviewedRow],
                 scores: Mapping[str, Decimal], name: str | None, department: str | None,
-                lines: Sequence[int | None] | None = None) -> FormReview:
+                lines: Sequence[int | None] | None = None,
+                paths: Sequence[str | None] | None = None) -> FormReview:
     """The :class:`FormReview` of a form's *targets* (its rows, in the data's order).
 
     *name* is the project's name, *department* its 主管部门 and *lines* each
-    target's spreadsheet row, where known.  :func:`form_review` reads them
-    from a department; a long table's fast path gives its rows directly.
+    target's spreadsheet row, where known; *paths* each placed row's path
+    where the caller has it already (else it is found the way the engine
+    names it).  :func:`form_review` reads them from a department; a long
+    table's fast path gives its rows directly.
     """
     tiers, tier_of = _tiers(rubric)
     places = rubric.rounding.quantum
@@ -177,7 +180,8 @@ def review_rows(rubric: Rubric, targets: Sequence[_ReviewedRow],
         if tier is None:
             continue
         placed.add(tier)
-        path = f"{t.indicator}/{_segment(t.name)}"
+        path = (paths[i] if paths is not None else None) \
+            or f"{t.indicator}/{_segment(t.name)}"
         printed_target, printed_actual = t.printed_target, t.printed_actual
         rows.append(ReviewRow(i, path, t.name, t.points,
                               printed_target.text if printed_target is not None else None,

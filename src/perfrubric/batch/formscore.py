@@ -75,6 +75,10 @@ def _money(value: Any) -> Money | None:
     return money
 
 
+def _nothing(cells: tuple[Any, ...]) -> None:
+    return None
+
+
 def _year(value: Any) -> int | None:
     if type(value) is not int or not 1000 <= value <= 9999:
         return None
@@ -111,6 +115,8 @@ class FormScorer:
         headers = plan.plan.table.headers
         self._project = tuple(i for i in range(len(plan.table.headers)) if headers[i])
         self._width = plan.width
+        self._project_cells: Callable[[tuple[Any, ...]], Any] = (
+            operator.itemgetter(*self._project) if self._project else _nothing)
         t = plan.targets
         # A row's target cells in one call; an unmapped field reads the pad (None).
         pad = len(plan.table.headers)
@@ -123,21 +129,26 @@ class FormScorer:
     def score(self, key: str, rows: list[Row]) -> Scored | None:
         """Score the form *key* of *rows*, or ``None`` when it needs the general way."""
         values: list[Any] = [None] * self._width
-        project = self._project
+        project, get = self._project, self._project_cells
+        last: Any = _PAD  # the project's cells of the row above (an export repeats them)
         for row in rows:
             if row.issues:
                 return None
             cells = row.values
             if BadCell in map(type, cells):
                 return None
+            here = get(cells)
+            if here == last:
+                continue  # the same cells as the row above: merged already
+            last = here
             for i in project:
                 value = cells[i]
                 if value is None:
                     continue
-                here = values[i]
-                if here is None:
+                given = values[i]
+                if given is None:
                     values[i] = value
-                elif value != here:
+                elif value != given:
                     return None  # rows that disagree: the general way locates both cells
         first = rows[0]
         doc = self.plan.plan.document(Row(first.position, first.number, tuple(values)))
@@ -156,7 +167,7 @@ class FormScorer:
             return None
         review = review_rows(self.compiled.rubric, form_rows, totals.scores,
                              form.get("project") or head["name"], form.get("department"),
-                             [r.line for r in form_rows])
+                             [r.line for r in form_rows], [r.path for r in form_rows])
         code, name = head.get("code"), head.get("name")
         return Scored(("ok", totals, review), code, name)
 

@@ -76,10 +76,11 @@ class FormRow:
     ``name``, ``points``, ``score``, ``printed_target``, ``printed_actual``);
     ``completion`` is the share of a quantitative target reached
     (:attr:`perfrubric.model.Target.completion`), ``level`` a qualitative
-    row's judgement, ``line`` the spreadsheet row it came from.
+    row's judgement, ``line`` the spreadsheet row it came from and ``path``
+    the row's path once scored.
     """
 
-    __slots__ = ("completion", "indicator", "level", "line", "name", "points",
+    __slots__ = ("completion", "indicator", "level", "line", "name", "path", "points",
                  "printed_actual", "printed_target", "qualitative", "score")
 
     def __init__(self, name: str, indicator: str, points: Decimal, score: Decimal | None,
@@ -95,6 +96,8 @@ class FormRow:
         self.completion = completion
         self.level = level
         self.line = line
+        #: the generated row's path (``产出指标/数量指标/…``), once :class:`CompiledForm` placed it
+        self.path: str | None = None
 
 
 def _number(value: Any) -> Decimal | bool | None:
@@ -398,6 +401,7 @@ class CompiledForm:
             if path in seen:
                 return None  # two rows of one name
             seen.add(path)
+            row.path = path
             if row.qualitative:
                 judged = None
                 if row.level is not None:
