@@ -51,14 +51,16 @@ VARIANT = attrs.evolve(RUBRIC, indicators=tuple(_variant(t) for t in RUBRIC.indi
 SPLIT = load_mapping(tomllib.loads(MAPPING))
 # The target printed in one cell (≥50个), as the 2020 national form's export has it.
 PRINTED_HEADERS = ["项目编码", "实施单位", "全年预算数", "全年执行数", "一级指标", "二级指标",
-                   "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因"]
+                   "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因", "主管部门",
+                   "项目名称"]
 PRINTED = load_mapping({"layout": "long", "key": "项目编码", "columns": {
     "项目编码": "department.code", "实施单位": "department.name",
     "全年预算数": {"name": "budget.adjusted", "unit": "万元"},
     "全年执行数": {"name": "budget.final", "unit": "万元"},
     "一级指标": "target.level1", "二级指标": "target.level2", "三级指标": "target.name",
     "年度指标值": "target.target", "实际完成值": "target.actual", "分值": "target.points",
-    "得分": "target.score", "偏差原因": "target.reason"}})
+    "得分": "target.score", "偏差原因": "target.reason", "主管部门": "form.department",
+    "项目名称": "form.project"}})
 
 
 @contextlib.contextmanager
@@ -107,7 +109,8 @@ def _printed_rows(drawn: list[dict[str, Any]]) -> list[list[Any]]:
                 actual = f"{row['actual']}{row['unit']}"
             out.append([form["code"], form["unit"], str(form["adjusted"]), str(form["final"]),
                         row["level1"], row["level2"], row["name"], target, actual,
-                        row["points"], row["score"], None])
+                        row["points"], row["score"], None, f"主管部门{form['code'][-1]}",
+                        f"项目{form['code']}"])
     return out
 
 
@@ -134,17 +137,17 @@ def test_a_form_worked_by_hand() -> None:
     # Total 9.5 + 43.5 + 20 + 9.44 = 82.44 → 良 (80 ≤ total < 90).
     rows = [
         ["P1", "水务局", "100", "95", "产出指标", "数量指标", "建成泵站", "≥50个", "40个", 20, 16,
-         None],
+         None, "水利局", "泵站建设"],
         ["P1", "水务局", "100", "95", "产出指标", "质量指标", "验收合格率", "=100%", "100%", 10,
-         None, None],
+         None, None, "水利局", "泵站建设"],
         ["P1", "水务局", "100", "95", "产出指标", "时效指标", "完工天数", "≤30天", "40天", 10, 8,
-         "雨季停工"],
+         "雨季停工", "水利局", "泵站建设"],
         ["P1", "水务局", "100", "95", "产出指标", "成本指标", "建设成本", "≤90万元", "900000元",
-         10, None, None],
+         10, None, None, "水利局", "泵站建设"],
         ["P1", "水务局", "100", "95", "效益指标", "社会效益指标", "防洪能力", "明显改善",
-         "部分达成预期指标", 30, 20, None],
+         "部分达成预期指标", 30, 20, None, "水利局", "泵站建设"],
         ["P1", "水务局", "100", "95", "满意度指标", "服务对象满意度指标", "群众满意度", "≥90%",
-         "85%", 10, None, None],
+         "85%", 10, None, None, "水利局", "泵站建设"],
     ]
     frame = pd.DataFrame(rows, columns=PRINTED_HEADERS)
     assert _fast_count(frame, PRINTED) == 1
@@ -159,6 +162,7 @@ def test_a_form_worked_by_hand() -> None:
     assert form.tiers == {"产出指标": Decimal("43.50"), "效益指标": Decimal("20.00"),
                           "满意度指标": Decimal("9.44")}
     # Printed 16 (rule 16) and 8 (rule 7.5): one deviation of +0.5; printed total 16 + 8 + 20.
+    assert (form.name, form.department) == ("泵站建设", "水利局")   # the form's header
     assert form.deviations == 1
     assert form.printed_total == Decimal(44)
     assert [r.deviation for r in form.rows if r.printed is not None] == [
@@ -216,6 +220,8 @@ _PRINTED_VALUES: dict[str, list[Any]] = {
               "未达成", "明显改善", "效果一般", "≥55个", "48万", "96.5%", "0.5个", "1,100元"],
     "分值": _SPLIT_VALUES["分值"], "得分": _SPLIT_VALUES["得分"],
     "偏差原因": [None, "资金未到位", "  ", 3],
+    "主管部门": [None, "另一部门", 12, "  "],
+    "项目名称": [None, "另一项目", 7],
 }
 
 
