@@ -329,3 +329,30 @@ def test_trace_takes_the_general_way() -> None:
     frame = pd.DataFrame(long_rows(forms(2, seed=5)), columns=HEADERS)
     results = list(evaluate_many(RUBRIC, frame, mapping=SPLIT, trace=True))
     assert all(r.evaluation is not None for r in results)
+
+
+@pytest.mark.parametrize("form", [
+    '[form]\nscores = "printed"\n',
+    '[form]\ntotal = "indicators"\npoints = "as_printed"\n',
+    '[form]\ntotal = "indicators"\n',
+    '[form]\nbudget_score = 9\n',
+    '[form]\ndepartment = "水利局"\n',
+])
+def test_the_totals_path_applies_the_printed_form_as_the_engine(form: str) -> None:
+    # A form whose [form] table changes its points, its 总分 or which scores count is
+    # scored by the engine (which applies it, or says what is wrong); a header alone is not.
+    from longforms import project_toml
+    from perfrubric.engine.compiled import CompiledRubric
+
+    text = project_toml(forms(1, seed=5)[0]).replace("points = 10\n", "points = 10\nscore = 7\n",
+                                                     1)
+    dept = pr.load_data(tomllib.loads(text + "\n" + form))
+    try:
+        expected: Any = pr.evaluate(RUBRIC, dept).total
+    except pr.DataError as exc:
+        expected = str(exc)
+    try:
+        got: Any = CompiledRubric(RUBRIC).run(dept).total
+    except pr.DataError as exc:
+        got = str(exc)
+    assert got == expected
