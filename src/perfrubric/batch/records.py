@@ -305,7 +305,9 @@ def evaluate_many(rubric: Rubric, records: Any, *, workers: int = 1, trace: bool
 
     With a long *mapping* (``layout = "long"`` and ``key``; see
     ``docs/batch.md``), *records* is a table with one row per indicator of
-    a project form and each form (the rows sharing the key) is one record.
+    a project form and each form (the rows sharing the key) is one record;
+    with ``trace=False`` its ordinary forms are scored from their cells as
+    they are read, in this process (*workers* then take only the others).
 
     With a *layout* (a layout file, see :func:`load_layout`), *records* is a
     folder of filled-in 基础数据表 templates (or one workbook): every sheet
