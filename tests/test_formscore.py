@@ -356,3 +356,20 @@ def test_the_totals_path_applies_the_printed_form_as_the_engine(form: str) -> No
     except pr.DataError as exc:
         got = str(exc)
     assert got == expected
+
+
+def test_a_cell_without_a_value_fails_its_form_at_the_cell() -> None:
+    # inf (or #DIV/0! in a workbook) in the funds of one row and in one row's name: the form
+    # fails at those two cells, each said once; the other form is scored.
+    rows = long_rows(forms(2, seed=1))
+    rows[0][HEADERS.index("全年预算数")] = float("inf")
+    rows[3][HEADERS.index("三级指标")] = float("inf")
+    frame = pd.DataFrame(rows, columns=HEADERS, dtype=object)
+    bad, good = evaluate_many(RUBRIC, frame, mapping=SPLIT, trace=False)
+    assert [(p.path, p.message) for p in bad.problems] == [
+        ("row 0, column '全年预算数'", "全年预算数 → budget.adjusted: the cell holds inf (an "
+         "infinite number); expected a number"),
+        ("row 3, column '三级指标'", "三级指标 → target.name: the cell holds inf (an infinite "
+         "number); expected a number")]
+    assert good.status == "scored"
+    _same(*_both(frame, SPLIT))

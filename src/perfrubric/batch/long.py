@@ -33,7 +33,7 @@ import attrs
 
 from ..errors import DataError, Problem
 from ..files import tomlpos as _tomlpos
-from .cells import _number_text, _text, cell_ref
+from .cells import BadCell, _number_text, _text, cell_ref
 from .documents import Plan
 from .mapping import Column, ColumnMap
 from .rows import Row, Table
@@ -214,6 +214,9 @@ class LongPlan:
 
     def form(self, key: str, rows: list[Row]) -> LongForm:
         """The form of the rows *rows* of *key* (one group of :meth:`groups`) as a document."""
+        bad = self._bad_cells(rows)
+        if bad:
+            return LongForm(key, tuple(rows), None, {}, tuple(bad), self.table.file)
         problems: list[Problem] = []
         values: list[Any] = [None] * self.width
         origin: list[Source | None] = [None] * self.width
@@ -266,6 +269,25 @@ class LongPlan:
         if targets:
             document["target"] = targets
         return LongForm(key, tuple(rows), document, cells, (), self.table.file)
+
+    def _bad_cells(self, rows: list[Row]) -> list[Problem]:
+        """A problem at each cell of *rows* that holds no value (``#DIV/0!``, ``inf``).
+
+        Only columns that give data count: a bad cell in an ignored column
+        (备注) is left alone, as in a table of one row per unit.
+        """
+        out = []
+        given = {i: n for n, i in self.plan.names.items()}
+        given.update({i: f"target.{f}" for f, i in self.targets.items()})
+        for row in rows:
+            for index, value in enumerate(row.values):
+                if type(value) is BadCell and index in given:
+                    header = self.table.headers[index]
+                    label = header if header == given[index] else f"{header} → {given[index]}"
+                    where, line, col = self.table.where(row, index)
+                    out.append(Problem(f"{label}: {value.message}", path=where,
+                                       file=self.table.file, line=line, column=col))
+        return out
 
     def _funds_row(self, key: str, problems: list[Problem]) -> Row | None:
         assert self.funds is not None
