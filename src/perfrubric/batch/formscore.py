@@ -28,11 +28,9 @@ import operator
 from collections.abc import Callable
 from typing import Any
 
-import attrs
-
 from ..data.facts import _plain
 from ..data.fields import _opt_money
-from ..data.form import Form
+from ..data.form import HEADER_FIELDS
 from ..engine.compiled import CompiledRubric
 from ..engine.compiled_forms import CompiledForm, FormRow, read_row
 from ..engine.shares import share_reads
@@ -52,9 +50,6 @@ ENABLED = True
 _TARGET_FIELDS = frozenset({"name", "level1", "level2", "indicator", "comparison", "target",
                             "unit", "actual", "points", "score", "reason", "level"})
 _PAD = (None,)
-_FORM_TEXT = frozenset(f.name for f in attrs.fields(Form)
-                       if f.name in ("project", "code", "department", "implementer", "goal",
-                                     "achieved"))
 
 
 def _text_value(value: Any) -> str | None:
@@ -75,21 +70,22 @@ def _money(value: Any) -> Money | None:
     return money
 
 
-def _nothing(cells: tuple[Any, ...]) -> None:
-    return None
-
-
 def _year(value: Any) -> int | None:
     if type(value) is not int or not 1000 <= value <= 9999:
         return None
     return value
 
 
+def _nothing(cells: tuple[Any, ...]) -> None:
+    """The project's cells of a table that has none."""
+    return None
+
+
 #: The project's data names the fast path reads: section → field → reader (None: refused).
 _READERS: dict[str, dict[str, Callable[[Any], Any]]] = {
     "department": {"name": _text_value, "code": _text_value, "year": _year},
     "budget": {"initial": _money, "adjusted": _money, "final": _money},
-    "form": dict.fromkeys(_FORM_TEXT, _text_value),
+    "form": dict.fromkeys(HEADER_FIELDS, _text_value),  # the header block: text
 }
 _PROJECT_NAMES = frozenset(f"{s}.{f}" for s, fields in _READERS.items() for f in fields)
 
@@ -159,11 +155,12 @@ class FormScorer:
         if read is None:
             return None
         facts, head, form = read
-        form_rows = self._rows(rows)
-        if form_rows is None:
+        try:
+            form_rows = self._rows(rows)
+            totals = self.form.run(form_rows, facts) if form_rows is not None else None
+        except ArithmeticError:  # a figure beyond the arithmetic: the general way says so
             return None
-        totals = self.form.run(form_rows, facts)
-        if totals is None:
+        if form_rows is None or totals is None:
             return None
         review = review_rows(self.compiled.rubric, form_rows, totals.scores,
                              form.get("project") or head["name"], form.get("department"),
