@@ -67,7 +67,10 @@ def test_rounding_is_idempotent(value: Decimal, places: int, mode: str) -> None:
 
 
 @given(st.floats(allow_nan=False, allow_infinity=False, width=32).filter(
-    lambda v: abs(v) <= 1e15 and Decimal(str(v)).as_tuple().exponent >= -12))
+    lambda v: abs(v) <= 1e15 and Decimal(str(v)).as_tuple().exponent >= -12
+    # a float is read at the 15 significant digits a spreadsheet shows (from_float):
+    # 1024.524658203125 (16 digits) reads as 1024.52465820312
+    and len(Decimal(str(v)).as_tuple().digits) <= 15))
 def test_floats_convert_through_their_shortest_repr(value: float) -> None:
     assert to_decimal(value) == Decimal(str(value))
 

@@ -16,16 +16,18 @@ This module is private; :mod:`perfrubric.batch` is the public face.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
+from typing import Protocol
 
 import attrs
 
 from ..data.model import Department
+from ..data.printed import Printed
 from ..engine.target_rows import _segment
-from ..rubrics.model import Rubric
+from ..rubrics.model import Rubric, TargetRows
 
-__all__ = ["FormReview", "ReviewRow", "form_review", "form_tiers"]
+__all__ = ["FormReview", "ReviewRow", "form_review", "form_tiers", "review_rows"]
 
 _ZERO = Decimal(0)
 
@@ -118,6 +120,23 @@ def form_tiers(rubric: Rubric) -> list[str]:
     return [ind.path for ind in rubric.walk() if ind.target_rows is not None]
 
 
+class _ReviewedRow(Protocol):
+    """What a review reads of one row: a :class:`~perfrubric.model.Target`, or a form's row."""
+
+    @property
+    def indicator(self) -> str | None: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def points(self) -> Decimal | None: ...
+    @property
+    def score(self) -> Decimal | None: ...
+    @property
+    def printed_target(self) -> Printed | None: ...
+    @property
+    def printed_actual(self) -> Printed | None: ...
+
+
 def form_review(rubric: Rubric, dept: Department, scores: Mapping[str, Decimal]
                 ) -> FormReview:
     """The :class:`FormReview` of *dept* scored against *rubric*, from its leaf *scores*.
@@ -125,28 +144,52 @@ def form_review(rubric: Rubric, dept: Department, scores: Mapping[str, Decimal]
     *scores* are the leaf scores by path (:attr:`BatchResult.scores`, generated
     rows included).  A row's path is found the way the engine names it.
     """
-    tiers = {ind.path: ind for ind in rubric.walk() if ind.target_rows is not None}
+    # The form's header block ([form]: 项目名称, 主管部门) where the data has one.
+    head = getattr(dept, "form", None)
+    return review_rows(rubric, dept.targets, scores,
+                       getattr(head, "project", None) or dept.name,
+                       getattr(head, "department", None))
+
+
+def review_rows(rubric: Rubric, targets: Sequence[_ReviewedRow],
+                scores: Mapping[str, Decimal], name: str | None, department: str | None,
+                lines: Sequence[int | None] | None = None,
+                paths: Sequence[str | None] | None = None) -> FormReview:
+    """The :class:`FormReview` of a form's *targets* (its rows, in the data's order).
+
+    *name* is the project's name, *department* its 主管部门 and *lines* each
+    target's spreadsheet row, where known; *paths* each placed row's path
+    where the caller has it already (else it is found the way the engine
+    names it).  :func:`form_review` reads them from a department; a long
+    table's fast path gives its rows directly.
+    """
+    tiers, tier_of = _tiers(rubric)
     places = rubric.rounding.quantum
     rows: list[ReviewRow] = []
     placed: set[str] = set()
-    for i, t in enumerate(dept.targets):
-        if t.indicator is None:
+    for i, t in enumerate(targets):
+        where = t.indicator
+        if where is None:
             continue
-        tier = next((p for p in tiers if t.indicator == p or t.indicator.startswith(p + "/")),
-                    None)
+        tier = tier_of.get(where, "")
+        if tier == "":
+            tier = tier_of[where] = next(
+                (p for p in tiers if where == p or where.startswith(p + "/")), None)
+            if len(tier_of) > 4096:
+                tier_of.clear()
         if tier is None:
             continue
         placed.add(tier)
-        path = f"{t.indicator}/{_segment(t.name)}"
-        printed = t.score
+        path = (paths[i] if paths is not None else None) \
+            or f"{t.indicator}/{_segment(t.name)}"
+        printed_target, printed_actual = t.printed_target, t.printed_actual
         rows.append(ReviewRow(i, path, t.name, t.points,
-                            t.printed_target.text if t.printed_target is not None else None,
-                            t.printed_actual.text if t.printed_actual is not None else None,
-                            scores.get(path), printed))
+                              printed_target.text if printed_target is not None else None,
+                              printed_actual.text if printed_actual is not None else None,
+                              scores.get(path), t.score,
+                              lines[i] if lines is not None else None))
     tier_scores: dict[str, Decimal | None] = {}
-    for path, ind in tiers.items():
-        spec = ind.target_rows
-        assert spec is not None
+    for path, spec in tiers.items():
         if path not in placed:
             # an empty tier: left out (rescaled) or given in full, as the rubric declares
             tier_scores[path] = None if spec.empty == "exclude" else scores.get(path)
@@ -156,8 +199,20 @@ def form_review(rubric: Rubric, dept: Department, scores: Mapping[str, Decimal]
     given = [r.printed for r in rows if r.printed is not None]
     deviations = sum(1 for r in rows if r.printed is not None and r.score is not None
                      and r.printed.quantize(places) != r.score.quantize(places))
-    # The form's header block ([form]: 项目名称, 主管部门) where the data has one.
-    head = getattr(dept, "form", None)
-    name = getattr(head, "project", None) or dept.name
     return FormReview(tier_scores, tuple(rows), sum(given, _ZERO) if given else None,
-                      deviations, name, getattr(head, "department", None))
+                      deviations, name, department)
+
+
+_TIERS: dict[int, tuple[Rubric, dict[str, TargetRows], dict[str, str | None]]] = {}
+
+
+def _tiers(rubric: Rubric) -> tuple[dict[str, TargetRows], dict[str, str | None]]:
+    """*rubric*'s tiers of generated rows by path, and the tier of each place seen so far."""
+    found = _TIERS.get(id(rubric))
+    if found is None or found[0] is not rubric:
+        if len(_TIERS) > 64:
+            _TIERS.clear()
+        tiers = {ind.path: ind.target_rows for ind in rubric.walk()
+                 if ind.target_rows is not None}
+        found = _TIERS[id(rubric)] = (rubric, tiers, {})
+    return found[1], found[2]

@@ -37,8 +37,16 @@ def _pandas_table(frame: Any) -> Table:
     headers = tuple(str(c) for c in frame.columns)
 
     def rows() -> Iterator[Row]:
-        for position, record in enumerate(frame.itertuples(index=True, name=None)):
-            yield Row(position, position, tuple(map(clean, record[1:])), record[0])
+        # Column by column, a block at a time: a column's tolist() is many times quicker
+        # than itertuples() and gives the same Python values.
+        width = frame.shape[1]
+        for start in range(0, len(frame), 4096):
+            block = frame.iloc[start:start + 4096]
+            labels = block.index.tolist()
+            columns = [list(map(clean, block.iloc[:, i].tolist())) for i in range(width)]
+            for offset, values in enumerate(zip(*columns, strict=True) if width
+                                            else ((),) * len(labels)):
+                yield Row(start + offset, start + offset, values, labels[offset])
 
     return Table(headers, rows(), frame=True, library="pandas")
 

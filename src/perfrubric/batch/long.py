@@ -33,12 +33,12 @@ import attrs
 
 from ..errors import DataError, Problem
 from ..files import tomlpos as _tomlpos
-from .cells import _number_text, _text, cell_ref
+from .cells import BadCell, _number_text, _text, cell_ref
 from .documents import Plan
 from .mapping import Column, ColumnMap
 from .rows import Row, Table
 
-__all__ = ["SIGNS", "LongForm", "LongPlan"]
+__all__ = ["SIGNS", "LongForm", "LongPlan", "printed_cell"]
 
 PathTuple = tuple[str | int, ...]
 #: Where a value of a form came from: the table, the row and the 0-based column.
@@ -168,6 +168,16 @@ class LongPlan:
 
     def forms(self) -> Iterator[LongForm]:
         """The forms of the table, in order, read lazily (the funds sheet is read first)."""
+        for group in self.groups():
+            yield group if isinstance(group, LongForm) else self.form(*group)
+
+    def groups(self) -> Iterator[tuple[str, list[Row]] | LongForm]:
+        """The table's forms as ``(key, rows)``, in order, read lazily.
+
+        Rows that cannot be one form (a blank key on the first row, a form
+        whose rows start again after other forms) come as a :class:`LongForm`
+        with its problems; :meth:`form` reads a group into its document.
+        """
         done: dict[str, int] = {}
         current: list[Row] = []
         key: str | None = None
@@ -185,12 +195,13 @@ class LongPlan:
                 current.append(row)  # a blank key continues the form above (merged cells)
                 continue
             if key is not None:
-                yield self._form(key, current, done)
+                yield self._group(key, current, done)
             key, current = text, [row]
         if key is not None and current:
-            yield self._form(key, current, done)
+            yield self._group(key, current, done)
 
-    def _form(self, key: str, rows: list[Row], done: dict[str, int]) -> LongForm:
+    def _group(self, key: str, rows: list[Row], done: dict[str, int]
+               ) -> tuple[str, list[Row]] | LongForm:
         if key in done:
             where, line, col = self.table.where(rows[0], self.key_index)
             return LongForm(key, tuple(rows), None, {}, (Problem(
@@ -199,6 +210,13 @@ class LongPlan:
                 f"'{self.table.headers[self.key_index]}'",
                 path=where, file=self.table.file, line=line, column=col),), self.table.file)
         done[key] = rows[0].number
+        return key, rows
+
+    def form(self, key: str, rows: list[Row]) -> LongForm:
+        """The form of the rows *rows* of *key* (one group of :meth:`groups`) as a document."""
+        bad = self._bad_cells(rows)
+        if bad:
+            return LongForm(key, tuple(rows), None, {}, tuple(bad), self.table.file)
         problems: list[Problem] = []
         values: list[Any] = [None] * self.width
         origin: list[Source | None] = [None] * self.width
@@ -252,6 +270,25 @@ class LongPlan:
             document["target"] = targets
         return LongForm(key, tuple(rows), document, cells, (), self.table.file)
 
+    def _bad_cells(self, rows: list[Row]) -> list[Problem]:
+        """A problem at each cell of *rows* that holds no value (``#DIV/0!``, ``inf``).
+
+        Only columns that give data count: a bad cell in an ignored column
+        (备注) is left alone, as in a table of one row per unit.
+        """
+        out = []
+        given = {i: n for n, i in self.plan.names.items()}
+        given.update({i: f"target.{f}" for f, i in self.targets.items()})
+        for row in rows:
+            for index, value in enumerate(row.values):
+                if type(value) is BadCell and index in given:
+                    header = self.table.headers[index]
+                    label = header if header == given[index] else f"{header} → {given[index]}"
+                    where, line, col = self.table.where(row, index)
+                    out.append(Problem(f"{label}: {value.message}", path=where,
+                                       file=self.table.file, line=line, column=col))
+        return out
+
     def _funds_row(self, key: str, problems: list[Problem]) -> Row | None:
         assert self.funds is not None
         if self._funds_rows is None:
@@ -303,20 +340,12 @@ class LongPlan:
             put("indicator", "/".join(parts), "level2" if "level2" in raw else "level1")
         unit = _text(raw["unit"]) if "unit" in raw else None
         if "target" in raw:
-            sign = ""
-            if "comparison" in raw:
-                written = _text(raw["comparison"]).strip()
-                sign = SIGNS.get(written, written)
-            value = raw["target"]
-            text = _number_text(value) if not isinstance(value, str) else value
-            suffix = (self.units.get("target") or unit or "") if _bare(text) else ""
-            put("target", f"{sign}{text}{suffix}", "target")
+            put("target", printed_cell(raw["target"], raw.get("comparison"),
+                                       self.units.get("target") or unit), "target")
         if "actual" in raw:
-            value = raw["actual"]
-            text = _number_text(value) if not isinstance(value, str) else value
             # 完成值 is written in the row's 度量单位: a bare number takes it
-            suffix = (self.units.get("actual") or unit or "") if _bare(text) else ""
-            put("actual", f"{text}{suffix}", "actual")
+            put("actual", printed_cell(raw["actual"], None, self.units.get("actual") or unit),
+                "actual")
         if "name" not in out:
             out["name"] = ""
         return out
@@ -365,6 +394,26 @@ def _name_from_form(document: dict[str, Any]) -> None:
     name = form.get("implementer") or form.get("project")
     if isinstance(name, str) and name:
         document["department"] = {**(head if isinstance(head, dict) else {}), "name": name}
+
+
+def printed_cell(value: Any, comparison: Any, unit: str | None) -> str:
+    """A target's or actual's cell as printed text: ``≥`` + ``50`` + ``个`` → ``≥50个``.
+
+    *comparison* is the 指标性质 cell (``≥``, ``不低于``, ``定性``), *unit* the
+    row's 度量单位 (or the column's unit in the mapping), which a bare number
+    takes.
+    """
+    if comparison is None and type(value) is str:
+        last = value[-1:]
+        if not (last.isdigit() or last.isspace() or last in ".,"):
+            return value  # ends in a unit or a word, so not bare: printed as it stands
+    sign = ""
+    if comparison is not None:
+        written = _text(comparison).strip()
+        sign = SIGNS.get(written, written)
+    text = _number_text(value) if not isinstance(value, str) else value
+    suffix = (unit or "") if _bare(text) else ""
+    return f"{sign}{text}{suffix}"
 
 
 def _bare(text: str) -> bool:

@@ -23,10 +23,19 @@ from ..engine.compiled import CompiledRubric, Totals
 from ..errors import DataError, EvaluationError, PerfrubricError, Problem
 from ..rubrics.model import Rubric
 from .layout import Layout, load_layout, template_rows
-from .long import LongPlan
+from .long import LongForm, LongPlan
 from .results import BatchResult, _Collector
 from .rowscore import RowScorer
-from .scoring import Refused, _compiled, _Outcome, _score, _unpack, _worker_chunk, _worker_init
+from .scoring import (
+    Refused,
+    Scored,
+    _compiled,
+    _Outcome,
+    _score,
+    _unpack,
+    _worker_chunk,
+    _worker_init,
+)
 from .shares import check_share_columns
 from .tables import (
     EXCEL_SUFFIXES,
@@ -109,8 +118,24 @@ def _row_item(index: int, row: Row, plan: Plan, file: str | None) -> _Item:
     return _Item(index, doc.key, doc.document, row, plan, doc.cells, row.file or file)
 
 
-def _long_items(source: Any, mapping: ColumnMap) -> Iterator[_Item]:
-    """The forms of a long table (one row per indicator) as work items, read lazily."""
+def _long_items(source: Any, mapping: ColumnMap, rubric: Rubric | None = None
+                ) -> Iterator[_Item]:
+    """The forms of a long table (one row per indicator) as work items, read lazily.
+
+    With *rubric* (totals only), each ordinary form is scored from its cells
+    as it is read (:class:`~perfrubric.batch.formscore.FormScorer`); any
+    other goes as a data document to be scored the general way.
+    """
+    yield from _long_source(source, mapping, rubric)[0]
+
+
+def _long_source(source: Any, mapping: ColumnMap, rubric: Rubric | None = None
+                 ) -> tuple[Iterator[_Item], bool]:
+    """:func:`_long_items`, the table opened now; and whether forms are scored as read.
+
+    When they are, a pool of workers has nothing left to do but send each
+    result back: the caller scores in this process.
+    """
     if not _is_table(source):
         raise PerfrubricError("layout = \"long\" reads one table (a .xlsx, .csv or .parquet "
                               "file, or a DataFrame) with one row per indicator, not "
@@ -126,7 +151,27 @@ def _long_items(source: Any, mapping: ColumnMap) -> Iterator[_Item]:
         funds = open_table(source, sheet=mapping.funds.sheet,
                            header_row=mapping.funds.header_row)
     plan = LongPlan(table, mapping, funds)
-    for i, form in enumerate(plan.forms()):
+    scorer = None
+    if rubric is not None:
+        from .formscore import FormScorer
+
+        scorer = FormScorer(plan, _compiled(rubric))
+        if not scorer.supported:
+            scorer = None
+    return _long_forms(plan, scorer), scorer is not None
+
+
+def _long_forms(plan: LongPlan, scorer: Any) -> Iterator[_Item]:
+    table = plan.table
+    for i, group in enumerate(plan.groups()):
+        if isinstance(group, LongForm):
+            form = group
+        else:
+            scored = scorer.score(*group) if scorer is not None else None
+            if scored is not None:
+                yield _Item(i, group[0], scored, group[1][0], plan, {}, table.file)
+                continue
+            form = plan.form(*group)
         payload: Any = form.document if form.document is not None else Refused(form.problems)
         yield _Item(i, form.key, payload, form.rows[0], plan, form.cells, form.file)
 
@@ -189,6 +234,8 @@ def _items(records: Any, mapping: ColumnMap, rubric: Rubric,
 def _names(payload: Any) -> tuple[str | None, str | None]:
     """The department's code and name as a record gives them (else ``None``)."""
     if isinstance(payload, Department):
+        return payload.code, payload.name
+    if type(payload) is Scored:
         return payload.code, payload.name
     head = payload.get("department") if isinstance(payload, Mapping) else None
     if not isinstance(head, Mapping):
@@ -283,7 +330,9 @@ def evaluate_many(rubric: Rubric, records: Any, *, workers: int = 1, trace: bool
 
     With a long *mapping* (``layout = "long"`` and ``key``; see
     ``docs/batch.md``), *records* is a table with one row per indicator of
-    a project form and each form (the rows sharing the key) is one record.
+    a project form and each form (the rows sharing the key) is one record;
+    with ``trace=False`` its ordinary forms are scored from their cells as
+    they are read, in this process (*workers* then take only the others).
 
     With a *layout* (a layout file, see :func:`load_layout`), *records* is a
     folder of filled-in 基础数据表 templates (or one workbook): every sheet
@@ -295,7 +344,13 @@ def evaluate_many(rubric: Rubric, records: Any, *, workers: int = 1, trace: bool
     template = None
     if layout is not None:
         template = layout if isinstance(layout, Layout) else load_layout(layout)
-    items = _items(records, column_map, rubric, template, fast=workers == 1 and not trace)
+    items: Iterator[_Item | BatchResult]
+    if column_map.layout == "long" and template is None and not trace:
+        items, read_scored = _long_source(records, column_map, rubric)
+        workers = 1 if read_scored else workers
+    else:
+        items = _items(records, column_map, rubric, template,
+                       fast=workers == 1 and not trace)
     return _run(rubric, items, workers=workers, trace=trace, chunk_size=chunk_size,
                 measured=measured)
 
@@ -404,7 +459,8 @@ def score_table(rubric: Rubric, table: Any, *,
                               f"Table or a file path, got {type(table).__name__}")
     items: Iterator[_Item | BatchResult]
     if column_map.layout == "long":
-        items = _long_items(table, column_map)
+        items, read_scored = _long_source(table, column_map, None if trace else rubric)
+        workers = 1 if read_scored else workers
     else:
         opened = open_table(table, sheet=column_map.sheet, header_row=column_map.header_row)
         plan = Plan(opened, column_map)

@@ -125,10 +125,11 @@ class _Collector:
                                                                             measured=measured)}
         self.results: list[BatchResult] = []
         self.tiers = frozenset(form_tiers(rubric))
-        #: one list per indicator row of the forms (ROW_COLUMNS), for the rows sheet
-        self.form_rows: list[list[Any]] = []
         self._heads = [self.columns[name] for name in _KEY_COLUMNS]
         self._leaf_columns = [(path, self.columns[path]) for path in self.leaves]
+        # the indicator rows of the forms, column by column (ROW_COLUMNS): appending a value
+        # to a list makes no new object for the garbage collector to follow
+        self._form_columns: tuple[list[Any], ...] = tuple([] for _ in ROW_COLUMNS)
 
     def add(self, result: BatchResult) -> None:
         c = self.columns
@@ -146,22 +147,36 @@ class _Collector:
             c["deviations"].append(form.deviations if form is not None else None)
             c["excluded"].append("、".join(form.excluded) or None if form is not None else None)
         if form is None:
-            scores = result.scores
+            leaf_scores = result.scores
             for path, column in self._leaf_columns:
-                column.append(scores.get(path))
+                column.append(leaf_scores.get(path))
         else:
             for path, column in self._leaf_columns:
                 column.append(form.tiers.get(path) if path in self.tiers
                               else result.scores.get(path))
-        if form is not None:
+        if form is not None and form.rows:
+            (keys, lines, paths, points, targets, actuals, scores, printed,
+             deviations) = self._form_columns
             for r in form.rows:
-                self.form_rows.append([result.key, r.line, r.path, r.points, r.target, r.actual,
-                                       r.score, r.printed, r.deviation])
+                keys.append(result.key)
+                lines.append(r.line)
+                paths.append(r.path)
+                points.append(r.points)
+                targets.append(r.target)
+                actuals.append(r.actual)
+                scores.append(r.score)
+                printed.append(r.printed)
+                deviations.append(r.deviation)
         if self.measured:
             for path in self.leaves:
                 c[path + _MEASURED].append(_measured_text(result.measured.get(path)))
         if result.error is not None:
             self.results.append(result)
+
+    @property
+    def form_rows(self) -> list[tuple[Any, ...]]:
+        """One tuple per indicator row of the forms (:data:`ROW_COLUMNS`), for the rows sheet."""
+        return list(zip(*self._form_columns, strict=True))
 
     def scales(self) -> dict[str, int]:
         """Decimal places of each numeric column, as the rubric declares them."""

@@ -47,6 +47,19 @@ class Refused:
     problems: tuple[Problem, ...]
 
 
+@attrs.frozen
+class Scored:
+    """A record scored while it was read (a long table's form, from its cells).
+
+    ``outcome`` is what :func:`_score` would give for it; ``code`` and
+    ``name`` are the department's, as its data document gives them.
+    """
+
+    outcome: _Outcome
+    code: str | None = None
+    name: str | None = None
+
+
 def _compiled(rubric: Rubric) -> CompiledRubric:
     """The compiled form of *rubric*, built once per process."""
     found = _COMPILED.get(rubric.sha256)
@@ -59,6 +72,8 @@ def _score(compiled: CompiledRubric, payload: Any, trace: bool) -> _Outcome:
     from ..data.quick import quick_department
     from ..data.structure import load_data
 
+    if type(payload) is Scored:
+        return payload.outcome
     if isinstance(payload, Refused):
         return ("data", payload.problems)
     if payload is None:  # a row refused before scoring: its problems are already known

@@ -283,13 +283,20 @@ def parse_printed(text: object, *, actual: bool = False,
     if type(text) is str and type(units) in _HASHABLE_UNITS:
         # The same text reads the same way every time (Printed is frozen): a county's
         # forms repeat "=100%" and "≥90%" thousands of times. Only what reads is kept.
+        # A text is kept from its second reading on: figures read once (most actual
+        # values) would only fill the cache and give the garbage collector work.
         key = (text, actual, units)
         found = _READ.get(key)
         if found is None:
             found = _parse(text, actual=actual, units=units)
-            if len(_READ) >= _READ_SIZE:
-                _READ.clear()
-            _READ[key] = found
+            if text in _SEEN:
+                if len(_READ) >= _READ_SIZE:
+                    _READ.clear()
+                _READ[key] = found
+            else:
+                if len(_SEEN) >= 4 * _READ_SIZE:
+                    _SEEN.clear()
+                _SEEN.add(text)
         return found
     return _parse(text, actual=actual, units=units)
 
@@ -297,12 +304,75 @@ def parse_printed(text: object, *, actual: bool = False,
 #: Printed texts already read: (text, actual, units) → Printed (bounded).
 _READ: dict[tuple[str, bool, tuple[str, ...] | frozenset[str]], Printed] = {}
 _READ_SIZE = 4096
+#: Texts read once (bounded): a text is cached when it comes again.
+_SEEN: set[str] = set()
 _HASHABLE_UNITS = (tuple, frozenset)
+
+
+#: The commonest printed value, read in one step: a sign (≥ ≤ =), plain digits, a unit.
+_PLAIN = re.compile(r"([≥≤=]?)([0-9]{1,15}(?:\.[0-9]{1,12})?)([^0-9.,\s+\-±]{0,8})")
+_PLAIN_SIGNS: Final[dict[str, str | None]] = {"": None, "≥": ">=", "≤": "<=", "=": "="}
 
 
 def _parse(text: object, *, actual: bool,
            units: tuple[str, ...] | frozenset[str]) -> Printed:
     """:func:`parse_printed` itself (uncached)."""
+    if type(text) is str:
+        plain = _PLAIN.fullmatch(text)
+        if plain is not None:
+            found = _plain(text, plain, actual, units)
+            if found is not None:
+                return found
+    return _parse_general(text, actual=actual, units=units)
+
+
+def _plain(text: str, plain: re.Match[str], actual: bool,
+           units: tuple[str, ...] | frozenset[str]) -> Printed | None:
+    """*text* read as :func:`_parse_general` reads it, when it is plainly ``≥50个``; else ``None``.
+
+    Only a text every step of the general reading leaves as it is takes this
+    lane: no space, nothing NFKC changes, no look-alike sign, no date, no
+    operator word, a unit the general reading knows as it stands, a number
+    within the bounds by its shape (at most 15 digits before the point and
+    12 after, so :func:`~perfrubric.decimals.check_bounds` keeps it as it is).
+    ``tests/test_printed.py`` checks that both readings agree.
+    """
+    sign, digits, unit = plain.groups()
+    if unit:
+        known = _PLAIN_UNITS.get(unit) if not units else None
+        if known is None:
+            known = _plain_unit(unit, units)
+            if not units:
+                _PLAIN_UNITS[unit] = known
+        if not known or (unit[0] in "年月日" and _DATE.search(text) is not None):
+            return None
+    operator = _PLAIN_SIGNS[sign]
+    notes: tuple[str, ...] = ()
+    if operator is not None and actual:
+        notes = (f"the actual is printed with the sign '{_SYMBOL[operator]}'; read as its "
+                 "number",)
+    return Printed(text, operator, Decimal(digits), unit or None, None, notes)
+
+
+def _plain_unit(unit: str, units: tuple[str, ...] | frozenset[str]) -> bool:
+    """Whether the general reading takes *unit* after a number exactly as it stands.
+
+    (A unit here has no digit, so it never starts an exponent.)
+    """
+    return ((unit in _RATES or unit in UNITS or unit in COUNT_UNITS or unit in units
+             or unit == "万")
+            and unit[-1] not in _SUFFIX_TAILS
+            and "百分之" not in unit and unicodedata.is_normalized("NFKC", unit)
+            and not any(ch in LOOK_ALIKES for ch in unit))
+
+
+#: Units after a number, by whether :func:`_plain` takes them (without declared units).
+_PLAIN_UNITS: dict[str, bool] = {}
+
+
+def _parse_general(text: object, *, actual: bool,
+                   units: tuple[str, ...] | frozenset[str]) -> Printed:
+    """:func:`parse_printed` step by step: every spelling, every check."""
     if isinstance(text, bool):
         raise PrintedValueError(f"expected a value such as \"≥50个\", \"85%\" or text, got "
                                 f"{text!r}")
