@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).parent.parent / "tests"))
 from test_batch import HEADERS, MAPPING, county_rows
 
 D = Decimal
-ROUNDS = 5
+ROUNDS = 9
 _0, _1, _CENT, _100 = D(0), D(1), D("0.01"), D(100)
 _RULES = {"已制定": D(2), "合法合规完整": D(2), "有效执行": D(1)}
 _SHARE = {"好": D(1), "较好": D("0.8"), "一般": D("0.6"), "差": D(0)}
