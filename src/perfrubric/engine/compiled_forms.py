@@ -340,19 +340,8 @@ class CompiledForm:
                 raw += s
         except (Fallback, ArithmeticError):
             return None
-        compiled = self.compiled
-        cannot_rate = walk.cannot_rate
-        if not counted:
-            total, cannot_rate = _ZERO, True
-        elif counted != compiled._full:
-            total = raw * compiled._full / counted
-        else:
-            total = raw
-        total = compiled._total_round(total)
-        if cannot_rate:
-            return Totals(total, None, "cannot_rate", walk.scores, walk.measured)
-        return Totals(total, compiled._grade_for(total).name, "scored", walk.scores,
-                      walk.measured)
+        return self.compiled._totals(raw, counted, walk.cannot_rate, walk.scores,
+                                     walk.measured)
 
     def _tier(self, tier: Indicator, rows: list[tuple[FormRow, str | None]], walk: _Walk
               ) -> tuple[Decimal, Decimal] | None:
