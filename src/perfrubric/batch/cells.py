@@ -59,10 +59,6 @@ def cell_ref(sheet: str | None, row: int, index: int) -> str:
 _FLOAT_NOISE = re.compile(r"[-+]?[0-9]+\.[0-9]*(?:0{5,}|9{5,})[0-9]{1,3}")
 
 
-#: The first characters a float's noise can start with (most text cells skip the pattern).
-_NOISE_HEADS = frozenset("0123456789+-")
-
-
 def float_text(text: str) -> Any:
     """A cell's text that is a binary float's noise, read as the float it shows (15 digits).
 
@@ -89,7 +85,7 @@ def clean(value: Any) -> Any:
     if kind is str:
         text = value.strip()
         # float noise has 16 digits or more (float_text keeps anything shorter as written)
-        if len(text) > 16 and text[:1] in _NOISE_HEADS and _FLOAT_NOISE.match(text):
+        if len(text) > 16 and _FLOAT_NOISE.match(text):
             return float_text(text)
         return text or None
     if kind is float:

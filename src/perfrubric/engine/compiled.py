@@ -44,7 +44,7 @@ from ..expr import Value
 from ..rubrics.model import Indicator, Rubric
 from . import target_rows
 from .compiled_kinds import Fallback, LeafFn, condition_fn, leaf_fn, leaf_key
-from .evaluation import evaluate
+from .evaluation import evaluate, read_names
 from .results import Evaluation, _leaf_scores
 from .shares import refuse_bare_shares, share_reads
 
@@ -230,15 +230,7 @@ class CompiledRubric:
         self._choose = _chooser(rubric)
         self._tops = tuple(_node_fn(top, self._leaf) for top in rubric.indicators)
         self._flat = _flat(rubric, self._leaves)
-        names: set[str] = set()
-        for ind in rubric.walk():
-            for expr in (ind.measure, ind.applicable):
-                if expr is not None:
-                    names |= expr.names
-        for group in rubric.either_or:
-            for alt in group.alternatives:
-                if alt.when is not None:
-                    names |= alt.when.names
+        names = read_names(rubric)
         self._names = frozenset(names)
         self._facts = Facts.reader_for(names)
         self._full = rubric.full_marks
@@ -353,28 +345,10 @@ class CompiledRubric:
                     failed.add(j)
                     column.append(None)
             columns.append(column)
-        out: list[Totals | None] = []
         paths = [path for path, _ in flat]
-        keep = measured
-        for j in range(len(items)):
-            if j in failed:
-                out.append(None)
-                continue
-            scores: dict[str, Decimal] = {}
-            values: dict[str, Value] = {}
-            raw = counted = _ZERO
-            cannot_rate = False
-            for path, column in zip(paths, columns, strict=True):
-                c, score, value, cannot = column[j]
-                scores[path] = score
-                if value is not None and keep:
-                    values[path] = value
-                if cannot:
-                    cannot_rate = True
-                counted += c
-                raw += score
-            out.append(self._totals(raw, counted, cannot_rate, scores, values))
-        return out
+        return [None if j in failed else
+                self._summed(paths, [column[j] for column in columns], measured)
+                for j in range(len(items))]
 
     def _attempt(self, facts: Facts, assessed: Mapping[str, Assessment]) -> Totals | None:
         try:
@@ -398,20 +372,25 @@ class CompiledRubric:
     def _sum_flat(self, leaves: tuple[tuple[str, LeafFn], ...], facts: Facts,
                   assessed: Mapping[str, Assessment]) -> Totals:
         """The leaves in table order, summed in one loop (exact sums: the tree's own)."""
+        return self._summed([path for path, _ in leaves],
+                            [fn(facts, assessed.get(path) if assessed else None)
+                             for path, fn in leaves])
+
+    def _summed(self, paths: list[str], outcomes: list[Any], measured: bool = True) -> Totals:
+        """The totals of the leaves' *outcomes* (in table order), summed in one loop."""
         scores: dict[str, Decimal] = {}
-        measured: dict[str, Value] = {}
+        values: dict[str, Value] = {}
         raw = counted = _ZERO
         cannot_rate = False
-        for path, fn in leaves:
-            c, score, value, cannot = fn(facts, assessed.get(path) if assessed else None)
+        for path, (c, score, value, cannot) in zip(paths, outcomes, strict=True):
             scores[path] = score
-            if value is not None:
-                measured[path] = value
+            if value is not None and measured:
+                values[path] = value
             if cannot:
                 cannot_rate = True
             counted += c
             raw += score
-        return self._totals(raw, counted, cannot_rate, scores, measured)
+        return self._totals(raw, counted, cannot_rate, scores, values)
 
     def _totals(self, raw: Decimal, counted: Decimal, cannot_rate: bool,
                 scores: dict[str, Decimal], measured: dict[str, Value]) -> Totals:

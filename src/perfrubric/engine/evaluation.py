@@ -264,6 +264,28 @@ def _fast_leaf(ind: Indicator, leaf: _LeafPlan) -> Callable[[Facts], _Row] | Non
     return fast
 
 
+def read_names(rubric: Rubric, *, everything: bool = False) -> set[str]:
+    """The data names *rubric*'s measures, ``applicable`` and either-or conditions read.
+
+    With *everything*, its vetoes' conditions and its report figures too.
+    """
+    names: set[str] = set()
+    for ind in rubric.walk():
+        for expr in (ind.measure, ind.applicable):
+            if expr is not None:
+                names |= expr.names
+    for group in rubric.either_or:
+        for alt in group.alternatives:
+            if alt.when is not None:
+                names |= alt.when.names
+    if everything:
+        for veto in rubric.vetoes:
+            names |= veto.when.names
+        for fig in rubric.figures:
+            names |= fig.measure.names
+    return names
+
+
 class _Plan:
     """What :func:`evaluate` needs of a rubric that does not depend on the data.
 
@@ -279,19 +301,7 @@ class _Plan:
         self.order = tuple(ind.path for ind in rubric.walk())
         self.index = {path: i for i, path in enumerate(self.order)}
         self.has_target_rows = target_rows.has_target_rows(rubric)
-        names: set[str] = set()
-        for ind in rubric.walk():
-            for expr in (ind.measure, ind.applicable):
-                if expr is not None:
-                    names |= expr.names
-        for group in rubric.either_or:
-            for alt in group.alternatives:
-                if alt.when is not None:
-                    names |= alt.when.names
-        for veto in rubric.vetoes:
-            names |= veto.when.names
-        for fig in rubric.figures:
-            names |= fig.measure.names
+        names = read_names(rubric, everything=True)
         self.facts = Facts.reader_for(names)
         self.shares = share_reads(rubric)
         self.leaves = {ind.path: _LeafPlan(ind, rubric) for ind in rubric.leaves()}
